@@ -1,0 +1,43 @@
+# Two commands for a newcomer: `make run` and `make test`. Both set up what they need first.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-fast test-browser lint format clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_admin
+	$(BIN)/python manage.py poll --once
+	@echo "Portal and admin on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Browser tests run in their own pytest process: Playwright leaves an event loop running that
+# later asyncio code in the same process would trip over.
+test: setup
+	$(BIN)/python -m pytest -m "not browser" -q
+	$(BIN)/python -m pytest -m browser -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser" -q -x
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var/outbox var/mailagent.sqlite3*

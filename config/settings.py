@@ -1,0 +1,151 @@
+"""Settings, all from the environment (a `.env` file in the project folder is read if present).
+
+Every variable is listed with its default and meaning in the README's configuration table; keep
+the two in step. Defaults run the whole product on one laptop with nothing configured: SQLite,
+the bundled demo mailbox, an outbox folder instead of SMTP, and the rules model.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+ENVIRONMENT = env.str("ENVIRONMENT", default="development")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# The development key is only ever used when ENVIRONMENT is not "production".
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me" * 2)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+    "mailagent",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mailagent.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets the portal read while the poller writes; the timeout rides out short write locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# --- The business and its people -------------------------------------------------------------
+
+BUSINESS_NAME = env.str("BUSINESS_NAME", default="Acme Supplies")
+# The agent's own address: the From of everything it sends, and the mailbox it watches.
+AGENT_EMAIL = env.str("AGENT_EMAIL", default="agent@acme.example")
+STAFF_EMAILS = env.list("STAFF_EMAILS", default=[])
+STAFF_DOMAINS = env.list("STAFF_DOMAINS", default=["acme.example"])
+APPROVER_EMAILS = env.list("APPROVER_EMAILS", default=["owner@acme.example"])
+
+# --- Mail in ---------------------------------------------------------------------------------
+
+INBOX_DIR = env.path("INBOX_DIR", default=BASE_DIR / "mailagent" / "demo" / "inbox")
+# Seconds between passes of `poll` when IDLE is not available.
+POLL_INTERVAL = env.float("POLL_INTERVAL", default=60.0)
+
+# --- Mail out --------------------------------------------------------------------------------
+
+OUTBOX_DIR = env.path("OUTBOX_DIR", default=VAR_DIR / "outbox")
+SMTP_HOST = env.str("SMTP_HOST", default="")
+SMTP_PORT = env.int("SMTP_PORT", default=587)
+SMTP_USER = env.str("SMTP_USER", default="")
+SMTP_PASSWORD = env.str("SMTP_PASSWORD", default="")
+SMTP_STARTTLS = env.bool("SMTP_STARTTLS", default=True)
+SMTP_TIMEOUT = env.float("SMTP_TIMEOUT", default=30.0)
+
+# --- Approval --------------------------------------------------------------------------------
+
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+APPROVAL_LINK_MAX_AGE_HOURS = env.int("APPROVAL_LINK_MAX_AGE_HOURS", default=72)
+
+# --- Agents ----------------------------------------------------------------------------------
+
+AGENT_MODEL = env.str("AGENT_MODEL", default="rules")
+
+# --- Tasks -----------------------------------------------------------------------------------
+
+# Inline by default: with no `qcluster` running (the embedded setup), queued work such as
+# sending an approved draft runs at once in the process that queued it.
+TASKS_INLINE = env.bool("TASKS_INLINE", default=True)
+Q_CLUSTER = {
+    "name": "mailagent",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 300,
+    # django-q2 re-queues a task still unacknowledged after `retry` seconds; it must exceed the
+    # timeout or a slow task runs twice.
+    "retry": 420,
+    "catch_up": False,
+    "sync": TASKS_INLINE,
+    "save_limit": 1000,
+}

@@ -1,0 +1,236 @@
+"""The admin is the audit trail: what came in, what the agent decided, what people did, what left.
+
+Audit events, sent mail, approval links and raw messages are read-only for everyone: no add,
+change or delete, and no bulk delete.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from mailagent.models import (
+    ApprovalLink,
+    AuditEvent,
+    Draft,
+    InboundEmail,
+    OutboundEmail,
+    Ticket,
+)
+from mailagent.services.audit import audit_record, events_for
+
+
+def admin_link(obj, label: str | None = None) -> str:
+    if obj is None:
+        return "-"
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, searched and filtered; never added to, changed or deleted."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+def _events_table(obj) -> str:
+    rows = events_for(obj)
+    if not rows:
+        return "-"
+    return format_html(
+        "<table>{}</table>",
+        format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td>{}</td></tr>",
+            ((f"{e.created_at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.summary) for e in rows),
+        ),
+    )
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "from_address", "subject", "status", "ticket_link", "size")
+    list_filter = ("status", "source", "received_at")
+    search_fields = ("from_address", "customer_email", "subject", "message_id", "source_key")
+    date_hierarchy = "received_at"
+    exclude = ("raw",)
+    readonly_fields = ("ticket_link", "raw_preview", "history")
+
+    @admin.display(description="ticket")
+    def ticket_link(self, obj: InboundEmail) -> str:
+        return admin_link(obj.ticket)
+
+    @admin.display(description="raw message (first 20 kB)")
+    def raw_preview(self, obj: InboundEmail) -> str:
+        text = bytes(obj.raw[:20_000]).decode("utf-8", "replace")
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
+
+    @admin.display(description="history")
+    def history(self, obj: InboundEmail) -> str:
+        return _events_table(obj)
+
+
+class MessageInline(admin.TabularInline):
+    model = InboundEmail
+    fields = ("received_at", "from_address", "subject", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DraftInline(admin.TabularInline):
+    model = Draft
+    fields = ("created_at", "kind", "subject", "status", "decided_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "customer_email",
+        "subject",
+        "category",
+        "risk",
+        "status",
+        "needs_human",
+    )
+    list_filter = ("status", "category", "risk", "urgency", "needs_human", "created_at")
+    search_fields = ("customer_email", "customer_name", "subject", "summary")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "customer_email",
+        "category",
+        "urgency",
+        "tone",
+        "risk",
+        "risk_reasons",
+        "summary",
+        "human_reason",
+        "created_at",
+        "updated_at",
+        "history",
+    )
+    inlines = [MessageInline, DraftInline]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj: Ticket, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            audit_record(
+                action="ticket.changed",
+                obj=obj,
+                actor=request.user.email or request.user.get_username(),
+                summary=f"Changed in the admin: {', '.join(form.changed_data)}",
+                changed={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
+            )
+
+    @admin.display(description="history")
+    def history(self, obj: Ticket) -> str:
+        return _events_table(obj)
+
+
+@admin.register(Draft)
+class DraftAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "kind",
+        "subject",
+        "recipients",
+        "risk",
+        "status",
+        "decided_by",
+    )
+    list_filter = ("status", "kind", "risk", "created_at")
+    search_fields = ("subject", "body", "to_addresses", "message_id", "decided_by")
+    date_hierarchy = "created_at"
+    readonly_fields = ("ticket_link", "history")
+
+    @admin.display(description="to")
+    def recipients(self, obj: Draft) -> str:
+        return ", ".join(obj.to_addresses)
+
+    @admin.display(description="ticket")
+    def ticket_link(self, obj: Draft) -> str:
+        return admin_link(obj.ticket)
+
+    @admin.display(description="history (created, edited, approved, sent)")
+    def history(self, obj: Draft) -> str:
+        return _events_table(obj)
+
+
+@admin.register(ApprovalLink)
+class ApprovalLinkAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "draft", "draft_version", "approver", "expires_at", "used_at")
+    list_filter = ("approver", "created_at")
+    search_fields = ("approver",)
+    exclude = ("token_hash",)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "subject", "to", "status", "transport")
+    list_filter = ("kind", "status", "created_at")
+    search_fields = ("subject", "message_id", "recipients")
+    date_hierarchy = "created_at"
+    exclude = ("raw",)
+    readonly_fields = ("raw_text",)
+
+    @admin.display(description="to")
+    def to(self, obj: OutboundEmail) -> str:
+        return ", ".join(obj.recipients)
+
+    @admin.display(description="message as sent")
+    def raw_text(self, obj: OutboundEmail) -> str:
+        return format_html(
+            '<pre style="white-space:pre-wrap">{}</pre>', bytes(obj.raw).decode("utf-8", "replace")
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor", "action", "summary", "target_link", "ticket_link")
+    list_filter = ("actor_kind", "action", "created_at")
+    search_fields = ("actor", "action", "summary")
+    date_hierarchy = "created_at"
+    readonly_fields = ("target_link", "ticket_link")
+
+    @admin.display(description="about")
+    def target_link(self, obj: AuditEvent) -> str:
+        return admin_link(obj.target) if obj.target_id else "-"
+
+    @admin.display(description="ticket")
+    def ticket_link(self, obj: AuditEvent) -> str:
+        return admin_link(obj.ticket)

@@ -1,0 +1,26 @@
+"""The embedded mail-out transport: each message written as an `.eml` file, nothing leaves.
+
+Files are written under a temporary name and renamed, so a reader never sees half a message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+
+class OutboxTransport:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.name = f"outbox:{self.path}"
+
+    def deliver(self, message: EmailMessage, recipients: list[str]) -> str:
+        self.path.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9@._-]", "_", str(message["Message-ID"]).strip("<>"))
+        final = self.path / f"{stem}.eml"
+        temp = self.path / f".{stem}.tmp"
+        temp.write_bytes(bytes(message))
+        os.replace(temp, final)
+        return str(final)

@@ -1,0 +1,256 @@
+"""What the agent keeps: every message as received, the tickets they form, the drafts waiting for
+a person, what was sent, and an append-only trail of every step.
+
+Models hold data and state names only. Writes happen in `mailagent.services`; nothing here sends
+mail or calls a model from `save()`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from mailagent.types import Category, Tier, Tone, Urgency
+
+
+def _choices(enum: type) -> list[tuple[str, str]]:
+    return [(m.value, m.value.replace("_", " ")) for m in enum]
+
+
+class InboundEmail(models.Model):
+    """One message exactly as a mailbox gave it to us. Stored raw before anything else happens,
+    so that nothing is lost even when parsing fails."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "received (not yet processed)"
+        PROCESSED = "processed", "processed"
+        AUTOMATIC = "automatic", "automatic mail (never answered)"
+        DUPLICATE = "duplicate", "duplicate of a message already processed"
+        QUARANTINED = "quarantined", "quarantined"
+
+    # The source's own identity of the message: a folder and file name, or later a mailbox,
+    # UIDVALIDITY and UID. Not the Message-ID: it can be missing, and different messages can
+    # share one.
+    source = models.CharField(max_length=255)
+    source_key = models.CharField(max_length=500)
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    from_address = models.CharField(max_length=320, blank=True, db_index=True)
+    from_name = models.CharField(max_length=255, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    body_text = models.TextField(blank=True)
+    customer_email = models.CharField(max_length=320, blank=True, db_index=True)
+    forwarded_by = models.CharField(max_length=320, blank=True)
+    automatic_reason = models.CharField(max_length=200, blank=True)
+    ticket = models.ForeignKey(
+        "Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+
+    class Meta:
+        verbose_name = "inbound email"
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_key"], name="inbound_source_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_address or '?'}: {self.subject or '(no subject)'}"
+
+
+class Ticket(models.Model):
+    """A conversation with one customer about one thing."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        AWAITING_APPROVAL = "awaiting_approval", "draft awaiting approval"
+        ESCALATED = "escalated", "escalated to a person"
+        ANSWERED = "answered", "answered"
+        CLOSED = "closed", "closed"
+
+    subject = models.CharField(max_length=998, blank=True)
+    customer_email = models.CharField(max_length=320, db_index=True)
+    customer_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    category = models.CharField(max_length=32, choices=_choices(Category), blank=True)
+    urgency = models.CharField(max_length=16, choices=_choices(Urgency), blank=True)
+    tone = models.CharField(max_length=16, choices=_choices(Tone), blank=True)
+    risk = models.CharField(max_length=8, choices=_choices(Tier), blank=True, db_index=True)
+    risk_reasons = models.JSONField(default=list, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    needs_human = models.BooleanField(default=False)
+    human_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject or '(no subject)'}"
+
+
+class Draft(models.Model):
+    """A message the agent proposes to send. It leaves only after a person approves it.
+
+    States: pending -> approved -> sending -> sent; pending -> rejected | superseded;
+    sending -> failed.
+    `version` grows with every edit, so a link issued for an older text stops working.
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "reply to a customer"
+        REMINDER = "reminder", "payment reminder"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting for approval"
+        APPROVED = "approved", "approved, queued to send"
+        REJECTED = "rejected", "rejected"
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed to send"
+        SUPERSEDED = "superseded", "superseded by a newer draft"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REPLY)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
+    )
+    to_addresses = models.JSONField(default=list)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    risk = models.CharField(max_length=8, choices=_choices(Tier), default=Tier.MEDIUM)
+    flags = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=320, blank=True)
+    reject_reason = models.TextField(blank=True)
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Draft #{self.pk} ({self.get_status_display()}): {self.subject}"
+
+
+class ApprovalLink(models.Model):
+    """One magic link emailed to one approver for one version of one draft.
+
+    Only a hash of the token is kept: a copy of the database does not let anyone approve.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="approval_links")
+    draft_version = models.PositiveIntegerField()
+    approver = models.CharField(max_length=320)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"link for draft #{self.draft_id} v{self.draft_version} to {self.approver}"
+
+
+class OutboundEmail(models.Model):
+    """Every message the agent sent (or tried to), with the exact bytes."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "reply to a customer"
+        REMINDER = "reminder", "payment reminder"
+        APPROVAL_REQUEST = "approval_request", "approval request to staff"
+        ESCALATION = "escalation", "escalation to staff"
+        DIGEST = "digest", "daily digest"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.PROTECT, related_name="outbound"
+    )
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound"
+    )
+    message_id = models.CharField(max_length=998, unique=True)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=998)
+    raw = models.BinaryField()
+    transport = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "sent email"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {', '.join(self.recipients)}: {self.subject}"
+
+
+class AuditEvent(models.Model):
+    """One step the agent, a person or the system took. Append-only: never changed or deleted."""
+
+    class ActorKind(models.TextChoices):
+        AGENT = "agent", "agent"
+        PERSON = "person", "person"
+        SYSTEM = "system", "system"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices, db_index=True)
+    actor = models.CharField(max_length=320)
+    action = models.CharField(max_length=64, db_index=True)
+    summary = models.CharField(max_length=500, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")

@@ -1,0 +1,130 @@
+"""The readable text of a message, and the new text separated from quoted history and signatures.
+
+The body is the first text/plain part outside attachments and forwarded messages, or the first
+text/html part turned into text. Quote and signature separation is done by mail-parser-reply,
+which knows the "On ... wrote:" and "From: ... Sent:" headers of the common clients in several
+languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+
+import html2text
+from mailparser_reply import EmailReplyParser
+
+from mailagent.parsing.headers import decode_bytes, decode_value
+from mailagent.types import Attachment
+
+_REPLY_LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "sv", "da", "pl", "cs"]
+
+
+@dataclass(frozen=True)
+class SplitText:
+    text: str
+    quoted: str
+    signature: str
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    return disposition == "attachment" or bool(part.get_filename())
+
+
+def body_parts(msg: Message) -> Iterator[Message]:
+    """Leaf parts of this message, not descending into attached messages."""
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        if isinstance(payload, list):
+            for sub in payload:
+                if sub.get_content_type() == "message/rfc822":
+                    yield sub
+                else:
+                    yield from body_parts(sub)
+        return
+    yield msg
+
+
+def part_text(part: Message) -> str:
+    """Decoded text of one leaf part. Never raises on bad transfer encodings or charsets."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if payload is None:
+        raw = part.get_payload()
+        payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    return decode_bytes(payload, part.get_content_charset())
+
+
+def html_to_text(html: str) -> str:
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    converter.ignore_emphasis = True
+    converter.ignore_tables = True
+    converter.protect_links = True
+    converter.inline_links = False
+    text = converter.handle(html)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def message_text(msg: Message) -> str:
+    """The body a person reads: plain text if the sender gave one, else the HTML as text."""
+    plain = html = None
+    for part in body_parts(msg):
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" or _is_attachment(part):
+            continue
+        if ctype == "text/plain" and plain is None:
+            plain = part_text(part)
+        elif ctype == "text/html" and html is None:
+            html = part_text(part)
+    if plain and plain.strip():
+        return plain.replace("\r\n", "\n").strip()
+    if html:
+        return html_to_text(html)
+    return ""
+
+
+def attachments(msg: Message) -> tuple[Attachment, ...]:
+    found = []
+    for part in body_parts(msg):
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            inner = part.get_payload()
+            inner_msg = inner[0] if isinstance(inner, list) and inner else None
+            subject = decode_value(inner_msg.get("Subject", "")) if inner_msg else ""
+            found.append(Attachment(f"{subject or 'message'}.eml", ctype, len(str(inner_msg))))
+        elif _is_attachment(part):
+            filename = decode_value(part.get_filename() or "") or "attachment"
+            try:
+                size = len(part.get_payload(decode=True) or b"")
+            except Exception:
+                size = 0
+            found.append(Attachment(filename, ctype, size))
+    return tuple(found)
+
+
+def split_reply(text: str) -> SplitText:
+    """New text, quoted history and signature of one body."""
+    if not text.strip():
+        return SplitText("", "", "")
+    replies = EmailReplyParser(languages=_REPLY_LANGUAGES).read(text).replies
+    if not replies:
+        return SplitText(text.strip(), "", "")
+    latest = replies[0]
+    quoted = "\n\n".join(r.full_body for r in replies[1:] if r.full_body)
+    new_text = _drop_quote_lines(latest.body)
+    return SplitText(new_text or latest.body, quoted, latest.signatures)
+
+
+def _drop_quote_lines(text: str) -> str:
+    """Trailing `>` lines are history the client pasted under the reply."""
+    lines = text.rstrip().split("\n")
+    while lines and lines[-1].lstrip().startswith(">"):
+        lines.pop()
+    return "\n".join(lines).strip()

@@ -1,0 +1,202 @@
+"""Approval by magic link: issue links to approvers, check a link, act on a person's decision.
+
+A GET never changes anything (mail scanners open links on their own); only `approval_decide`,
+called from a POST carrying the CSRF token, acts. A link is scoped to one draft and its current
+version, expires, and works once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from mailagent.models import ApprovalLink, Draft, OutboundEmail
+from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.drafts import draft_approve, draft_reject
+from mailagent.services.outbound import notice_send
+from portal.tokens import TokenInvalid, TokenPayload, token_hash, token_make, token_read
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    approver: str
+    draft_id: int
+    url: str
+
+
+class LinkState(StrEnum):
+    OK = "ok"
+    TAMPERED = "tampered"
+    EXPIRED = "expired"
+    FOREIGN = "foreign"
+    USED = "used"
+    STALE = "stale"
+    DECIDED = "decided"
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    state: LinkState
+    draft: Draft | None = None
+    link: ApprovalLink | None = None
+    payload: TokenPayload | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state is LinkState.OK
+
+
+def _max_age_seconds() -> int:
+    return settings.APPROVAL_LINK_MAX_AGE_HOURS * 3600
+
+
+def approval_link_issue(*, draft: Draft, approver: str) -> IssuedLink:
+    token = token_make(draft_id=draft.pk, version=draft.version, approver=approver)
+    ApprovalLink.objects.create(
+        draft=draft,
+        draft_version=draft.version,
+        approver=approver,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(seconds=_max_age_seconds()),
+    )
+    path = reverse("portal:review", kwargs={"draft_id": draft.pk, "token": token})
+    return IssuedLink(approver=approver, draft_id=draft.pk, url=f"{settings.PORTAL_BASE_URL}{path}")
+
+
+def approval_link_check(*, draft_id: int, token: str) -> LinkCheck:
+    """What this link may do now. Reads only."""
+    try:
+        payload = token_read(token, max_age_seconds=_max_age_seconds())
+    except TokenInvalid as exc:
+        if exc.payload is None:
+            return LinkCheck(LinkState.TAMPERED)
+        draft = Draft.objects.filter(pk=exc.payload.draft_id).first()
+        if exc.payload.draft_id != draft_id:
+            return LinkCheck(LinkState.FOREIGN)
+        return LinkCheck(LinkState.EXPIRED, draft=draft, payload=exc.payload)
+    if payload.draft_id != draft_id:
+        return LinkCheck(LinkState.FOREIGN, payload=payload)
+    link = ApprovalLink.objects.filter(token_hash=token_hash(token), draft_id=draft_id).first()
+    draft = Draft.objects.select_related("ticket").filter(pk=draft_id).first()
+    if link is None or draft is None:
+        return LinkCheck(LinkState.FOREIGN, payload=payload)
+    if link.used_at is not None:
+        return LinkCheck(LinkState.USED, draft=draft, link=link, payload=payload)
+    if draft.status != Draft.Status.PENDING:
+        return LinkCheck(LinkState.DECIDED, draft=draft, link=link, payload=payload)
+    if draft.version != payload.version:
+        return LinkCheck(LinkState.STALE, draft=draft, link=link, payload=payload)
+    return LinkCheck(LinkState.OK, draft=draft, link=link, payload=payload)
+
+
+@dataclass(frozen=True)
+class Decision:
+    check: LinkCheck
+    draft: Draft | None = None
+
+
+def approval_decide(
+    *, draft_id: int, token: str, action: str, body: str | None = None, reason: str = ""
+) -> Decision:
+    """Act on a person's decision: "approve" (with their edits, if any) or "reject"."""
+    from mailagent.tasks import enqueue_send
+
+    with transaction.atomic():
+        check = approval_link_check(draft_id=draft_id, token=token)
+        if not check.ok:
+            return Decision(check=check)
+        # Spend the link first: of two concurrent clicks exactly one gets past this line.
+        spent = ApprovalLink.objects.filter(pk=check.link.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not spent:
+            return Decision(check=LinkCheck(LinkState.USED, draft=check.draft, link=check.link))
+        approver = check.payload.approver
+        if action == "reject":
+            draft = draft_reject(draft_id=draft_id, approver=approver, reason=reason)
+        else:
+            draft = draft_approve(draft_id=draft_id, approver=approver, body=body)
+            transaction.on_commit(lambda: enqueue_send(draft_id), robust=True)
+    draft.refresh_from_db()
+    return Decision(check=check, draft=draft)
+
+
+def drafts_awaiting_links() -> list[Draft]:
+    """Pending drafts that have no unexpired, unused link for their current version."""
+    live = ApprovalLink.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+    return [
+        d
+        for d in Draft.objects.filter(status=Draft.Status.PENDING).select_related("ticket")
+        if not live.filter(draft=d, draft_version=d.version).exists()
+    ]
+
+
+def approval_requests_send(
+    *, drafts: list[Draft] | None = None, approvers: list[str] | None = None
+) -> list[IssuedLink]:
+    """Email each approver one message with a fresh link for every draft that needs one."""
+    drafts = drafts_awaiting_links() if drafts is None else drafts
+    approvers = list(settings.APPROVER_EMAILS) if approvers is None else approvers
+    issued: list[IssuedLink] = []
+    if not drafts:
+        return issued
+    for approver in approvers:
+        links = [(d, approval_link_issue(draft=d, approver=approver)) for d in drafts]
+        context = {
+            "links": links,
+            "business_name": settings.BUSINESS_NAME,
+            "hours": settings.APPROVAL_LINK_MAX_AGE_HOURS,
+        }
+        count = len(links)
+        notice_send(
+            kind=OutboundEmail.Kind.APPROVAL_REQUEST,
+            to=[approver],
+            subject=f"{count} draft{'s' if count != 1 else ''} waiting for your approval",
+            body=render_to_string("portal/email/approval_request.txt", context),
+            html=render_to_string("portal/email/approval_request.html", context),
+        )
+        issued += [link for _, link in links]
+    for draft in drafts:
+        audit_record(
+            action="approval.requested",
+            obj=draft,
+            actor=SYSTEM,
+            summary=f"Approval link sent to {', '.join(approvers)}",
+            version=draft.version,
+        )
+    return issued
+
+
+@dataclass(frozen=True)
+class Renewal:
+    approver: str
+    already_sent: bool
+
+
+def approval_link_renew(*, check: LinkCheck) -> Renewal | None:
+    """A fresh link for an expired or outdated one, mailed to the approver it was issued to (never
+    to whoever holds the old link). None when the draft no longer waits or the approver is gone."""
+    if check.state not in (LinkState.EXPIRED, LinkState.STALE) or check.draft is None:
+        return None
+    approver = check.payload.approver if check.payload else ""
+    draft = check.draft
+    if draft.status != Draft.Status.PENDING or approver not in settings.APPROVER_EMAILS:
+        return None
+    live = ApprovalLink.objects.filter(
+        draft=draft,
+        draft_version=draft.version,
+        approver=approver,
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if live.exists():
+        return Renewal(approver=approver, already_sent=True)
+    approval_requests_send(drafts=[draft], approvers=[approver])
+    return Renewal(approver=approver, already_sent=False)

@@ -1,0 +1,142 @@
+"""Drafts through their life: created by an agent, decided by a person, superseded by newer ones.
+
+Every transition is a conditional change on the current state, audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from mailagent.errors import InvalidTransition
+from mailagent.models import Draft, Ticket
+from mailagent.services.audit import AGENT, audit_record
+from mailagent.types import Tier
+
+_URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+class AlreadyDecided(InvalidTransition):
+    def __init__(self, draft: Draft) -> None:
+        super().__init__(f"Draft #{draft.pk} is already {draft.get_status_display()}.")
+        self.draft = draft
+
+
+def unfamiliar_references(
+    draft_body: str, thread_text: str, allowed: tuple[str, ...] = ()
+) -> list[str]:
+    """Links and addresses in a draft that appear nowhere in the thread: a person should look.
+
+    A model that was talked into it ("send the invoices to ...") shows up here.
+    """
+    known = thread_text.lower()
+    flags = []
+    for pattern, label in ((_URL, "link"), (_EMAIL, "address")):
+        for found in dict.fromkeys(pattern.findall(draft_body)):
+            if found.lower() not in known and found.lower() not in allowed:
+                flags.append(f"The draft contains a {label} not found in the conversation: {found}")
+    return flags
+
+
+def draft_create(
+    *,
+    ticket: Ticket | None,
+    kind: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    in_reply_to: str = "",
+    references: str = "",
+    risk: Tier = Tier.MEDIUM,
+    flags: list[str] | None = None,
+    actor: str = AGENT,
+) -> Draft:
+    """Save a new pending draft, superseding any draft still pending on the same ticket."""
+    with transaction.atomic():
+        if ticket is not None:
+            for old in ticket.drafts.select_for_update().filter(status=Draft.Status.PENDING):
+                old.status, old.decided_at = Draft.Status.SUPERSEDED, timezone.now()
+                old.save(update_fields=["status", "decided_at"])
+                audit_record(action="draft.superseded", obj=old, summary="A newer message came in")
+        draft = Draft.objects.create(
+            ticket=ticket,
+            kind=kind,
+            to_addresses=to,
+            subject=subject,
+            body=body,
+            in_reply_to=in_reply_to,
+            references=references,
+            risk=risk,
+            flags=flags or [],
+        )
+        audit_record(
+            action="draft.created",
+            obj=draft,
+            actor=actor,
+            summary=f"Drafted a {draft.get_kind_display()} to {', '.join(to)}",
+            recommended=body,
+            flags=flags or [],
+        )
+    return draft
+
+
+@transaction.atomic
+def draft_approve(*, draft_id: int, approver: str, body: str | None = None) -> Draft:
+    """Approve a pending draft, with the approver's edits if any. Sending is queued separately."""
+    draft = Draft.objects.select_for_update().get(pk=draft_id)
+    if draft.status != Draft.Status.PENDING:
+        raise AlreadyDecided(draft)
+    fields = ["status", "decided_at", "decided_by"]
+    if body is not None:
+        body = body.replace("\r\n", "\n").strip()
+    if body and body != draft.body:
+        diff = "\n".join(
+            difflib.unified_diff(
+                draft.body.splitlines(), body.splitlines(), "draft", "approved", lineterm=""
+            )
+        )
+        audit_record(
+            action="draft.edited",
+            obj=draft,
+            actor=approver,
+            summary=f"Edited before approval ({len(diff.splitlines())} diff lines)",
+            before=draft.body,
+            after=body,
+            diff=diff,
+        )
+        draft.body, draft.version = body, draft.version + 1
+        fields += ["body", "version"]
+    draft.status, draft.decided_at, draft.decided_by = (
+        Draft.Status.APPROVED,
+        timezone.now(),
+        approver,
+    )
+    draft.save(update_fields=fields)
+    audit_record(action="draft.approved", obj=draft, actor=approver, summary="Approved to send")
+    return draft
+
+
+@transaction.atomic
+def draft_reject(*, draft_id: int, approver: str, reason: str) -> Draft:
+    draft = Draft.objects.select_for_update().get(pk=draft_id)
+    if draft.status != Draft.Status.PENDING:
+        raise AlreadyDecided(draft)
+    draft.status, draft.decided_at, draft.decided_by = (
+        Draft.Status.REJECTED,
+        timezone.now(),
+        approver,
+    )
+    draft.reject_reason = reason.strip()
+    draft.save(update_fields=["status", "decided_at", "decided_by", "reject_reason"])
+    audit_record(
+        action="draft.rejected", obj=draft, actor=approver, summary=f"Rejected: {reason}"[:500]
+    )
+    if draft.ticket_id:
+        Ticket.objects.filter(pk=draft.ticket_id, status=Ticket.Status.AWAITING_APPROVAL).update(
+            status=Ticket.Status.OPEN, updated_at=timezone.now()
+        )
+    return draft

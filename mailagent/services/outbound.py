@@ -1,0 +1,200 @@
+"""Mail out: compose a message, record it with its Message-ID before it leaves, deliver it.
+
+Two promises hold here. Only an approved draft is ever sent, and it is sent once: the draft is
+claimed with a conditional UPDATE (approved -> sending) that only one worker or click can win.
+And every message is stored (`OutboundEmail`) with the exact bytes and Message-ID before the
+transport sees it, so a reply can always be matched to its thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mailagent.errors import InvalidTransition, UnsafeHeader
+from mailagent.integrations.transport import mail_transport
+from mailagent.models import Draft, OutboundEmail, Ticket
+from mailagent.services.audit import SYSTEM, audit_record
+
+log = logging.getLogger(__name__)
+
+# RFC 5322 allows 998 characters a line; folding long References is legal but some clients
+# thread badly on folded ids, so keep header lines whole where they fit.
+_POLICY = SMTP.clone(max_line_length=998)
+
+
+def _safe(name: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise UnsafeHeader(f"Refusing to send: the {name} header would contain a line break.")
+    return value
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=settings.AGENT_EMAIL.rpartition("@")[2] or "localhost")
+
+
+def compose(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    message_id: str,
+    auto_submitted: str,
+    in_reply_to: str = "",
+    references: str = "",
+    html: str = "",
+) -> EmailMessage:
+    """Build an outgoing message. Every header built from inbound data is checked for CR/LF."""
+    msg = EmailMessage(policy=_POLICY)
+    msg["From"] = formataddr((settings.BUSINESS_NAME, settings.AGENT_EMAIL))
+    msg["To"] = _safe("To", ", ".join(to))
+    msg["Subject"] = _safe("Subject", subject)
+    msg["Date"] = format_datetime(timezone.now())
+    msg["Message-ID"] = _safe("Message-ID", message_id)
+    if in_reply_to:
+        msg["In-Reply-To"] = _safe("In-Reply-To", in_reply_to)
+    if references:
+        msg["References"] = _safe("References", references)
+    # RFC 3834: mark our mail as automatic so that well-behaved auto-responders stay quiet, and
+    # ask Exchange not to send out-of-office replies to it.
+    msg["Auto-Submitted"] = auto_submitted
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def reply_subject(subject: str) -> str:
+    subject = " ".join((subject or "").split())
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
+
+
+def reply_references(parent_references: str, parent_id: str) -> str:
+    ids = parent_references.split()
+    if parent_id and parent_id not in ids:
+        ids.append(parent_id)
+    return " ".join(ids)
+
+
+def draft_send(*, draft_id: int) -> Draft:
+    """Send an approved draft, once. A draft in any other state is left as it is."""
+    claimed = Draft.objects.filter(pk=draft_id, status=Draft.Status.APPROVED).update(
+        status=Draft.Status.SENDING
+    )
+    draft = Draft.objects.select_related("ticket").get(pk=draft_id)
+    if not claimed:
+        if draft.status in (Draft.Status.PENDING, Draft.Status.REJECTED):
+            raise InvalidTransition(
+                f"Draft #{draft_id} is {draft.status}: only approved drafts go."
+            )
+        return draft
+    kind = OutboundEmail.Kind.REMINDER if draft.kind == Draft.Kind.REMINDER else "reply"
+    auto = "auto-generated" if draft.kind == Draft.Kind.REMINDER else "auto-replied"
+    with transaction.atomic():
+        draft.message_id = draft.message_id or new_message_id()
+        message = compose(
+            to=draft.to_addresses,
+            subject=draft.subject,
+            body=draft.body,
+            message_id=draft.message_id,
+            auto_submitted=auto,
+            in_reply_to=draft.in_reply_to,
+            references=draft.references,
+        )
+        outbound = OutboundEmail.objects.create(
+            kind=kind,
+            draft=draft,
+            ticket=draft.ticket,
+            message_id=draft.message_id,
+            recipients=draft.to_addresses,
+            subject=draft.subject,
+            raw=bytes(message),
+            transport="",
+        )
+        draft.save(update_fields=["message_id"])
+    _deliver(outbound, message)
+    with transaction.atomic():
+        if outbound.status == OutboundEmail.Status.SENT:
+            draft.status, draft.sent_at = Draft.Status.SENT, outbound.sent_at
+            audit_record(
+                action="draft.sent",
+                obj=draft,
+                actor=SYSTEM,
+                summary=f"Sent to {', '.join(draft.to_addresses)} as {draft.message_id}",
+                message_id=draft.message_id,
+                transport=outbound.transport,
+            )
+            if draft.ticket_id:
+                Ticket.objects.filter(pk=draft.ticket_id).update(
+                    status=Ticket.Status.ANSWERED, updated_at=timezone.now()
+                )
+        else:
+            draft.status, draft.error = Draft.Status.FAILED, outbound.error
+            audit_record(
+                action="draft.send_failed",
+                obj=draft,
+                actor=SYSTEM,
+                summary=f"Sending failed: {outbound.error}"[:500],
+                error=outbound.error,
+            )
+        draft.save(update_fields=["status", "sent_at", "error"])
+    return draft
+
+
+def notice_send(
+    *,
+    kind: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    ticket: Ticket | None = None,
+) -> OutboundEmail:
+    """Send an internal notice to staff (approval requests, escalations). Low risk: no approval."""
+    message_id = new_message_id()
+    message = compose(
+        to=to,
+        subject=subject,
+        body=body,
+        html=html,
+        message_id=message_id,
+        auto_submitted="auto-generated",
+    )
+    outbound = OutboundEmail.objects.create(
+        kind=kind,
+        ticket=ticket,
+        message_id=message_id,
+        recipients=to,
+        subject=subject,
+        raw=bytes(message),
+        transport="",
+    )
+    _deliver(outbound, message)
+    audit_record(
+        action=f"notice.{outbound.status}",
+        obj=outbound,
+        actor=SYSTEM,
+        summary=f"{outbound.get_kind_display()} to {', '.join(to)}",
+        error=outbound.error,
+    )
+    return outbound
+
+
+def _deliver(outbound: OutboundEmail, message: EmailMessage) -> None:
+    transport = mail_transport()
+    outbound.transport = transport.name
+    try:
+        transport.deliver(message, list(outbound.recipients))
+    except Exception as exc:
+        log.warning("Delivery of outbound #%s failed: %s", outbound.pk, type(exc).__name__)
+        outbound.status, outbound.error = OutboundEmail.Status.FAILED, str(exc) or repr(exc)
+    else:
+        outbound.status, outbound.sent_at = OutboundEmail.Status.SENT, timezone.now()
+    outbound.save(update_fields=["transport", "status", "error", "sent_at"])

@@ -1,0 +1,255 @@
+"""Processing one stored message: parse, thread, triage, apply the policy, draft or escalate.
+
+The model call (which may take seconds) happens outside any transaction. The writes happen in one
+transaction that first claims the message with a conditional UPDATE, so two workers processing the
+same message write its ticket once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mailagent import policy
+from mailagent.agents.base import triage_backend
+from mailagent.errors import UserInputError
+from mailagent.models import Draft, InboundEmail, OutboundEmail, Ticket
+from mailagent.parsing.email import parse_email
+from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.drafts import draft_create, unfamiliar_references
+from mailagent.services.outbound import reply_references, reply_subject
+from mailagent.services.tickets import ticket_for_thread
+from mailagent.types import Assessment, ParsedEmail, Proposal, StaffDirectory, TriageContext
+
+log = logging.getLogger(__name__)
+
+
+def staff_directory() -> StaffDirectory:
+    return StaffDirectory.of(settings.STAFF_EMAILS, settings.STAFF_DOMAINS)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    email_id: int
+    status: str
+    ticket_id: int | None = None
+    draft_id: int | None = None
+    escalated: bool = False
+    detail: str = ""
+
+
+def email_process(*, email_id: int) -> Outcome:
+    """Turn one stored message into ticket work. A second call does nothing."""
+    email = InboundEmail.objects.get(pk=email_id)
+    if email.status != InboundEmail.Status.RECEIVED:
+        return Outcome(email_id, email.status, email.ticket_id)
+    try:
+        parsed = parse_email(bytes(email.raw), staff=staff_directory())
+    except UserInputError as exc:
+        return email_quarantine(email_id=email_id, error=str(exc))
+
+    if parsed.sender.email == settings.AGENT_EMAIL.lower():
+        return _record_only(
+            email, parsed, InboundEmail.Status.AUTOMATIC, "sent by the agent itself"
+        )
+    if parsed.is_automatic:
+        return _record_only(email, parsed, InboundEmail.Status.AUTOMATIC, parsed.automatic)
+    duplicate = _duplicate_of(email, parsed)
+    if duplicate is not None:
+        return _record_only(
+            email, parsed, InboundEmail.Status.DUPLICATE, f"same message as #{duplicate.pk}"
+        )
+    if parsed.forwarded_by is None and staff_directory().is_staff(parsed.sender):
+        return _record_only(
+            email,
+            parsed,
+            InboundEmail.Status.PROCESSED,
+            "from staff and not a forward: left for a person",
+        )
+
+    ticket = ticket_for_thread(parsed)
+    context = TriageContext(
+        subject=parsed.subject,
+        text=parsed.text,
+        customer=parsed.customer,
+        business_name=settings.BUSINESS_NAME,
+        staff_note=parsed.staff_note,
+        thread_summary=ticket.summary if ticket else "",
+        attachments=tuple(a.filename for a in parsed.attachments),
+    )
+    proposal = triage_backend(settings.AGENT_MODEL).triage(context)
+    assessment = policy.assess(proposal=proposal, text=f"{parsed.subject}\n{parsed.text}")
+    return _apply(email, parsed, ticket, proposal, assessment)
+
+
+def email_quarantine(*, email_id: int, error: str) -> Outcome:
+    with transaction.atomic():
+        email = InboundEmail.objects.select_for_update().get(pk=email_id)
+        email.status, email.error, email.processed_at = (
+            InboundEmail.Status.QUARANTINED,
+            error,
+            timezone.now(),
+        )
+        email.save(update_fields=["status", "error", "processed_at"])
+        audit_record(action="email.quarantined", obj=email, actor=SYSTEM, summary=error[:500])
+    return Outcome(email_id, email.status, detail=error)
+
+
+def _claim(email: InboundEmail, status: str) -> bool:
+    return bool(
+        InboundEmail.objects.filter(pk=email.pk, status=InboundEmail.Status.RECEIVED).update(
+            status=status, processed_at=timezone.now()
+        )
+    )
+
+
+def _fill(email: InboundEmail, parsed: ParsedEmail, status: str, ticket: Ticket | None) -> None:
+    email.status, email.processed_at, email.ticket = status, timezone.now(), ticket
+    email.message_id = parsed.message_id
+    email.in_reply_to = parsed.in_reply_to
+    email.references = " ".join(parsed.references)
+    email.from_address, email.from_name = parsed.sender.email, parsed.sender.name[:255]
+    email.subject, email.sent_at, email.body_text = parsed.subject, parsed.date, parsed.text
+    email.customer_email = parsed.customer.email
+    email.forwarded_by = parsed.forwarded_by.email if parsed.forwarded_by else ""
+    email.automatic_reason = parsed.automatic[:200]
+    email.save()
+
+
+def _duplicate_of(email: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
+    if not parsed.message_id:
+        return None
+    return (
+        InboundEmail.objects.exclude(pk=email.pk)
+        .filter(message_id=parsed.message_id, sha256=email.sha256)
+        .exclude(status__in=[InboundEmail.Status.RECEIVED, InboundEmail.Status.QUARANTINED])
+        .first()
+    )
+
+
+def _record_only(email: InboundEmail, parsed: ParsedEmail, status: str, reason: str) -> Outcome:
+    """Keep the message and say why nothing is drafted. It still joins its thread, if any."""
+    ticket = ticket_for_thread(parsed)
+    with transaction.atomic():
+        if not _claim(email, status):
+            return Outcome(email.pk, "claimed elsewhere")
+        _fill(email, parsed, status, ticket)
+        audit_record(
+            action=f"email.{status}",
+            obj=email,
+            summary=f"Not answered: {reason}",
+            reason=reason,
+            sender=parsed.sender.email,
+        )
+    return Outcome(email.pk, status, ticket.pk if ticket else None, detail=reason)
+
+
+def _apply(
+    email: InboundEmail,
+    parsed: ParsedEmail,
+    ticket: Ticket | None,
+    proposal: Proposal,
+    assessment: Assessment,
+) -> Outcome:
+    with transaction.atomic():
+        if not _claim(email, InboundEmail.Status.PROCESSED):
+            return Outcome(email.pk, "claimed elsewhere")
+        opened = ticket is None
+        if opened:
+            ticket = Ticket.objects.create(
+                subject=parsed.subject,
+                customer_email=parsed.customer.email,
+                customer_name=parsed.customer.name[:255],
+            )
+        _fill(email, parsed, InboundEmail.Status.PROCESSED, ticket)
+        _record_triage(ticket, email, parsed, proposal, assessment, opened)
+        if assessment.may_draft:
+            draft = _draft_reply(ticket, parsed, proposal, assessment)
+            return Outcome(email.pk, email.status, ticket.pk, draft_id=draft.pk)
+        transaction.on_commit(
+            lambda: escalation_notify(ticket_id=ticket.pk, email_id=email.pk), robust=True
+        )
+    return Outcome(email.pk, email.status, ticket.pk, escalated=True)
+
+
+def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
+    ticket.category, ticket.urgency, ticket.tone = (
+        proposal.category,
+        proposal.urgency,
+        proposal.tone,
+    )
+    ticket.risk, ticket.risk_reasons = assessment.tier, list(assessment.reasons)
+    ticket.summary = proposal.summary[:500]
+    escalate = not assessment.may_draft
+    ticket.needs_human = escalate
+    ticket.human_reason = "; ".join(assessment.reasons[1:]) if escalate else ""
+    ticket.status = Ticket.Status.ESCALATED if escalate else Ticket.Status.AWAITING_APPROVAL
+    ticket.save()
+    audit_record(
+        action="ticket.opened" if opened else "ticket.reply_received",
+        obj=ticket,
+        summary=f"{'Opened' if opened else 'Reply joined'} from {parsed.customer.email}",
+        message=email.pk,
+        forwarded_by=parsed.forwarded_by.email if parsed.forwarded_by else "",
+    )
+    audit_record(
+        action="ticket.triaged",
+        obj=ticket,
+        summary=proposal.summary,
+        backend=proposal.backend,
+        category=proposal.category,
+        urgency=proposal.urgency,
+        tone=proposal.tone,
+        needs_human=proposal.needs_human,
+        uncertain=list(proposal.uncertain),
+        checked=["sender", "thread", "automatic markers", "policy patterns"],
+    )
+    audit_record(
+        action="policy.escalated" if escalate else "policy.assessed",
+        obj=ticket,
+        summary=f"Risk {assessment.tier}: {'; '.join(assessment.reasons)}"[:500],
+        tier=assessment.tier,
+        reasons=list(assessment.reasons),
+    )
+
+
+def _draft_reply(ticket, parsed, proposal, assessment) -> Draft:
+    parent = parsed.original_message_id if parsed.forwarded_by else parsed.message_id
+    references = "" if parsed.forwarded_by else " ".join(parsed.references)
+    thread_text = "\n".join(
+        [parsed.subject, parsed.text, parsed.quoted, parsed.customer.email, parsed.customer.name]
+    )
+    return draft_create(
+        ticket=ticket,
+        kind=Draft.Kind.REPLY,
+        to=[parsed.customer.email],
+        subject=reply_subject(parsed.subject),
+        body=proposal.draft_body,
+        in_reply_to=parent,
+        references=reply_references(references, parent),
+        risk=assessment.tier,
+        flags=unfamiliar_references(
+            proposal.draft_body, thread_text, allowed=(settings.AGENT_EMAIL.lower(),)
+        ),
+    )
+
+
+def escalation_notify(*, ticket_id: int, email_id: int) -> OutboundEmail:
+    """Tell the approvers a person is needed, with the context the agent gathered."""
+    from mailagent.services.outbound import notice_send
+
+    ticket = Ticket.objects.get(pk=ticket_id)
+    email = InboundEmail.objects.get(pk=email_id)
+    context = {"ticket": ticket, "email": email, "portal": settings.PORTAL_BASE_URL}
+    return notice_send(
+        kind=OutboundEmail.Kind.ESCALATION,
+        to=list(settings.APPROVER_EMAILS),
+        subject=f"[Needs a person] {ticket.subject or '(no subject)'}",
+        body=render_to_string("portal/email/escalation.txt", context),
+        ticket=ticket,
+    )

@@ -1,0 +1,73 @@
+"""Tickets and threads: which conversation a message belongs to, and the conversation in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from mailagent.models import Draft, InboundEmail, OutboundEmail, Ticket
+from mailagent.types import ParsedEmail
+
+
+def ticket_for_thread(parsed: ParsedEmail) -> Ticket | None:
+    """The ticket this message answers: a stored or sent message named by In-Reply-To or
+    References (nearest first), or the original of a staff forward we already hold."""
+    ids = list(parsed.thread_ids)
+    if parsed.original_message_id:
+        ids.insert(0, parsed.original_message_id)
+    if not ids:
+        return None
+    found: dict[str, int] = {}
+    for mid, ticket_id in InboundEmail.objects.filter(
+        message_id__in=ids, ticket__isnull=False
+    ).values_list("message_id", "ticket_id"):
+        found.setdefault(mid, ticket_id)
+    for mid, ticket_id in OutboundEmail.objects.filter(
+        message_id__in=ids, ticket__isnull=False
+    ).values_list("message_id", "ticket_id"):
+        found.setdefault(mid, ticket_id)
+    for mid, ticket_id in Draft.objects.filter(
+        message_id__in=ids, ticket__isnull=False
+    ).values_list("message_id", "ticket_id"):
+        found.setdefault(mid, ticket_id)
+    for mid in ids:
+        if mid in found:
+            return Ticket.objects.get(pk=found[mid])
+    return None
+
+
+@dataclass(frozen=True)
+class ConversationEntry:
+    when: datetime
+    direction: str  # "in" or "out"
+    sender: str
+    subject: str
+    text: str
+    obj: InboundEmail | Draft
+
+
+def ticket_conversation(ticket: Ticket) -> list[ConversationEntry]:
+    """Every message in and every reply sent on this ticket, oldest first."""
+    entries = [
+        ConversationEntry(
+            when=m.sent_at or m.received_at,
+            direction="in",
+            sender=m.from_name or m.from_address,
+            subject=m.subject,
+            text=m.body_text,
+            obj=m,
+        )
+        for m in ticket.messages.exclude(status=InboundEmail.Status.QUARANTINED)
+    ]
+    entries += [
+        ConversationEntry(
+            when=d.sent_at,
+            direction="out",
+            sender=d.decided_by or "agent",
+            subject=d.subject,
+            text=d.body,
+            obj=d,
+        )
+        for d in ticket.drafts.filter(status=Draft.Status.SENT)
+    ]
+    return sorted(entries, key=lambda e: e.when)

@@ -1,0 +1,136 @@
+"""The approval pages. A GET only shows; a POST with the CSRF token acts. Each view checks the
+link, calls one service and renders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mailagent.services.approvals import (
+    LinkCheck,
+    LinkState,
+    approval_decide,
+    approval_link_check,
+    approval_link_renew,
+)
+from portal.forms import DecisionForm
+from portal.selectors import review_context
+
+# What each problem means for the person holding the link, and the HTTP status that says so.
+PROBLEMS: dict[LinkState, tuple[int, str, str]] = {
+    LinkState.TAMPERED: (
+        400,
+        "This link is not valid",
+        "The link is incomplete or was changed. Open it again from the email, copying the "
+        "whole address, or use the link in the latest approval email or daily digest.",
+    ),
+    LinkState.FOREIGN: (
+        403,
+        "This link belongs to another draft",
+        "The link was issued for a different draft than the one in the address. Use the link "
+        "exactly as it appears in the approval email.",
+    ),
+    LinkState.EXPIRED: (
+        410,
+        "This link has expired",
+        "Approval links work for {hours} hours. The draft has not been sent. Ask for a fresh "
+        "link below, or use the one in the next daily digest.",
+    ),
+    LinkState.USED: (
+        410,
+        "This link has already been used",
+        "Each link works once. The draft's current state is shown below; nothing was changed "
+        "by opening this page.",
+    ),
+    LinkState.STALE: (
+        409,
+        "The draft changed after this link was sent",
+        "Someone edited the draft, so this link no longer matches its text. Ask for a fresh "
+        "link below to review the current version.",
+    ),
+    LinkState.DECIDED: (
+        409,
+        "This draft was already decided",
+        "Another approver acted on this draft first. Its current state is shown below; "
+        "nothing was changed.",
+    ),
+}
+
+
+def _problem(request: HttpRequest, check: LinkCheck) -> HttpResponse:
+    status, title, text = PROBLEMS[check.state]
+    can_renew = (
+        check.state in (LinkState.EXPIRED, LinkState.STALE)
+        and check.draft is not None
+        and check.draft.status == check.draft.Status.PENDING
+    )
+    context = {
+        "title": title,
+        "text": text.format(hours=settings.APPROVAL_LINK_MAX_AGE_HOURS),
+        "state": check.state.value,
+        "draft": check.draft
+        if check.state not in (LinkState.TAMPERED, LinkState.FOREIGN)
+        else None,
+        "can_renew": can_renew,
+    }
+    return render(request, "portal/problem.html", context, status=status)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"business_name": settings.BUSINESS_NAME})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
+    if request.method == "POST":
+        return _decide(request, draft_id, token)
+    check = approval_link_check(draft_id=draft_id, token=token)
+    if not check.ok:
+        return _problem(request, check)
+    return render(request, "portal/review.html", review_context(check.draft) | {"form": None})
+
+
+def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        check = approval_link_check(draft_id=draft_id, token=token)
+        if not check.ok:
+            return _problem(request, check)
+        return render(
+            request, "portal/review.html", review_context(check.draft) | {"form": form}, status=400
+        )
+    data = form.cleaned_data
+    decision = approval_decide(
+        draft_id=draft_id,
+        token=token,
+        action=data["action"],
+        body=data["body"] if "body" in request.POST else None,
+        reason=data["reason"],
+    )
+    if not decision.check.ok:
+        return _problem(request, decision.check)
+    response = redirect("portal:done", draft_id=draft_id, token=token)
+    response.status_code = 303  # See Other: the browser GETs the outcome page
+    return response
+
+
+@require_GET
+def done(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
+    check = approval_link_check(draft_id=draft_id, token=token)
+    if check.state is LinkState.OK:
+        return redirect("portal:review", draft_id=draft_id, token=token)
+    if check.state is not LinkState.USED:
+        return _problem(request, check)
+    return render(request, "portal/done.html", {"draft": check.draft, "ticket": check.draft.ticket})
+
+
+@require_POST
+def renew(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
+    check = approval_link_check(draft_id=draft_id, token=token)
+    result = approval_link_renew(check=check)
+    if result is None:
+        return _problem(request, check)
+    return render(request, "portal/renewed.html", {"result": result}, status=200)

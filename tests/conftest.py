@@ -1,0 +1,109 @@
+"""Shared fixtures: settings pinned to temporary folders, a real SMTP server on 127.0.0.1, and the
+rule for servers that are missing (skip on a laptop, fail in CI with REQUIRE_SERVICES=1)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip when a real server is missing, unless CI demands it (REQUIRE_SERVICES=1)."""
+    if available:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"Required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def agent_settings(settings, tmp_path):
+    """Every test runs against its own outbox and inbox, with known people."""
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+    settings.INBOX_DIR = tmp_path / "inbox"
+    settings.INBOX_DIR.mkdir()
+    settings.SMTP_HOST = ""
+    settings.AGENT_EMAIL = "agent@acme.example"
+    settings.BUSINESS_NAME = "Acme Supplies"
+    settings.APPROVER_EMAILS = ["owner@acme.example"]
+    settings.STAFF_EMAILS = []
+    settings.STAFF_DOMAINS = ["acme.example"]
+    settings.TASKS_INLINE = True
+    settings.AGENT_MODEL = "rules"
+    settings.PORTAL_BASE_URL = "http://testserver"
+    return settings
+
+
+def outbox_messages(settings) -> list[EmailMessage]:
+    folder = Path(settings.OUTBOX_DIR)
+    if not folder.exists():
+        return []
+    return [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    ]
+
+
+@dataclass
+class ReceivedMail:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.raw, policy=policy.default)
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    received: list[ReceivedMail] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def messages(self) -> list[EmailMessage]:
+        with self.lock:
+            return [r.message for r in self.received]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real aiosmtpd server on 127.0.0.1 that keeps every message it accepts."""
+    from aiosmtpd.controller import Controller
+
+    server = SmtpServer(host="127.0.0.1", port=free_port())
+
+    class Handler:
+        async def handle_DATA(self, _server, _session, envelope):
+            with server.lock:
+                server.received.append(
+                    ReceivedMail(
+                        envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
+                    )
+                )
+            return "250 OK queued"
+
+    controller = Controller(Handler(), hostname=server.host, port=server.port)
+    controller.start()
+    settings.SMTP_HOST, settings.SMTP_PORT = server.host, server.port
+    settings.SMTP_STARTTLS, settings.SMTP_USER, settings.SMTP_PASSWORD = False, "", ""
+    try:
+        yield server
+    finally:
+        controller.stop()
