@@ -217,6 +217,14 @@ class OutboundEmail(models.Model):
         return f"{self.get_kind_display()} to {', '.join(self.recipients)}: {self.subject}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """One step the agent, a person or the system took. Append-only: never changed or deleted."""
 
@@ -239,6 +247,8 @@ class AuditEvent(models.Model):
         Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     details = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
