@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast test-browser lint format clean
+.PHONY: setup run test test-fast lint format clean
+
+# `make run PORT=8001` makes the printed approval links point at that port too.
+ifneq ($(origin PORT)$(origin HOST),filefile)
+export PORTAL_BASE_URL := http://$(HOST):$(PORT)
+endif
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
