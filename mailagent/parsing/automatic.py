@@ -17,8 +17,11 @@ _MACHINE_LOCALPARTS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+.-].*)?$", re.IGNORECASE
 )
 _AUTO_SUBJECTS = re.compile(
-    r"^\s*(auto(matic)?[ -]?reply|out of (the )?office|undeliverable|undelivered mail|"
-    r"delivery status notification|mail delivery (failed|failure|system)|returned mail)\b",
+    # "Out of office" only as the responder's prefix: a person may well ask about "Out of office
+    # chairs" or "Out of office paper?" from a supplier.
+    r"^\s*((auto(matic)?[ -]?reply|out of (the )?office( auto ?reply)?)\s*(:|$)|"
+    r"(undeliverable|undelivered mail|delivery status notification|"
+    r"mail delivery (failed|failure|system)|returned mail)\b)",
     re.IGNORECASE,
 )
 
@@ -26,7 +29,8 @@ _AUTO_SUBJECTS = re.compile(
 def automatic_reason(msg: Message, sender: Address | None, subject: str) -> str:
     """Why this message is automatic, or "" when a person wrote it."""
     auto_submitted = header(msg, "Auto-Submitted").lower()
-    if auto_submitted and not auto_submitted.startswith("no"):
+    # RFC 3834: "no" (possibly with a comment or parameters) marks mail a person wrote.
+    if auto_submitted and auto_submitted.split(";")[0].split("(")[0].strip() != "no":
         return f"Auto-Submitted: {auto_submitted}"
     precedence = header(msg, "Precedence").lower()
     if precedence in {"bulk", "list", "junk", "auto_reply"}:

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from email.message import Message
 
 import html2text
-from mailparser_reply import EmailReplyParser
+from mailparser_reply.parser import EmailMessage
 
 from mailagent.parsing.headers import decode_bytes, decode_value
 from mailagent.types import Attachment
 
 _REPLY_LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "sv", "da", "pl", "cs"]
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
+# Lines that open a signature block by their shape, whatever follows them.
+_SIGNATURE_MARKS = re.compile(r"^(--|__|sent from my |get outlook for )", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ def part_text(part: Message) -> str:
 
 
 def html_to_text(html: str) -> str:
+    # With tables ignored html2text glues neighbouring cells together ("OfficeElm Street");
+    # a space before each closing cell tag keeps them apart.
+    html = _CELL_END.sub(r" \g<0>", html)
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.ignore_images = True
@@ -113,13 +119,52 @@ def split_reply(text: str) -> SplitText:
     """New text, quoted history and signature of one body."""
     if not text.strip():
         return SplitText("", "", "")
-    replies = EmailReplyParser(languages=_REPLY_LANGUAGES).read(text).replies
-    if not replies:
+    # keep_hyphen_lists: by default the library takes a "- item" line for a "-Name" signature and
+    # drops a customer's whole bulleted order list from the new text.
+    message = EmailMessage(
+        text=text, languages=list(_REPLY_LANGUAGES), keep_hyphen_lists=True
+    ).read()
+    if not message.replies:
         return SplitText(text.strip(), "", "")
-    latest = replies[0]
-    quoted = "\n\n".join(r.full_body for r in replies[1:] if r.full_body)
-    new_text = _drop_quote_lines(latest.body)
-    return SplitText(new_text or latest.body, quoted, latest.signatures)
+    latest = message.replies[0]
+    quoted = "\n\n".join(r.full_body for r in message.replies[1:] if r.full_body)
+    body = latest.full_body
+    signature = _real_signature(latest.signatures, message.SIGNATURE_REGEX)
+    if signature and body.endswith(signature):
+        body = body[: -len(signature)]
+    for disclaimer in latest.disclaimers:
+        body = body.replace(disclaimer, "")
+    new_text = _drop_quote_lines(body)
+    return SplitText(new_text or body.strip(), quoted, signature)
+
+
+def _real_signature(signature: str, pattern: re.Pattern[str]) -> str:
+    """The signature, starting at a real sign-off line.
+
+    The library cuts at the first line starting with a sign-off word, so "Thanks, the parts
+    arrived. But the invoice is wrong..." would vanish into the signature. A sign-off stands on
+    a short line of its own ("Thanks,", "Best regards, Ann"); anything longer is new text, and
+    the search goes on below it.
+    """
+    while signature:
+        first, _, rest = signature.partition("\n")
+        if _is_sign_off(first):
+            return signature
+        # The leading newline lets the library's "not at the start" sign-off rule match line one.
+        found = pattern.search("\n" + rest)
+        signature = found.group().strip() if found else ""
+    return ""
+
+
+def _is_sign_off(line: str) -> bool:
+    line = line.strip().lstrip("> ")
+    if _SIGNATURE_MARKS.match(line) or line.startswith("_" * 32):
+        return True
+    words = line.split()
+    if len(words) > 4:
+        return False
+    # "Thanks, got it." is a sentence; "Best regards." and "Thanks," are sign-offs.
+    return len(words) <= 2 or not line.endswith((".", "?", "!", ":"))
 
 
 def _drop_quote_lines(text: str) -> str:

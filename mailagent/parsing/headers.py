@@ -7,6 +7,7 @@ Everything here is pure: a `email.message.Message` in, plain `str` values out.
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import datetime
 from email.header import decode_header
@@ -25,15 +26,27 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
     cp1252 is the right last resort: it is what "unknown-8bit" and undeclared 8-bit text from
     Windows and older Mac clients almost always is, and it maps nearly every byte.
     """
-    if charset:
+    codec = _codec(charset)
+    if codec:
         try:
-            return data.decode(charset.strip().strip('"').lower())
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(codec)
+        except UnicodeDecodeError:
             pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _codec(charset: str | None) -> str:
+    """The codec to decode a declared charset with; "" when Python does not know it."""
+    try:
+        name = codecs.lookup((charset or "").strip().strip('"').lower()).name
+    except LookupError:
+        return ""
+    # Windows clients label cp1252 text "iso-8859-1" (smart quotes, dashes, the euro sign), so
+    # browsers read that label as windows-1252 (WHATWG Encoding Standard); so do we.
+    return "cp1252" if name == "iso8859-1" else name
 
 
 def _unescape(value: str) -> str:
