@@ -94,13 +94,25 @@ _FRUSTRATED = _rx(
     r"\bdisappointed\b",
     r"\bfrustrat",
     r"\bstill (not|no|waiting|haven't)\b",
-    r"\bagain\b",
+    # Not a bare "again": "Hi again" and "again on the 11th" are not frustration.
+    r"\b(yet|once) again\b",
+    r"\bhappen\w* again\b",
+    r"\bagain\?",
     r"\bannoy",
     r"\bupset\b",
     r"\bunhappy\b",
 )
 _POSITIVE = _rx(r"\bthank", r"\bgreat\b", r"\blove\b", r"\bappreciate", r"\bexcellent\b")
-_URGENT = _rx(r"\burgent", r"\basap\b", r"\bimmediately\b", r"\btoday\b", r"\bright away\b")
+_URGENT = _rx(
+    r"\burgent",
+    r"\basap\b",
+    r"\bimmediately\b",
+    r"\bright away\b",
+    # A deadline, not a date stamp: "arrived today" is not urgent, "need it by today" is.
+    r"\b(by|before|until|for) (the end of )?today\b",
+    r"\bneed\b[^.\n]{0,30}\btoday\b",
+    r"\btoday,? (please|if possible)\b",
+)
 _RELAXED = _rx(r"\bno rush\b", r"\bwhenever\b", r"\bno hurry\b", r"\bwhen you (get|have) a")
 
 _HUMAN_REASONS = {
