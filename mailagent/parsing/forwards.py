@@ -83,7 +83,8 @@ def inline_original(text: str) -> Forwarded | None:
         found = _HEADER_LINE.match(line)
         if found:
             fields.setdefault(_field_name(found.group(1)), found.group(2).strip())
-        elif line.strip() == "" and fields:
+        # Apple Mail quotes the whole forward, so the blank line after the headers is a bare ">".
+        elif _unquote(line).strip() == "" and fields:
             break
         elif fields:
             # A header value wrapped onto the next line by the client.
