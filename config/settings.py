@@ -131,6 +131,13 @@ APPROVAL_LINK_MAX_AGE_HOURS = env.int("APPROVAL_LINK_MAX_AGE_HOURS", default=72)
 # --- Agents ----------------------------------------------------------------------------------
 
 AGENT_MODEL = env.str("AGENT_MODEL", default="rules")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")  # empty: api.openai.com
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="")
+OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
+# How many model calls run at once during a pass over the inbox.
+MODEL_CONCURRENCY = env.int("MODEL_CONCURRENCY", default=8)
 
 # --- Tasks -----------------------------------------------------------------------------------
 

@@ -136,6 +136,7 @@ class TriageContext:
     staff_note: str = ""
     thread_summary: str = ""
     attachments: tuple[str, ...] = ()
+    open_invoices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ class Proposal:
     backend: str
     model_tier: Tier | None = None
     uncertain: tuple[str, ...] = ()
+    #: Why the model's answer was not used and the rules backend answered instead.
+    fallback_reason: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 @dataclass(frozen=True)
