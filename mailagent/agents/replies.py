@@ -42,14 +42,24 @@ _BODIES = {
 }
 
 
+# Titles people put in their display name ("Dr. Amara Okafor"): "Hi Dr.," greets nobody.
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev"})
+
+
 def first_name(name: str) -> str:
     name = name.strip()
     if "," in name:  # "Moreno, Luis"
         name = name.split(",", 1)[1].strip()
-    return name.split()[0] if name else ""
+    words = name.split()
+    while len(words) > 1 and words[0].rstrip(".").lower() in _TITLES:
+        words = words[1:]
+    return words[0] if words else ""
 
 
 def reply_for(category: Category, tone: Tone, context: TriageContext) -> str:
     greeting = f"Hi {first_name(context.customer.name)}," if context.customer.name else "Hello,"
     body = _BODIES.get(category, _BODIES[Category.OTHER])
-    return f"{greeting}\n\n{_OPENERS[tone]} {body}\n\nBest regards,\n{context.business_name}"
+    # A body that thanks the customer itself needs no "Thank you for getting in touch." before it.
+    calm = tone in (Tone.NEUTRAL, Tone.POSITIVE)
+    opening = body if calm and body.startswith("Thank you") else f"{_OPENERS[tone]} {body}"
+    return f"{greeting}\n\n{opening}\n\nBest regards,\n{context.business_name}"
