@@ -95,6 +95,9 @@ class Ticket(models.Model):
     summary = models.CharField(max_length=500, blank=True)
     needs_human = models.BooleanField(default=False)
     human_reason = models.TextField(blank=True)
+    customer = models.ForeignKey(
+        "Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +133,11 @@ class Draft(models.Model):
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
     )
+    customer = models.ForeignKey(
+        "Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
+    )
+    invoices = models.ManyToManyField("Invoice", blank=True, related_name="reminders")
+    reminder_stage = models.CharField(max_length=16, blank=True)
     to_addresses = models.JSONField(default=list)
     subject = models.CharField(max_length=998)
     body = models.TextField()
@@ -264,3 +272,85 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class Customer(models.Model):
+    """Someone who owes the business money, as the accounting exports name them."""
+
+    # Exports identify customers by name; the key is that name case-folded with single spaces.
+    key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    emails = models.JSONField(default=list, blank=True)
+    contact_name = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=100, blank=True)
+    reminders_paused = models.BooleanField(default=False)
+    paused_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invoice(models.Model):
+    """One invoice or credit note, as the latest export that listed it described it."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", "invoice"
+        CREDIT = "credit", "credit note"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        PAID = "paid", "paid"
+        DISPUTED = "disputed", "disputed"
+        VOID = "void", "void"
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.INVOICE)
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    balance = models.DecimalField(max_digits=14, decimal_places=2)
+    issue_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    reminders_paused = models.BooleanField(default=False)
+    # Which kind of export last described it: an invoice that a newer export of the same kind no
+    # longer lists has been paid.
+    source_kind = models.CharField(max_length=64, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    collected = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.customer}): {self.currency} {self.balance}"
+
+
+class ImportRun(models.Model):
+    """One accounting export read: what it was, and what it changed."""
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=64)
+    as_of = models.DateField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    marked_paid = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.file_name}"
