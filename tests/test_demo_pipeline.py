@@ -127,6 +127,17 @@ def test_one_escalation_email_per_escalated_ticket(demo_run, settings):
     ]
 
 
+def test_friendly_follow_up_and_delivery_news_are_not_read_as_frustrated_or_urgent(demo_run):
+    # "Hi again," and "arrived today" once made these frustrated and urgent.
+    assert stored("14-reply-to-support.eml").ticket.tone == "neutral"
+    assert stored("10-staff-inline-forward.eml").ticket.urgency == "normal"
+
+
+def test_drafts_thank_the_customer_once(demo_run):
+    for draft in Draft.objects.filter(status=Draft.Status.PENDING):
+        assert draft.body.count("Thank you") <= 1, draft.body
+
+
 def test_angry_complaint_without_legal_threat_gets_a_draft(demo_run):
     ticket = stored("02-angry-complaint.eml").ticket
     assert (ticket.category, ticket.tone, ticket.status) == (

@@ -83,7 +83,11 @@ def email_process(*, email_id: int) -> Outcome:
         attachments=tuple(a.filename for a in parsed.attachments),
     )
     proposal = triage_backend(settings.AGENT_MODEL).triage(context)
-    assessment = policy.assess(proposal=proposal, text=f"{parsed.subject}\n{parsed.text}")
+    # The staff note counts too: "he wants his money back, see below" over a polite customer
+    # message is still a refund, and only a person may decide one.
+    assessment = policy.assess(
+        proposal=proposal, text="\n".join([parsed.subject, parsed.staff_note, parsed.text])
+    )
     return _apply(email, parsed, ticket, proposal, assessment)
 
 
