@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 import aiosmtplib
 
@@ -30,9 +31,14 @@ class SmtpTransport:
         return _run(self._send(message, recipients))
 
     async def _send(self, message: EmailMessage, recipients: list[str]) -> str:
+        # Hand over the message's own bytes: given an EmailMessage, aiosmtplib re-flattens it with
+        # the 78-column SMTP policy and folds References, undoing the composer's choice, and the
+        # bytes on the wire would differ from the copy kept in OutboundEmail.
+        sender = parseaddr(str(message["Sender"] or message["From"]))[1]
         try:
             errors, response = await aiosmtplib.send(
-                message,
+                bytes(message),
+                sender=sender,
                 recipients=recipients,
                 hostname=self.host,
                 port=self.port,

@@ -84,68 +84,88 @@ def reply_references(parent_references: str, parent_id: str) -> str:
 
 
 def draft_send(*, draft_id: int) -> Draft:
-    """Send an approved draft, once. A draft in any other state is left as it is."""
+    """Send an approved draft, once. A draft that was never approved raises `InvalidTransition`;
+    one already sending, sent or failed is left as it is. A header that would carry a line break
+    fails the draft and raises `UnsafeHeader`: nothing leaves."""
     claimed = Draft.objects.filter(pk=draft_id, status=Draft.Status.APPROVED).update(
         status=Draft.Status.SENDING
     )
     draft = Draft.objects.select_related("ticket").get(pk=draft_id)
     if not claimed:
-        if draft.status in (Draft.Status.PENDING, Draft.Status.REJECTED):
+        if draft.status in _NEVER_APPROVED:
             raise InvalidTransition(
                 f"Draft #{draft_id} is {draft.status}: only approved drafts go."
             )
         return draft
-    kind = OutboundEmail.Kind.REMINDER if draft.kind == Draft.Kind.REMINDER else "reply"
-    auto = "auto-generated" if draft.kind == Draft.Kind.REMINDER else "auto-replied"
-    with transaction.atomic():
-        draft.message_id = draft.message_id or new_message_id()
-        message = compose(
-            to=draft.to_addresses,
-            subject=draft.subject,
-            body=draft.body,
-            message_id=draft.message_id,
-            auto_submitted=auto,
-            in_reply_to=draft.in_reply_to,
-            references=draft.references,
-        )
-        outbound = OutboundEmail.objects.create(
-            kind=kind,
-            draft=draft,
-            ticket=draft.ticket,
-            message_id=draft.message_id,
-            recipients=draft.to_addresses,
-            subject=draft.subject,
-            raw=bytes(message),
-            transport="",
-        )
-        draft.save(update_fields=["message_id"])
+    try:
+        outbound, message = _draft_record(draft)
+    except UnsafeHeader as exc:
+        # Claimed but not sendable: say so on the draft rather than leave it "sending" forever.
+        _draft_finish(draft, error=str(exc))
+        raise
     _deliver(outbound, message)
-    with transaction.atomic():
-        if outbound.status == OutboundEmail.Status.SENT:
-            draft.status, draft.sent_at = Draft.Status.SENT, outbound.sent_at
-            audit_record(
-                action="draft.sent",
-                obj=draft,
-                actor=SYSTEM,
-                summary=f"Sent to {', '.join(draft.to_addresses)} as {draft.message_id}",
-                message_id=draft.message_id,
-                transport=outbound.transport,
-            )
-            if draft.ticket_id:
-                Ticket.objects.filter(pk=draft.ticket_id).update(
-                    status=Ticket.Status.ANSWERED, updated_at=timezone.now()
-                )
-        else:
-            draft.status, draft.error = Draft.Status.FAILED, outbound.error
-            audit_record(
-                action="draft.send_failed",
-                obj=draft,
-                actor=SYSTEM,
-                summary=f"Sending failed: {outbound.error}"[:500],
-                error=outbound.error,
-            )
-        draft.save(update_fields=["status", "sent_at", "error"])
+    _draft_finish(draft, outbound=outbound)
     return draft
+
+
+_NEVER_APPROVED = (Draft.Status.PENDING, Draft.Status.REJECTED, Draft.Status.SUPERSEDED)
+
+
+@transaction.atomic
+def _draft_record(draft: Draft) -> tuple[OutboundEmail, EmailMessage]:
+    """Compose the draft and store it, Message-ID included, before any transport sees it."""
+    reminder = draft.kind == Draft.Kind.REMINDER
+    draft.message_id = draft.message_id or new_message_id()
+    message = compose(
+        to=draft.to_addresses,
+        subject=draft.subject,
+        body=draft.body,
+        message_id=draft.message_id,
+        auto_submitted="auto-generated" if reminder else "auto-replied",
+        in_reply_to=draft.in_reply_to,
+        references=draft.references,
+    )
+    outbound = OutboundEmail.objects.create(
+        kind=OutboundEmail.Kind.REMINDER if reminder else OutboundEmail.Kind.REPLY,
+        draft=draft,
+        ticket=draft.ticket,
+        message_id=draft.message_id,
+        recipients=draft.to_addresses,
+        subject=draft.subject,
+        raw=bytes(message),
+        transport="",
+    )
+    draft.save(update_fields=["message_id"])
+    return outbound, message
+
+
+@transaction.atomic
+def _draft_finish(draft: Draft, *, outbound: OutboundEmail | None = None, error: str = "") -> None:
+    if outbound is not None and outbound.status == OutboundEmail.Status.SENT:
+        draft.status, draft.sent_at = Draft.Status.SENT, outbound.sent_at
+        audit_record(
+            action="draft.sent",
+            obj=draft,
+            actor=SYSTEM,
+            summary=f"Sent to {', '.join(draft.to_addresses)} as {draft.message_id}",
+            message_id=draft.message_id,
+            transport=outbound.transport,
+        )
+        if draft.ticket_id:
+            Ticket.objects.filter(pk=draft.ticket_id).update(
+                status=Ticket.Status.ANSWERED, updated_at=timezone.now()
+            )
+    else:
+        error = outbound.error if outbound is not None else error
+        draft.status, draft.error = Draft.Status.FAILED, error
+        audit_record(
+            action="draft.send_failed",
+            obj=draft,
+            actor=SYSTEM,
+            summary=f"Sending failed: {error}"[:500],
+            error=error,
+        )
+    draft.save(update_fields=["status", "sent_at", "error"])
 
 
 def notice_send(
