@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mailagent.services.approvals import (
@@ -35,7 +37,7 @@ PROBLEMS: dict[LinkState, tuple[int, str, str]] = {
     LinkState.EXPIRED: (
         410,
         "This link has expired",
-        "Approval links work for {hours} hours. The draft has not been sent. Ask for a fresh "
+        "Approval links work for {hours}. The draft has not been sent. Ask for a fresh "
         "link below, or use the one in the next daily digest.",
     ),
     LinkState.USED: (
@@ -56,24 +58,37 @@ PROBLEMS: dict[LinkState, tuple[int, str, str]] = {
         "Another approver acted on this draft first. Its current state is shown below; "
         "nothing was changed.",
     ),
+    LinkState.SUPERSEDED: (
+        409,
+        "A newer draft replaced this one",
+        "The customer wrote again, so the agent drafted a new reply and this draft will not "
+        "be sent. The new draft's link is in the latest approval email.",
+    ),
 }
 
 
-def _problem(request: HttpRequest, check: LinkCheck) -> HttpResponse:
+def _hours(n: int) -> str:
+    return f"{n} hour{pluralize(n)}"
+
+
+def _problem(request: HttpRequest, check: LinkCheck, token: str) -> HttpResponse:
     status, title, text = PROBLEMS[check.state]
     can_renew = (
         check.state in (LinkState.EXPIRED, LinkState.STALE)
         and check.draft is not None
         and check.draft.status == check.draft.Status.PENDING
     )
+    # An absolute address: this page is also shown at .../done/ and .../renew/.
+    renew_url = reverse("portal:renew", args=[check.draft.pk, token]) if can_renew else ""
     context = {
         "title": title,
-        "text": text.format(hours=settings.APPROVAL_LINK_MAX_AGE_HOURS),
+        "text": text.format(hours=_hours(settings.APPROVAL_LINK_MAX_AGE_HOURS)),
         "state": check.state.value,
         "draft": check.draft
         if check.state not in (LinkState.TAMPERED, LinkState.FOREIGN)
         else None,
         "can_renew": can_renew,
+        "renew_url": renew_url,
     }
     return render(request, "portal/problem.html", context, status=status)
 
@@ -89,7 +104,7 @@ def review(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
         return _decide(request, draft_id, token)
     check = approval_link_check(draft_id=draft_id, token=token)
     if not check.ok:
-        return _problem(request, check)
+        return _problem(request, check, token)
     return render(request, "portal/review.html", review_context(check.draft) | {"form": None})
 
 
@@ -98,7 +113,7 @@ def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     if not form.is_valid():
         check = approval_link_check(draft_id=draft_id, token=token)
         if not check.ok:
-            return _problem(request, check)
+            return _problem(request, check, token)
         return render(
             request, "portal/review.html", review_context(check.draft) | {"form": form}, status=400
         )
@@ -111,7 +126,7 @@ def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
         reason=data["reason"],
     )
     if not decision.check.ok:
-        return _problem(request, decision.check)
+        return _problem(request, decision.check, token)
     response = redirect("portal:done", draft_id=draft_id, token=token)
     response.status_code = 303  # See Other: the browser GETs the outcome page
     return response
@@ -123,7 +138,7 @@ def done(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     if check.state is LinkState.OK:
         return redirect("portal:review", draft_id=draft_id, token=token)
     if check.state is not LinkState.USED:
-        return _problem(request, check)
+        return _problem(request, check, token)
     return render(request, "portal/done.html", {"draft": check.draft, "ticket": check.draft.ticket})
 
 
@@ -132,5 +147,5 @@ def renew(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     check = approval_link_check(draft_id=draft_id, token=token)
     result = approval_link_renew(check=check)
     if result is None:
-        return _problem(request, check)
+        return _problem(request, check, token)
     return render(request, "portal/renewed.html", {"result": result}, status=200)

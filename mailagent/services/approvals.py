@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from mailagent.models import ApprovalLink, Draft, OutboundEmail
 from mailagent.services.audit import SYSTEM, audit_record
-from mailagent.services.drafts import draft_approve, draft_reject
+from mailagent.services.drafts import AlreadyDecided, draft_approve, draft_reject
 from mailagent.services.outbound import notice_send
 from portal.tokens import TokenInvalid, TokenPayload, token_hash, token_make, token_read
 
@@ -39,6 +39,7 @@ class LinkState(StrEnum):
     USED = "used"
     STALE = "stale"
     DECIDED = "decided"
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def approval_link_check(*, draft_id: int, token: str) -> LinkCheck:
         return LinkCheck(LinkState.FOREIGN, payload=payload)
     if link.used_at is not None:
         return LinkCheck(LinkState.USED, draft=draft, link=link, payload=payload)
+    if draft.status == Draft.Status.SUPERSEDED:
+        return LinkCheck(LinkState.SUPERSEDED, draft=draft, link=link, payload=payload)
     if draft.status != Draft.Status.PENDING:
         return LinkCheck(LinkState.DECIDED, draft=draft, link=link, payload=payload)
     if draft.version != payload.version:
@@ -108,22 +111,26 @@ def approval_decide(
     """Act on a person's decision: "approve" (with their edits, if any) or "reject"."""
     from mailagent.tasks import enqueue_send
 
-    with transaction.atomic():
-        check = approval_link_check(draft_id=draft_id, token=token)
-        if not check.ok:
-            return Decision(check=check)
-        # Spend the link first: of two concurrent clicks exactly one gets past this line.
-        spent = ApprovalLink.objects.filter(pk=check.link.pk, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
-        if not spent:
-            return Decision(check=LinkCheck(LinkState.USED, draft=check.draft, link=check.link))
-        approver = check.payload.approver
-        if action == "reject":
-            draft = draft_reject(draft_id=draft_id, approver=approver, reason=reason)
-        else:
-            draft = draft_approve(draft_id=draft_id, approver=approver, body=body)
-            transaction.on_commit(lambda: enqueue_send(draft_id), robust=True)
+    try:
+        with transaction.atomic():
+            check = approval_link_check(draft_id=draft_id, token=token)
+            if not check.ok:
+                return Decision(check=check)
+            # Spend the link first: of two concurrent clicks exactly one gets past this line.
+            spent = ApprovalLink.objects.filter(pk=check.link.pk, used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            if not spent:
+                return Decision(check=LinkCheck(LinkState.USED, draft=check.draft, link=check.link))
+            approver = check.payload.approver
+            if action == "reject":
+                draft = draft_reject(draft_id=draft_id, approver=approver, reason=reason)
+            else:
+                draft = draft_approve(draft_id=draft_id, approver=approver, body=body)
+                transaction.on_commit(lambda: enqueue_send(draft_id), robust=True)
+    except AlreadyDecided as exc:
+        # Another approver's link won between our check and our write; the link stays unspent.
+        return Decision(check=LinkCheck(LinkState.DECIDED, draft=exc.draft, link=check.link))
     draft.refresh_from_db()
     return Decision(check=check, draft=draft)
 

@@ -1,0 +1,82 @@
+"""Opening a magic link: the page shows the conversation and the draft, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import ORDER_QUESTION, REPLY_BODY, reply_draft, review_path
+from tests.portal.conftest import page_text, world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_link_shows_the_customers_message_and_the_draft(client):
+    draft = reply_draft()
+
+    page = client.get(review_path(draft))
+
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Re: Where is my order?" in text
+    assert "From Jane Doe" in text
+    assert " ".join(ORDER_QUESTION.split()) in text
+    assert '<textarea id="body" name="body" data-original="' in page.content.decode()
+    assert " ".join(REPLY_BODY.split()) in text
+    assert "Approve and send" in text
+    assert "Reject this draft" in text and "Why? (kept in the audit trail)" in text
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_opening_the_link_three_times_and_a_head_request_change_nothing(settings):
+    draft = reply_draft()
+    path = review_path(draft)
+    before = world(settings)
+
+    pages = [Client().get(path) for _ in range(3)]
+    head = Client().head(path)
+
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert head.status_code == 200 and head.content == b""
+    assert world(settings) == before
+    assert before.drafts[0][1] == "pending"
+    assert before.links[0][1] is None
+
+
+def test_approve_without_the_csrf_token_is_refused_and_changes_nothing(settings, browser_client):
+    draft = reply_draft()
+    path = review_path(draft)
+    before = world(settings)
+
+    refused = browser_client.post(path, {"action": "approve", "body": REPLY_BODY})
+    rejected = browser_client.post(path, {"action": "reject", "reason": "No"})
+
+    assert refused.status_code == 403
+    assert rejected.status_code == 403
+    assert world(settings) == before
+
+
+def test_approve_with_a_token_from_another_browser_is_refused(settings, browser_client):
+    draft = reply_draft()
+    path = review_path(draft)
+    other = Client(enforce_csrf_checks=True)
+    other.get(path)
+    before = world(settings)
+
+    browser_client.get(path)
+    refused = browser_client.post(
+        path,
+        {"action": "approve", "csrfmiddlewaretoken": other.cookies["csrftoken"].value},
+    )
+
+    assert refused.status_code == 403
+    assert world(settings) == before
+
+
+def test_page_keeps_its_address_to_itself_but_lets_its_forms_say_where_they_come_from(client):
+    # With "no-referrer" browsers post forms with "Origin: null", which the CSRF check refuses:
+    # no approval could ever be made. "same-origin" still keeps the token from other sites.
+    page = client.get(review_path(reply_draft()))
+
+    assert '<meta name="referrer" content="same-origin">' in page.content.decode()
+    assert page.headers["Referrer-Policy"] == "same-origin"
