@@ -148,4 +148,5 @@ def renew(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     result = approval_link_renew(check=check)
     if result is None:
         return _problem(request, check, token)
-    return render(request, "portal/renewed.html", {"result": result}, status=200)
+    status = 503 if result.mail_failed else 200  # the mail server is down: try again later
+    return render(request, "portal/renewed.html", {"result": result}, status=status)

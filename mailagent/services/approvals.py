@@ -148,43 +148,55 @@ def drafts_awaiting_links() -> list[Draft]:
 def approval_requests_send(
     *, drafts: list[Draft] | None = None, approvers: list[str] | None = None
 ) -> list[IssuedLink]:
-    """Email each approver one message with a fresh link for every draft that needs one."""
+    """Email each approver one message with a fresh link for every draft that needs one. The
+    links that were delivered are returned; those in a request that could not be sent are
+    expired at once, so the next pass sends them again instead of waiting out their age."""
     drafts = drafts_awaiting_links() if drafts is None else drafts
     approvers = list(settings.APPROVER_EMAILS) if approvers is None else approvers
     issued: list[IssuedLink] = []
+    reached: list[str] = []
     if not drafts:
         return issued
     for approver in approvers:
         links = [(d, approval_link_issue(draft=d, approver=approver)) for d in drafts]
-        context = {
-            "links": links,
-            "business_name": settings.BUSINESS_NAME,
-            "hours": settings.APPROVAL_LINK_MAX_AGE_HOURS,
-        }
-        count = len(links)
-        notice_send(
-            kind=OutboundEmail.Kind.APPROVAL_REQUEST,
-            to=[approver],
-            subject=f"{count} draft{'s' if count != 1 else ''} waiting for your approval",
-            body=render_to_string("portal/email/approval_request.txt", context),
-            html=render_to_string("portal/email/approval_request.html", context),
-        )
-        issued += [link for _, link in links]
-    for draft in drafts:
+        if _approval_request_mail(approver, links).status == OutboundEmail.Status.SENT:
+            issued += [link for _, link in links]
+            reached.append(approver)
+        else:
+            unsent = [token_hash(link.url.rstrip("/").rpartition("/")[2]) for _, link in links]
+            ApprovalLink.objects.filter(token_hash__in=unsent).update(expires_at=timezone.now())
+    for draft in drafts if reached else []:
         audit_record(
             action="approval.requested",
             obj=draft,
             actor=SYSTEM,
-            summary=f"Approval link sent to {', '.join(approvers)}",
+            summary=f"Approval link sent to {', '.join(reached)}",
             version=draft.version,
         )
     return issued
+
+
+def _approval_request_mail(approver: str, links: list[tuple[Draft, IssuedLink]]) -> OutboundEmail:
+    context = {
+        "links": links,
+        "business_name": settings.BUSINESS_NAME,
+        "hours": settings.APPROVAL_LINK_MAX_AGE_HOURS,
+    }
+    count = len(links)
+    return notice_send(
+        kind=OutboundEmail.Kind.APPROVAL_REQUEST,
+        to=[approver],
+        subject=f"{count} draft{'s' if count != 1 else ''} waiting for your approval",
+        body=render_to_string("portal/email/approval_request.txt", context),
+        html=render_to_string("portal/email/approval_request.html", context),
+    )
 
 
 @dataclass(frozen=True)
 class Renewal:
     approver: str
     already_sent: bool
+    mail_failed: bool = False
 
 
 def approval_link_renew(*, check: LinkCheck) -> Renewal | None:
@@ -205,5 +217,5 @@ def approval_link_renew(*, check: LinkCheck) -> Renewal | None:
     )
     if live.exists():
         return Renewal(approver=approver, already_sent=True)
-    approval_requests_send(drafts=[draft], approvers=[approver])
-    return Renewal(approver=approver, already_sent=False)
+    sent = approval_requests_send(drafts=[draft], approvers=[approver])
+    return Renewal(approver=approver, already_sent=False, mail_failed=not sent)

@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 
 from mailagent.models import AuditEvent, Draft, OutboundEmail
-from tests.conftest import outbox_messages
+from tests.conftest import free_port, outbox_messages
 from tests.factories import (
     APPROVER,
     REPLY_BODY,
@@ -133,6 +133,23 @@ class TestExpiredLink:
 
         assert again.status_code == 200
         assert "A fresh link was already sent" in page_text(again)
+        assert len(links_mailed_to(settings, APPROVER)) == 1
+
+    def test_fresh_link_that_cannot_be_mailed_says_so_and_can_be_asked_for_again(
+        self, clock, settings, browser_client
+    ):
+        old = review_path(reply_draft())
+        clock.shift(timedelta(hours=80))
+        settings.SMTP_HOST, settings.SMTP_PORT = "127.0.0.1", free_port()
+        settings.SMTP_STARTTLS, settings.SMTP_TIMEOUT = False, 5.0
+
+        answer = ask_for_fresh_link(browser_client, old)
+        settings.SMTP_HOST = ""
+        again = ask_for_fresh_link(browser_client, old)
+
+        assert answer.status_code == 503
+        assert "The fresh link could not be sent" in page_text(answer)
+        assert again.status_code == 200
         assert len(links_mailed_to(settings, APPROVER)) == 1
 
     def test_fresh_link_approves_and_sends(self, clock, settings, browser_client):
