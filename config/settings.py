@@ -96,6 +96,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # mail-parser warns about every part type it does not render (delivery reports' headers);
+    # the message is kept raw and parsed by us, so those warnings are noise.
+    "loggers": {"mailparser": {"level": "ERROR"}},
 }
 
 # --- The business and its people -------------------------------------------------------------
@@ -112,6 +115,31 @@ APPROVER_EMAILS = env.list("APPROVER_EMAILS", default=["owner@acme.example"])
 INBOX_DIR = env.path("INBOX_DIR", default=BASE_DIR / "mailagent" / "demo" / "inbox")
 # Seconds between passes of `poll` when IDLE is not available.
 POLL_INTERVAL = env.float("POLL_INTERVAL", default=60.0)
+
+# IMAP replaces INBOX_DIR as soon as IMAP_HOST (or IMAP_EXTRA_MAILBOXES) is set.
+IMAP_HOST = env.str("IMAP_HOST", default="")
+IMAP_SSL = env.bool("IMAP_SSL", default=True)
+IMAP_STARTTLS = env.bool("IMAP_STARTTLS", default=False)
+# 0 picks the usual port: 993 with IMAP_SSL, 143 otherwise.
+IMAP_PORT = env.int("IMAP_PORT", default=0)
+IMAP_USER = env.str("IMAP_USER", default="")
+IMAP_PASSWORD = env.str("IMAP_PASSWORD", default="")
+# One folder or several, comma-separated; each is watched on its own connection.
+IMAP_FOLDER = env.list("IMAP_FOLDER", default=["INBOX"])
+# Empty: processed mail stays where it is, flags untouched. Otherwise it is moved there once its
+# processing has committed.
+IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="")
+# A first sync turns only this many days of mail into work; older mail is recorded as seen.
+IMAP_BACKFILL_DAYS = env.int("IMAP_BACKFILL_DAYS", default=7)
+# More mailboxes, as URLs: imaps://user:password@host[:port]/Folder[,Folder2][?processed=Done]
+# (imap://...?starttls=true for STARTTLS; percent-encode "@" and ":" inside user or password).
+IMAP_EXTRA_MAILBOXES = env.list("IMAP_EXTRA_MAILBOXES", default=[])
+IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
+# RFC 2177 lets a server drop an IDLE after 29 minutes, and NAT boxes often forget a quiet
+# connection much sooner; mail clients renew every few minutes, and so do we.
+IMAP_IDLE_RENEW_SECONDS = env.float("IMAP_IDLE_RENEW_SECONDS", default=240.0)
+# Larger messages are recorded from their headers and quarantined; the body is never fetched.
+MAX_MESSAGE_BYTES = env.int("MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
 
 # --- Mail out --------------------------------------------------------------------------------
 
@@ -138,6 +166,17 @@ OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
 # How many model calls run at once during a pass over the inbox.
 MODEL_CONCURRENCY = env.int("MODEL_CONCURRENCY", default=8)
+
+# --- Invoices and reminders ------------------------------------------------------------------
+
+# The currency of exports that do not name one (QuickBooks and Xero aging reports).
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD").upper()
+# Days overdue (of the oldest invoice) at which each reminder stage starts.
+REMINDER_FRIENDLY_DAYS = env.int("REMINDER_FRIENDLY_DAYS", default=3)
+REMINDER_FIRM_DAYS = env.int("REMINDER_FIRM_DAYS", default=14)
+REMINDER_FINAL_DAYS = env.int("REMINDER_FINAL_DAYS", default=30)
+# Never remind the same customer twice within this many days.
+REMINDER_MIN_GAP_DAYS = env.int("REMINDER_MIN_GAP_DAYS", default=7)
 
 # --- Tasks -----------------------------------------------------------------------------------
 

@@ -165,7 +165,9 @@ class Assessment:
 
     tier: Tier
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    #: A person answers even though the tier alone would allow a draft.
+    escalate: bool = False
 
     @property
     def may_draft(self) -> bool:
-        return self.tier is not Tier.HIGH
+        return self.tier is not Tier.HIGH and not self.escalate

@@ -18,13 +18,21 @@ from django.utils import timezone
 from mailagent import policy
 from mailagent.agents.base import triage_backend
 from mailagent.errors import UserInputError
-from mailagent.models import Draft, InboundEmail, OutboundEmail, Ticket
+from mailagent.models import Customer, Draft, InboundEmail, Invoice, OutboundEmail, Ticket
 from mailagent.parsing.email import parse_email
 from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.drafts import draft_create, unfamiliar_references
 from mailagent.services.outbound import reply_references, reply_subject
-from mailagent.services.tickets import ticket_for_thread
-from mailagent.types import Assessment, ParsedEmail, Proposal, StaffDirectory, TriageContext
+from mailagent.services.reminders import customer_reply_pause
+from mailagent.services.tickets import reminder_for_thread, ticket_for_thread
+from mailagent.types import (
+    Assessment,
+    ParsedEmail,
+    Proposal,
+    StaffDirectory,
+    Tier,
+    TriageContext,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +51,29 @@ class Outcome:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A message parsed and placed, ready for an agent: everything but the model's answer."""
+
+    email: InboundEmail
+    parsed: ParsedEmail
+    ticket: Ticket | None
+    customer: Customer | None
+    answers_reminder: bool
+    context: TriageContext
+
+
 def email_process(*, email_id: int) -> Outcome:
     """Turn one stored message into ticket work. A second call does nothing."""
+    prepared = email_prepare(email_id=email_id)
+    if isinstance(prepared, Outcome):
+        return prepared
+    return prepared_apply(prepared, proposal=prepared_triage(prepared))
+
+
+def email_prepare(*, email_id: int) -> Prepared | Outcome:
+    """Parse and place a message. Mail that needs no agent (automatic, duplicate, unreadable,
+    internal) is settled here and comes back as an `Outcome`."""
     email = InboundEmail.objects.get(pk=email_id)
     if email.status != InboundEmail.Status.RECEIVED:
         return Outcome(email_id, email.status, email.ticket_id)
@@ -73,6 +102,7 @@ def email_process(*, email_id: int) -> Outcome:
         )
 
     ticket = ticket_for_thread(parsed)
+    customer = customer_for_address(parsed.customer.email)
     context = TriageContext(
         subject=parsed.subject,
         text=parsed.text,
@@ -81,14 +111,56 @@ def email_process(*, email_id: int) -> Outcome:
         staff_note=parsed.staff_note,
         thread_summary=ticket.summary if ticket else "",
         attachments=tuple(a.filename for a in parsed.attachments),
+        open_invoices=open_invoice_lines(customer) if customer else (),
     )
-    proposal = triage_backend(settings.AGENT_MODEL).triage(context)
+    return Prepared(
+        email=email,
+        parsed=parsed,
+        ticket=ticket,
+        customer=customer,
+        answers_reminder=reminder_for_thread(parsed) is not None,
+        context=context,
+    )
+
+
+def prepared_triage(prepared: Prepared) -> Proposal:
+    """The model's (or the rules') proposal. No database writes: safe to run in a thread pool."""
+    return triage_backend(settings.AGENT_MODEL).triage(prepared.context)
+
+
+def prepared_apply(prepared: Prepared, *, proposal: Proposal) -> Outcome:
+    parsed = prepared.parsed
     # The staff note counts too: "he wants his money back, see below" over a polite customer
     # message is still a refund, and only a person may decide one.
     assessment = policy.assess(
         proposal=proposal, text="\n".join([parsed.subject, parsed.staff_note, parsed.text])
     )
-    return _apply(email, parsed, ticket, proposal, assessment)
+    if prepared.answers_reminder:
+        # A customer answering a payment reminder ("we paid", "this is wrong", "next Friday")
+        # pauses their reminders and goes to a person, whatever the model made of it.
+        assessment = Assessment(
+            tier=Tier.HIGH if assessment.tier is Tier.HIGH else Tier.MEDIUM,
+            reasons=(*assessment.reasons, "answers a payment reminder: a person replies"),
+            escalate=True,
+        )
+    return _apply(prepared, proposal, assessment)
+
+
+def customer_for_address(email: str) -> Customer | None:
+    """The customer whose exports list this address, if any."""
+    if not email:
+        return None
+    return Customer.objects.filter(emails__icontains=f'"{email}"').first()
+
+
+def open_invoice_lines(customer: Customer) -> tuple[str, ...]:
+    invoices = customer.invoices.filter(status__in=[Invoice.Status.OPEN, Invoice.Status.DISPUTED])
+    return tuple(
+        f"{i.get_kind_display()} {i.number}: {i.currency} {i.balance:,.2f}, "
+        f"due {i.due_date:%d %b %Y}"
+        + (" (disputed)" if i.status == Invoice.Status.DISPUTED else "")
+        for i in invoices.order_by("due_date")[:20]
+    )
 
 
 def email_quarantine(*, email_id: int, error: str) -> Outcome:
@@ -153,13 +225,8 @@ def _record_only(email: InboundEmail, parsed: ParsedEmail, status: str, reason: 
     return Outcome(email.pk, status, ticket.pk if ticket else None, detail=reason)
 
 
-def _apply(
-    email: InboundEmail,
-    parsed: ParsedEmail,
-    ticket: Ticket | None,
-    proposal: Proposal,
-    assessment: Assessment,
-) -> Outcome:
+def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Outcome:
+    email, parsed, ticket = prepared.email, prepared.parsed, prepared.ticket
     with transaction.atomic():
         if not _claim(email, InboundEmail.Status.PROCESSED):
             return Outcome(email.pk, "claimed elsewhere")
@@ -169,9 +236,16 @@ def _apply(
                 subject=parsed.subject,
                 customer_email=parsed.customer.email,
                 customer_name=parsed.customer.name[:255],
+                customer=prepared.customer,
             )
         _fill(email, parsed, InboundEmail.Status.PROCESSED, ticket)
         _record_triage(ticket, email, parsed, proposal, assessment, opened)
+        if prepared.answers_reminder and prepared.customer is not None:
+            customer_reply_pause(
+                customer=prepared.customer,
+                reason=f"replied to a reminder on {timezone.localdate():%d %b %Y} "
+                f"(ticket #{ticket.pk})",
+            )
         if assessment.may_draft:
             draft = _draft_reply(ticket, parsed, proposal, assessment)
             return Outcome(email.pk, email.status, ticket.pk, draft_id=draft.pk)
@@ -201,11 +275,20 @@ def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
         message=email.pk,
         forwarded_by=parsed.forwarded_by.email if parsed.forwarded_by else "",
     )
+    if proposal.fallback_reason:
+        audit_record(
+            action="triage.fallback",
+            obj=ticket,
+            summary=f"The model's answer was not used; rules answered: {proposal.fallback_reason}",
+            reason=proposal.fallback_reason,
+        )
     audit_record(
         action="ticket.triaged",
         obj=ticket,
         summary=proposal.summary,
         backend=proposal.backend,
+        prompt_tokens=proposal.prompt_tokens,
+        completion_tokens=proposal.completion_tokens,
         category=proposal.category,
         urgency=proposal.urgency,
         tone=proposal.tone,

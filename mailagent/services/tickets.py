@@ -36,6 +36,14 @@ def ticket_for_thread(parsed: ParsedEmail) -> Ticket | None:
     return None
 
 
+def reminder_for_thread(parsed: ParsedEmail) -> Draft | None:
+    """The payment reminder this message answers, if it answers one."""
+    ids = list(parsed.thread_ids)
+    if not ids:
+        return None
+    return Draft.objects.filter(kind=Draft.Kind.REMINDER, message_id__in=ids).first()
+
+
 @dataclass(frozen=True)
 class ConversationEntry:
     when: datetime
