@@ -6,6 +6,7 @@ the bundled demo mailbox, an outbox folder instead of SMTP, and the rules model.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -154,6 +155,11 @@ SMTP_TIMEOUT = env.float("SMTP_TIMEOUT", default=30.0)
 # --- Approval --------------------------------------------------------------------------------
 
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Behind a proxy the portal's own origin must be trusted for its forms' CSRF check.
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=["{0.scheme}://{0.netloc}".format(urlsplit(PORTAL_BASE_URL))],
+)
 APPROVAL_LINK_MAX_AGE_HOURS = env.int("APPROVAL_LINK_MAX_AGE_HOURS", default=72)
 
 # --- Agents ----------------------------------------------------------------------------------

@@ -17,9 +17,23 @@ class TriageBackend(Protocol):
 
 
 def triage_backend(name: str) -> TriageBackend:
-    """The backend named by `AGENT_MODEL`."""
+    """The backend named by `AGENT_MODEL`, configured from the settings."""
+    from django.conf import settings
+
     if name == "rules":
         from mailagent.agents.rules import RulesBackend
 
         return RulesBackend()
-    raise ConfigurationError(f"AGENT_MODEL={name!r} is not a known model backend; use 'rules'.")
+    if name == "openai":
+        from mailagent.agents.openai_backend import OpenAIBackend
+
+        if not settings.OPENAI_MODEL:
+            raise ConfigurationError("AGENT_MODEL=openai needs OPENAI_MODEL (e.g. gpt-4o-mini).")
+        return OpenAIBackend(
+            base_url=settings.OPENAI_BASE_URL,
+            api_key=settings.OPENAI_API_KEY,
+            model=settings.OPENAI_MODEL,
+            timeout=settings.OPENAI_TIMEOUT,
+            max_retries=settings.OPENAI_MAX_RETRIES,
+        )
+    raise ConfigurationError(f"AGENT_MODEL={name!r} is not a model backend; use rules or openai.")
