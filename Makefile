@@ -23,7 +23,9 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_admin
+	$(BIN)/python manage.py import_invoices mailagent/demo/accounting/*.csv
 	$(BIN)/python manage.py poll --once
+	$(BIN)/python manage.py remind
 	@echo "Portal and admin on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

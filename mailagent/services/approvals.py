@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -137,12 +138,18 @@ def approval_decide(
 
 def drafts_awaiting_links() -> list[Draft]:
     """Pending drafts that have no unexpired, unused link for their current version."""
-    live = ApprovalLink.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now())
-    return [
-        d
-        for d in Draft.objects.filter(status=Draft.Status.PENDING).select_related("ticket")
-        if not live.filter(draft=d, draft_version=d.version).exists()
-    ]
+    live = ApprovalLink.objects.filter(
+        draft=OuterRef("pk"),
+        draft_version=OuterRef("version"),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return list(
+        Draft.objects.filter(status=Draft.Status.PENDING)
+        .exclude(Exists(live))
+        .select_related("ticket")
+        .order_by("created_at", "id")
+    )
 
 
 def approval_requests_send(
