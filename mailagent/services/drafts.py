@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,8 +55,13 @@ def draft_create(
     risk: Tier = Tier.MEDIUM,
     flags: list[str] | None = None,
     actor: str = AGENT,
+    triggered_at: datetime | None = None,
 ) -> Draft:
-    """Save a new pending draft, superseding any draft still pending on the same ticket."""
+    """Save a new pending draft, superseding any draft still pending on the same ticket.
+
+    `triggered_at` is when the work began (the message arrived, the reminder run started); the
+    metrics measure cycle time from it.
+    """
     with transaction.atomic():
         if ticket is not None:
             for old in ticket.drafts.select_for_update().filter(status=Draft.Status.PENDING):
@@ -80,8 +86,18 @@ def draft_create(
             summary=f"Drafted a {draft.get_kind_display()} to {', '.join(to)}",
             recommended=body,
             flags=flags or [],
+            workflow=kind,
+            triggered_at=(triggered_at or draft.created_at).isoformat(),
         )
     return draft
+
+
+def edit_size(before: str, after: str) -> int:
+    """Characters a person changed: inserted plus deleted, from a character-level diff."""
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    return sum(
+        max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"
+    )
 
 
 @transaction.atomic
@@ -107,6 +123,8 @@ def draft_approve(*, draft_id: int, approver: str, body: str | None = None) -> D
             before=draft.body,
             after=body,
             diff=diff,
+            workflow=draft.kind,
+            edit_size=edit_size(draft.body, body),
         )
         draft.body, draft.version = body, draft.version + 1
         fields += ["body", "version"]
@@ -116,7 +134,14 @@ def draft_approve(*, draft_id: int, approver: str, body: str | None = None) -> D
         approver,
     )
     draft.save(update_fields=fields)
-    audit_record(action="draft.approved", obj=draft, actor=approver, summary="Approved to send")
+    audit_record(
+        action="draft.approved",
+        obj=draft,
+        actor=approver,
+        summary="Approved to send" + (" with edits" if "body" in fields else ""),
+        workflow=draft.kind,
+        edited="body" in fields,
+    )
     return draft
 
 
@@ -133,7 +158,11 @@ def draft_reject(*, draft_id: int, approver: str, reason: str) -> Draft:
     draft.reject_reason = reason.strip()
     draft.save(update_fields=["status", "decided_at", "decided_by", "reject_reason"])
     audit_record(
-        action="draft.rejected", obj=draft, actor=approver, summary=f"Rejected: {reason}"[:500]
+        action="draft.rejected",
+        obj=draft,
+        actor=approver,
+        summary=f"Rejected: {reason}"[:500],
+        workflow=draft.kind,
     )
     if draft.ticket_id:
         Ticket.objects.filter(pk=draft.ticket_id, status=Ticket.Status.AWAITING_APPROVAL).update(

@@ -150,6 +150,7 @@ def _draft_finish(draft: Draft, *, outbound: OutboundEmail | None = None, error:
             summary=f"Sent to {', '.join(draft.to_addresses)} as {draft.message_id}",
             message_id=draft.message_id,
             transport=outbound.transport,
+            workflow=draft.kind,
         )
         if draft.ticket_id:
             Ticket.objects.filter(pk=draft.ticket_id).update(

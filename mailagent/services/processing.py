@@ -247,7 +247,7 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
                 f"(ticket #{ticket.pk})",
             )
         if assessment.may_draft:
-            draft = _draft_reply(ticket, parsed, proposal, assessment)
+            draft = _draft_reply(ticket, email, parsed, proposal, assessment)
             return Outcome(email.pk, email.status, ticket.pk, draft_id=draft.pk)
         transaction.on_commit(
             lambda: escalation_notify(ticket_id=ticket.pk, email_id=email.pk), robust=True
@@ -305,7 +305,7 @@ def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
     )
 
 
-def _draft_reply(ticket, parsed, proposal, assessment) -> Draft:
+def _draft_reply(ticket, email, parsed, proposal, assessment) -> Draft:
     parent = parsed.original_message_id if parsed.forwarded_by else parsed.message_id
     references = "" if parsed.forwarded_by else " ".join(parsed.references)
     thread_text = "\n".join(
@@ -320,6 +320,7 @@ def _draft_reply(ticket, parsed, proposal, assessment) -> Draft:
         in_reply_to=parent,
         references=reply_references(references, parent),
         risk=assessment.tier,
+        triggered_at=email.received_at,
         flags=unfamiliar_references(
             proposal.draft_body, thread_text, allowed=(settings.AGENT_EMAIL.lower(),)
         ),

@@ -8,7 +8,7 @@ customer with the pure `reminder_plan`, writes the draft, checks every number in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -84,12 +84,13 @@ def customer_facts(customer: Customer) -> CustomerFacts:
 def reminders_run(*, today: date) -> list[CustomerResult]:
     """Draft whatever reminders are due today; say per customer what was done and why."""
     schedule = reminder_schedule()
+    started = timezone.now()
     results = []
     customers = Customer.objects.filter(invoices__status=Invoice.Status.OPEN).distinct()
     for customer in customers.order_by("name"):
         plan = reminder_plan(customer_facts(customer), today=today, schedule=schedule)
         if plan.action is Action.DRAFT:
-            results.append(_draft(customer, plan, today=today))
+            results.append(_draft(customer, plan, today=today, started=started))
         elif plan.action is Action.ESCALATE:
             results.append(_escalate(customer, plan))
         else:
@@ -97,7 +98,7 @@ def reminders_run(*, today: date) -> list[CustomerResult]:
     return results
 
 
-def _draft(customer: Customer, plan: Plan, *, today: date) -> CustomerResult:
+def _draft(customer: Customer, plan: Plan, *, today: date, started: datetime) -> CustomerResult:
     body = reminder_text(
         plan,
         customer_name=customer.contact_name or customer.name,
@@ -124,6 +125,7 @@ def _draft(customer: Customer, plan: Plan, *, today: date) -> CustomerResult:
             body=body,
             risk=Tier.MEDIUM,
             actor=AGENT,
+            triggered_at=started,
         )
         draft.customer, draft.reminder_stage = customer, plan.stage
         draft.save(update_fields=["customer", "reminder_stage"])
