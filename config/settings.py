@@ -9,6 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from mailagent.conf import SettingsError, admins_excluding, workflow_mode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -113,7 +116,7 @@ APPROVER_EMAILS = env.list("APPROVER_EMAILS", default=["owner@acme.example"])
 
 # --- Mail in ---------------------------------------------------------------------------------
 
-INBOX_DIR = env.path("INBOX_DIR", default=BASE_DIR / "mailagent" / "demo" / "inbox")
+INBOX_DIR = Path(env.str("INBOX_DIR", default=str(BASE_DIR / "mailagent" / "demo" / "inbox")))
 # Seconds between passes of `poll` when IDLE is not available.
 POLL_INTERVAL = env.float("POLL_INTERVAL", default=60.0)
 
@@ -144,7 +147,7 @@ MAX_MESSAGE_BYTES = env.int("MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
 
 # --- Mail out --------------------------------------------------------------------------------
 
-OUTBOX_DIR = env.path("OUTBOX_DIR", default=VAR_DIR / "outbox")
+OUTBOX_DIR = Path(env.str("OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 SMTP_HOST = env.str("SMTP_HOST", default="")
 SMTP_PORT = env.int("SMTP_PORT", default=587)
 SMTP_USER = env.str("SMTP_USER", default="")
@@ -184,6 +187,33 @@ REMINDER_FINAL_DAYS = env.int("REMINDER_FINAL_DAYS", default=30)
 # Never remind the same customer twice within this many days.
 REMINDER_MIN_GAP_DAYS = env.int("REMINDER_MIN_GAP_DAYS", default=7)
 
+# --- Workflows and schedules -------------------------------------------------------------------
+
+# Each workflow: off, shadow (runs, records what it would do, sends nothing), draft (drafts wait
+# for approval) or auto (acts alone; refused for anything customer-facing).
+try:
+    TRIAGE_MODE = workflow_mode("TRIAGE_MODE", env.str("TRIAGE_MODE", default="draft"))
+    REMINDER_MODE = workflow_mode("REMINDER_MODE", env.str("REMINDER_MODE", default="draft"))
+    DIGEST_MODE = workflow_mode("DIGEST_MODE", env.str("DIGEST_MODE", default="auto"))
+except SettingsError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+# Local times (in TIME_ZONE) of the weekday reminder run and the daily digest.
+REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")
+DIGEST_TIME = env.str("DIGEST_TIME", default="07:30")
+# A folder watched for accounting exports (CSV); empty: none.
+ACCOUNTING_EXPORT_DIR = env.str("ACCOUNTING_EXPORT_DIR", default="")
+# Poll the inbox from the task scheduler. Off when a `poll` process stays connected with IDLE.
+POLL_BY_SCHEDULE = env.bool("POLL_BY_SCHEDULE", default=True)
+
+# Django's own error mail goes to ADMINS, never to the agent's inbox, through the same server.
+ADMINS = admins_excluding(env.list("ADMINS", default=[]), AGENT_EMAIL)
+SERVER_EMAIL = AGENT_EMAIL
+EMAIL_HOST, EMAIL_PORT = SMTP_HOST or "localhost", SMTP_PORT
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS
+if not SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(OUTBOX_DIR / "django-errors")
+
 # --- Tasks -----------------------------------------------------------------------------------
 
 # Inline by default: with no `qcluster` running (the embedded setup), queued work such as
@@ -201,3 +231,19 @@ Q_CLUSTER = {
     "sync": TASKS_INLINE,
     "save_limit": 1000,
 }
+
+# --- Digest and metrics ----------------------------------------------------------------------
+
+# Who receives the daily digest; empty means the approvers. Recipients who are also approvers
+# (or backup approvers) get magic links in it; others see the list only.
+DIGEST_RECIPIENTS = env.list("DIGEST_RECIPIENTS", default=[])
+# A draft still waiting after this many hours is raised again: to the backup approvers when
+# set (once per version of the draft), and flagged at the top of the digest.
+APPROVAL_REMIND_HOURS = env.int("APPROVAL_REMIND_HOURS", default=24)
+BACKUP_APPROVER_EMAILS = env.list("BACKUP_APPROVER_EMAILS", default=[])
+# The digest's "approve all of these" link acts on several drafts at once: it lives shorter.
+APPROVE_ALL_MAX_AGE_HOURS = env.int("APPROVE_ALL_MAX_AGE_HOURS", default=24)
+# Minutes a person would have spent on each task the agent did: the "minutes saved" metric.
+MINUTES_SAVED_PER_REPLY = env.int("MINUTES_SAVED_PER_REPLY", default=6)
+MINUTES_SAVED_PER_REMINDER = env.int("MINUTES_SAVED_PER_REMINDER", default=10)
+MINUTES_SAVED_PER_TRIAGE = env.int("MINUTES_SAVED_PER_TRIAGE", default=2)

@@ -23,3 +23,35 @@ def enqueue_send(draft_id: int) -> None:
         task_name=f"send-draft-{draft_id}",
         sync=settings.TASKS_INLINE,
     )
+
+
+# Scheduled jobs (mailagent/schedules.py). Each runs the same command a person would run, so a
+# scheduled run and a manual one can never drift apart.
+
+
+def poll_inbox() -> None:
+    from django.core.management import call_command
+
+    call_command("poll", "--once")
+
+
+def run_reminders() -> None:
+    from django.core.management import call_command
+
+    call_command("remind")
+
+
+def send_digest() -> None:
+    from django.core.management import call_command
+
+    call_command("send_digest")
+
+
+def import_export_folder() -> int:
+    from django.utils import timezone
+
+    from mailagent.services.invoices import export_folder_import
+
+    return len(
+        export_folder_import(folder=settings.ACCOUNTING_EXPORT_DIR, today=timezone.localdate())
+    )

@@ -12,10 +12,13 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mailagent.errors import UserInputError
 from mailagent.models import Customer, Draft, ImportRun, Invoice
 from mailagent.parsing.accounting import ContactRow, ExportKind, InvoiceRow, parse_export
 from mailagent.services.audit import SYSTEM, audit_record
@@ -223,3 +226,37 @@ def _record_paid(
             actor=SYSTEM,
             summary=f"Invoice {invoice.number} was paid; the reminder is no longer needed",
         )
+
+
+def export_folder_import(*, folder: str | Path, today: date) -> list[ImportReport]:
+    """Import every CSV in a watched folder that has not been read before (by content hash).
+
+    Files are left where they are. A file that is not a known export is recorded once, with the
+    reason, so that it is not retried every few minutes.
+    """
+    reports = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if ImportRun.objects.filter(sha256=digest).exists():
+            continue
+        try:
+            reports.append(
+                export_import(
+                    data=data,
+                    file_name=path.name,
+                    today=today,
+                    default_currency=settings.DEFAULT_CURRENCY,
+                )
+            )
+        except UserInputError as exc:
+            run = ImportRun.objects.create(
+                file_name=path.name[:255],
+                sha256=digest,
+                kind="refused",
+                skipped=[{"line": 0, "reason": str(exc)}],
+            )
+            audit_record(
+                action="export.refused", obj=run, actor=SYSTEM, summary=f"{path.name}: {exc}"[:500]
+            )
+    return reports

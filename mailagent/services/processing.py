@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mailagent import policy
 from mailagent.agents.base import triage_backend
+from mailagent.conf import Mode
 from mailagent.errors import UserInputError
 from mailagent.models import Customer, Draft, InboundEmail, Invoice, OutboundEmail, Ticket
 from mailagent.parsing.email import parse_email
@@ -77,6 +78,9 @@ def email_prepare(*, email_id: int) -> Prepared | Outcome:
     email = InboundEmail.objects.get(pk=email_id)
     if email.status != InboundEmail.Status.RECEIVED:
         return Outcome(email_id, email.status, email.ticket_id)
+    if settings.TRIAGE_MODE is Mode.OFF:
+        # Kept raw and unprocessed: turning triage back on picks it up.
+        return Outcome(email_id, email.status, detail="TRIAGE_MODE=off")
     try:
         parsed = parse_email(bytes(email.raw), staff=staff_directory())
     except UserInputError as exc:
@@ -240,6 +244,8 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
             )
         _fill(email, parsed, InboundEmail.Status.PROCESSED, ticket)
         _record_triage(ticket, email, parsed, proposal, assessment, opened)
+        if settings.TRIAGE_MODE is Mode.SHADOW:
+            return _shadow(email, ticket, proposal, assessment)
         if prepared.answers_reminder and prepared.customer is not None:
             customer_reply_pause(
                 customer=prepared.customer,
@@ -253,6 +259,21 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
             lambda: escalation_notify(ticket_id=ticket.pk, email_id=email.pk), robust=True
         )
     return Outcome(email.pk, email.status, ticket.pk, escalated=True)
+
+
+def _shadow(email, ticket, proposal, assessment) -> Outcome:
+    """Shadow mode: say what would have happened; nothing waits for approval, nobody is told."""
+    escalate = not assessment.may_draft
+    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.OPEN)
+    audit_record(
+        action="shadow.would_escalate" if escalate else "shadow.would_draft",
+        obj=ticket,
+        summary=("Would escalate to a person" if escalate else "Would draft a reply")
+        + f" (TRIAGE_MODE=shadow): {ticket.summary}"[:400],
+        recommended="" if escalate else proposal.draft_body,
+        tier=assessment.tier,
+    )
+    return Outcome(email.pk, email.status, ticket.pk, detail="shadow")
 
 
 def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:

@@ -26,6 +26,7 @@ from mailagent.agents.reminders import (
     reminder_subject,
     reminder_text,
 )
+from mailagent.conf import Mode
 from mailagent.models import Customer, Draft, Invoice, OutboundEmail, Ticket
 from mailagent.services.audit import AGENT, audit_record
 from mailagent.services.drafts import draft_create
@@ -82,14 +83,20 @@ def customer_facts(customer: Customer) -> CustomerFacts:
 
 
 def reminders_run(*, today: date) -> list[CustomerResult]:
-    """Draft whatever reminders are due today; say per customer what was done and why."""
+    """Draft whatever reminders are due today; say per customer what was done and why.
+
+    With REMINDER_MODE=shadow it only records what it would have done; with off, nothing."""
+    if settings.REMINDER_MODE is Mode.OFF:
+        return []
     schedule = reminder_schedule()
     started = timezone.now()
     results = []
     customers = Customer.objects.filter(invoices__status=Invoice.Status.OPEN).distinct()
     for customer in customers.order_by("name"):
         plan = reminder_plan(customer_facts(customer), today=today, schedule=schedule)
-        if plan.action is Action.DRAFT:
+        if settings.REMINDER_MODE is Mode.SHADOW and plan.action is not Action.SKIP:
+            results.append(_shadow(customer, plan, today=today))
+        elif plan.action is Action.DRAFT:
             results.append(_draft(customer, plan, today=today, started=started))
         elif plan.action is Action.ESCALATE:
             results.append(_escalate(customer, plan))
@@ -140,6 +147,25 @@ def _draft(customer: Customer, plan: Plan, *, today: date, started: datetime) ->
             currency=plan.currency,
         )
     return CustomerResult(customer.name, f"drafted {plan.stage}", plan.reason, draft.pk)
+
+
+def _shadow(customer: Customer, plan: Plan, *, today: date) -> CustomerResult:
+    text = ""
+    if plan.action is Action.DRAFT:
+        text = reminder_text(
+            plan,
+            customer_name=customer.contact_name or customer.name,
+            business=settings.BUSINESS_NAME,
+            today=today,
+        )
+    audit_record(
+        action=f"shadow.would_{'remind' if text else 'escalate'}",
+        obj=customer,
+        summary=f"REMINDER_MODE=shadow: would {plan.action} ({plan.reason})"[:500],
+        recommended=text,
+        stage=plan.stage,
+    )
+    return CustomerResult(customer.name, f"shadow: would {plan.action}", plan.reason)
 
 
 def _escalate(customer: Customer, plan: Plan) -> CustomerResult:

@@ -1,0 +1,44 @@
+"""Checks on settings that must hold before anything starts. PURE: no Django imports, so that
+`config/settings.py` can call them and refuse to start with a clear message."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """How far a workflow may go on its own."""
+
+    OFF = "off"  # does not run
+    SHADOW = "shadow"  # runs and records what it would do; nothing is pending, nothing is sent
+    DRAFT = "draft"  # drafts wait for a person's approval
+    AUTO = "auto"  # acts on its own: only for low-risk work
+
+
+#: Workflows whose output reaches customers: `auto` is refused for them.
+CUSTOMER_FACING = {"TRIAGE_MODE": "replies to customers", "REMINDER_MODE": "payment reminders"}
+
+
+class SettingsError(ValueError):
+    """A setting that must not be; the message names it and says what to use instead."""
+
+
+def workflow_mode(name: str, value: str) -> Mode:
+    try:
+        mode = Mode(value.strip().lower())
+    except ValueError as exc:
+        choices = ", ".join(m.value for m in Mode)
+        raise SettingsError(f"{name}={value!r} is not a mode; use one of {choices}.") from exc
+    if mode is Mode.AUTO and name in CUSTOMER_FACING:
+        raise SettingsError(
+            f"{name}=auto is refused: {CUSTOMER_FACING[name]} always wait for a person's "
+            "approval. Use draft (the default) or shadow."
+        )
+    return mode
+
+
+def admins_excluding(addresses: list[str], agent_email: str) -> list[tuple[str, str]]:
+    """Django's ADMINS, minus the agent's own address: error mail sent to the watched inbox would
+    be read by the agent and could feed on itself."""
+    agent = agent_email.strip().lower()
+    return [(a.strip(), a.strip()) for a in addresses if a.strip() and a.strip().lower() != agent]

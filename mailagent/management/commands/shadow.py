@@ -1,0 +1,38 @@
+"""`python manage.py shadow --last N [--folder F]`: what the agent would have done with past
+mail and current invoices. Stores nothing as pending and sends nothing; writes an HTML and a CSV
+report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from mailagent.errors import ConfigurationError
+from mailagent.integrations.maildir import FolderSource
+from mailagent.services.shadow import shadow_run, shadow_write
+
+
+class Command(BaseCommand):
+    help = "Run the agents over the last N messages and the open invoices; report, send nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--last", type=int, required=True, help="how many recent messages")
+        parser.add_argument("--folder", help="a mail folder (default: the configured inbox)")
+        parser.add_argument(
+            "--out", type=Path, default=None, help="where to write the report (default var/shadow)"
+        )
+
+    def handle(self, *args, last: int, folder: str | None, out: Path | None, **options):
+        try:
+            source = FolderSource(Path(folder) if folder else settings.INBOX_DIR)
+        except ConfigurationError as exc:
+            raise CommandError(str(exc)) from exc
+        report = shadow_run(source=source, last=last, today=timezone.localdate())
+        html, csv = shadow_write(report, folder=out or settings.BASE_DIR / "var" / "shadow")
+        for outcome, count in sorted(report.counts.items()):
+            self.stdout.write(f"  {count:>4}  {outcome}")
+        self.stdout.write(f"Report: {html}\n        {csv}")
+        self.stdout.write("Nothing was stored as pending and nothing was sent.")
