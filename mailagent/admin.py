@@ -6,7 +6,7 @@ change or delete, and no bulk delete.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -14,12 +14,19 @@ from django.utils.html import format_html, format_html_join
 from mailagent.models import (
     ApprovalLink,
     AuditEvent,
+    Customer,
     Draft,
+    ImportRun,
     InboundEmail,
+    Invoice,
     OutboundEmail,
     Ticket,
 )
 from mailagent.services.audit import audit_record, events_for
+
+
+def _actor(request: HttpRequest) -> str:
+    return request.user.email or request.user.get_username()
 
 
 def admin_link(obj, label: str | None = None) -> str:
@@ -49,6 +56,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 def _events_table(obj) -> str:
+    """The object's history, oldest first; an edit shows its diff."""
     rows = events_for(obj)
     if not rows:
         return "-"
@@ -56,8 +64,19 @@ def _events_table(obj) -> str:
         "<table>{}</table>",
         format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td>{}</td></tr>",
-            ((f"{e.created_at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.summary) for e in rows),
+            "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td>{}{}</td></tr>",
+            (
+                (
+                    f"{e.created_at:%Y-%m-%d %H:%M:%S}",
+                    e.actor,
+                    e.action,
+                    e.summary,
+                    format_html('<pre style="white-space:pre-wrap">{}</pre>', e.details["diff"])
+                    if e.details.get("diff")
+                    else "",
+                )
+                for e in rows
+            ),
         ),
     )
 
@@ -70,6 +89,31 @@ class InboundEmailAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
     exclude = ("raw",)
     readonly_fields = ("ticket_link", "raw_preview", "history")
+    actions = ["reprocess"]
+
+    @admin.action(description="Re-process the selected quarantined messages")
+    def reprocess(self, request: HttpRequest, queryset) -> None:
+        from mailagent.services.processing import email_reprocess
+
+        outcomes = [
+            email_reprocess(email_id=pk, actor=_actor(request))
+            for pk in queryset.filter(status=InboundEmail.Status.QUARANTINED).values_list(
+                "pk", flat=True
+            )
+        ]
+        done = sum(1 for o in outcomes if o.status != InboundEmail.Status.QUARANTINED)
+        still = len(outcomes) - done
+        self.message_user(
+            request,
+            f"{done} message(s) processed again; {still} still quarantined"
+            + (" (see the error on each)" if still else "")
+            + (
+                f"; {queryset.count() - len(outcomes)} were not quarantined"
+                if queryset.count() > len(outcomes)
+                else ""
+            ),
+            messages.SUCCESS if not still else messages.WARNING,
+        )
 
     @admin.display(description="ticket")
     def ticket_link(self, obj: InboundEmail) -> str:
@@ -177,6 +221,25 @@ class DraftAdmin(ReadOnlyAdmin):
     search_fields = ("subject", "body", "to_addresses", "message_id", "decided_by")
     date_hierarchy = "created_at"
     readonly_fields = ("ticket_link", "history")
+    actions = ["resend_approval_link"]
+
+    @admin.action(description="Email a fresh approval link for the selected pending drafts")
+    def resend_approval_link(self, request: HttpRequest, queryset) -> None:
+        from mailagent.services.approvals import approval_requests_send
+
+        pending = list(queryset.filter(status=Draft.Status.PENDING).select_related("ticket"))
+        links = approval_requests_send(drafts=pending) if pending else []
+        sent_to = sorted({link.approver for link in links})
+        self.message_user(
+            request,
+            f"Fresh links for {len(pending)} draft(s) sent to {', '.join(sent_to) or 'nobody'}"
+            + (
+                f"; {queryset.count() - len(pending)} not pending, skipped"
+                if queryset.count() > len(pending)
+                else ""
+            ),
+            messages.SUCCESS if links or not pending else messages.ERROR,
+        )
 
     @admin.display(description="to")
     def recipients(self, obj: Draft) -> str:
@@ -234,3 +297,107 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description="ticket")
     def ticket_link(self, obj: AuditEvent) -> str:
         return admin_link(obj.ticket)
+
+
+class PauseActions:
+    """Pause or resume reminders, audited with who did it."""
+
+    actions = ["pause_reminders", "resume_reminders"]
+
+    def _set(self, request: HttpRequest, queryset, paused: bool) -> None:
+        from mailagent.services.reminders import reminders_pause_set
+
+        changed = sum(
+            reminders_pause_set(obj=obj, paused=paused, actor=_actor(request)) for obj in queryset
+        )
+        self.message_user(
+            request,
+            f"Reminders {'paused' if paused else 'resumed'} for {changed} of {len(queryset)}.",
+        )
+
+    @admin.action(description="Pause reminders")
+    def pause_reminders(self, request: HttpRequest, queryset) -> None:
+        self._set(request, queryset, True)
+
+    @admin.action(description="Resume reminders")
+    def resume_reminders(self, request: HttpRequest, queryset) -> None:
+        self._set(request, queryset, False)
+
+
+class InvoiceInline(admin.TabularInline):
+    model = Invoice
+    fields = ("number", "kind", "currency", "balance", "due_date", "status", "reminders_paused")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(PauseActions, ReadOnlyAdmin):
+    list_display = ("name", "email_list", "open_balance", "reminders_paused", "paused_reason")
+    list_filter = ("reminders_paused",)
+    search_fields = ("name", "emails", "contact_name", "invoices__number")
+    readonly_fields = ("history",)
+    inlines = [InvoiceInline]
+
+    @admin.display(description="emails")
+    def email_list(self, obj: Customer) -> str:
+        return ", ".join(obj.emails) or "(none)"
+
+    @admin.display(description="open balance")
+    def open_balance(self, obj: Customer) -> str:
+        totals: dict[str, object] = {}
+        for inv in obj.invoices.filter(status=Invoice.Status.OPEN):
+            totals[inv.currency] = totals.get(inv.currency, 0) + inv.balance
+        return ", ".join(f"{c} {v:,.2f}" for c, v in totals.items()) or "-"
+
+    @admin.display(description="history")
+    def history(self, obj: Customer) -> str:
+        return _events_table(obj)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(PauseActions, ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "customer",
+        "kind",
+        "currency",
+        "balance",
+        "due_date",
+        "status",
+        "reminders_paused",
+        "paid_on",
+    )
+    list_filter = ("status", "kind", "reminders_paused", "currency", "due_date")
+    search_fields = ("number", "customer__name", "customer__emails")
+    date_hierarchy = "due_date"
+    readonly_fields = ("history",)
+
+    @admin.display(description="history")
+    def history(self, obj: Invoice) -> str:
+        return _events_table(obj)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "file_name",
+        "kind",
+        "as_of",
+        "created",
+        "updated",
+        "marked_paid",
+        "skipped_count",
+    )
+    list_filter = ("kind", "created_at")
+    search_fields = ("file_name",)
+
+    @admin.display(description="skipped")
+    def skipped_count(self, obj: ImportRun) -> int:
+        return len(obj.skipped)

@@ -167,6 +167,31 @@ def open_invoice_lines(customer: Customer) -> tuple[str, ...]:
     )
 
 
+def email_reprocess(*, email_id: int, actor: str) -> Outcome:
+    """Put a quarantined message back in the queue (after a fix or a raised limit) and process
+    it again now. Its raw bytes were kept, so nothing is lost by having waited."""
+    with transaction.atomic():
+        updated = InboundEmail.objects.filter(
+            pk=email_id, status=InboundEmail.Status.QUARANTINED
+        ).update(status=InboundEmail.Status.RECEIVED, error="", processed_at=None)
+        if not updated:
+            email = InboundEmail.objects.get(pk=email_id)
+            return Outcome(email_id, email.status, email.ticket_id, detail="not quarantined")
+        audit_record(
+            action="email.requeued",
+            obj=InboundEmail(pk=email_id),
+            actor=actor,
+            summary="Re-processed from the admin",
+        )
+    try:
+        return email_process(email_id=email_id)
+    except Exception as exc:
+        log.exception("Re-processing message #%s failed", email_id)
+        return email_quarantine(
+            email_id=email_id, error=f"Unexpected {type(exc).__name__} while processing: {exc}"
+        )
+
+
 def email_quarantine(*, email_id: int, error: str) -> Outcome:
     with transaction.atomic():
         email = InboundEmail.objects.select_for_update().get(pk=email_id)

@@ -221,3 +221,25 @@ def customer_reply_pause(*, customer: Customer, reason: str) -> None:
     customer.reminders_paused, customer.paused_reason = True, reason[:500]
     customer.save(update_fields=["reminders_paused", "paused_reason", "updated_at"])
     audit_record(action="reminder.paused", obj=customer, summary=reason[:500])
+
+
+def reminders_pause_set(
+    *, obj: Customer | Invoice, paused: bool, actor: str, reason: str = ""
+) -> bool:
+    """Pause or resume reminders for a customer or one invoice. False when nothing changed."""
+    if obj.reminders_paused == paused:
+        return False
+    obj.reminders_paused = paused
+    fields = ["reminders_paused", "updated_at"]
+    if isinstance(obj, Customer):
+        obj.paused_reason = (reason or f"paused by {actor}")[:500] if paused else ""
+        fields.append("paused_reason")
+    obj.save(update_fields=fields)
+    audit_record(
+        action="reminder.paused" if paused else "reminder.resumed",
+        obj=obj,
+        actor=actor,
+        summary=f"Reminders {'paused' if paused else 'resumed'} for {obj}"
+        + (f": {reason}" if reason else ""),
+    )
+    return True
