@@ -113,6 +113,10 @@ AGENT_EMAIL = env.str("AGENT_EMAIL", default="agent@acme.example")
 STAFF_EMAILS = env.list("STAFF_EMAILS", default=[])
 STAFF_DOMAINS = env.list("STAFF_DOMAINS", default=["acme.example"])
 APPROVER_EMAILS = env.list("APPROVER_EMAILS", default=["owner@acme.example"])
+# The authserv-id your own mail server writes in Authentication-Results (e.g. mx.acme.example).
+# Set, a staff forward counts only when that server says DMARC, or aligned DKIM/SPF, passed.
+# Empty, staff forwards are trusted by address alone, which a forged From can imitate.
+TRUSTED_AUTHSERV_ID = env.str("TRUSTED_AUTHSERV_ID", default="")
 
 # --- Mail in ---------------------------------------------------------------------------------
 

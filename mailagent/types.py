@@ -73,12 +73,21 @@ class StaffDirectory:
 
     emails: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
+    #: The authserv-id of the business's own mail server. When set, a staff address counts only
+    #: if that server's Authentication-Results header vouches for it; when empty, by address only.
+    authserv_id: str = ""
 
     @classmethod
-    def of(cls, emails: list[str] | tuple[str, ...], domains: list[str] | tuple[str, ...]):
+    def of(
+        cls,
+        emails: list[str] | tuple[str, ...],
+        domains: list[str] | tuple[str, ...],
+        authserv_id: str = "",
+    ) -> StaffDirectory:
         return cls(
             emails=frozenset(e.strip().lower() for e in emails if e.strip()),
             domains=frozenset(d.strip().lower().lstrip("@") for d in domains if d.strip()),
+            authserv_id=authserv_id.strip(),
         )
 
     def is_staff(self, address: Address | None) -> bool:
@@ -112,6 +121,18 @@ class ParsedEmail:
     staff_note: str = ""
     original_message_id: str = ""
     defects: tuple[str, ...] = ()
+    #: The sender is staff, and (when TRUSTED_AUTHSERV_ID is set) our mail server vouches for it.
+    from_staff: bool = False
+    #: The text of a forwarded or attached message that was not unwrapped (not a trusted staff
+    #: forward): not the customer's new text, but the policy reads it all the same.
+    embedded_text: str = ""
+
+    @property
+    def risk_text(self) -> str:
+        """Everything the policy must read: subject, staff note, new text, embedded forward."""
+        return "\n".join(
+            part for part in (self.subject, self.staff_note, self.text, self.embedded_text) if part
+        )
 
     @property
     def is_automatic(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import mailparser
 
 from mailagent.errors import UnparseableEmail
+from mailagent.parsing.authresults import sender_authenticated
 from mailagent.parsing.automatic import automatic_reason
 from mailagent.parsing.bodies import attachments, message_text, split_reply
 from mailagent.parsing.forwards import (
@@ -48,8 +49,15 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
     body = message_text(msg)
 
     forwarded: Forwarded | None = None
-    if staff.is_staff(sender) and not automatic:
-        forwarded = attached_original(msg, note=split_reply(body).text) or inline_original(body)
+    from_staff = staff.is_staff(sender) and (
+        not staff.authserv_id
+        or sender_authenticated(msg, from_domain=sender.domain, authserv_id=staff.authserv_id)
+    )
+    embedded: Forwarded | None = None
+    if not automatic:
+        embedded = attached_original(msg, note=split_reply(body).text) or inline_original(body)
+    if from_staff:
+        forwarded = embedded
 
     split = split_reply(forwarded.text if forwarded else body)
     reply_to = addresses(msg, "Reply-To")
@@ -70,6 +78,9 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         customer=forwarded.sender if forwarded else sender,
         automatic=automatic,
         forwarded_by=sender if forwarded else None,
+        from_staff=from_staff,
+        # A forward nobody vouches for is not unwrapped, but what it carries still counts for risk.
+        embedded_text=embedded.text if embedded and not forwarded else "",
         staff_note=forwarded.note if forwarded else "",
         original_message_id=forwarded.message_id if forwarded else "",
         defects=_defects(parsed),

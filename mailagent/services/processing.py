@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 
 def staff_directory() -> StaffDirectory:
-    return StaffDirectory.of(settings.STAFF_EMAILS, settings.STAFF_DOMAINS)
+    return StaffDirectory.of(
+        settings.STAFF_EMAILS, settings.STAFF_DOMAINS, settings.TRUSTED_AUTHSERV_ID
+    )
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def email_prepare(*, email_id: int) -> Prepared | Outcome:
         return _record_only(
             email, parsed, InboundEmail.Status.DUPLICATE, f"same message as #{duplicate.pk}"
         )
-    if parsed.forwarded_by is None and staff_directory().is_staff(parsed.sender):
+    if parsed.forwarded_by is None and parsed.from_staff:
         return _record_only(
             email,
             parsed,
@@ -136,9 +138,7 @@ def prepared_apply(prepared: Prepared, *, proposal: Proposal) -> Outcome:
     parsed = prepared.parsed
     # The staff note counts too: "he wants his money back, see below" over a polite customer
     # message is still a refund, and only a person may decide one.
-    assessment = policy.assess(
-        proposal=proposal, text="\n".join([parsed.subject, parsed.staff_note, parsed.text])
-    )
+    assessment = policy.assess(proposal=proposal, text=parsed.risk_text)
     if prepared.answers_reminder:
         # A customer answering a payment reminder ("we paid", "this is wrong", "next Friday")
         # pauses their reminders and goes to a person, whatever the model made of it.

@@ -86,7 +86,7 @@ def _settle(key: str, parsed: ParsedEmail) -> ShadowRow | tuple[str, ParsedEmail
     who, subject = parsed.customer.email, parsed.subject
     if parsed.is_automatic or parsed.sender.email == settings.AGENT_EMAIL.lower():
         return ShadowRow("reply", key, who, subject, "ignore (automatic)", why=parsed.automatic)
-    if parsed.forwarded_by is None and staff_directory().is_staff(parsed.sender):
+    if parsed.forwarded_by is None and parsed.from_staff:
         return ShadowRow("reply", key, who, subject, "leave for a person", why="from staff")
     customer = customer_for_address(who)
     context = TriageContext(
@@ -106,9 +106,7 @@ def _decide(item, backend) -> ShadowRow:
         return item
     key, parsed, context = item
     proposal = backend.triage(context)
-    assessment = policy.assess(
-        proposal=proposal, text="\n".join([parsed.subject, parsed.staff_note, parsed.text])
-    )
+    assessment = policy.assess(proposal=proposal, text=parsed.risk_text)
     drafted = assessment.may_draft
     return ShadowRow(
         "reply",
