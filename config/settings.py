@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from mailagent.conf import SettingsError, admins_excluding, workflow_mode
+from mailagent.conf import SettingsError, admins_excluding, production_problems, workflow_mode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,9 +23,31 @@ ENVIRONMENT = env.str("ENVIRONMENT", default="development")
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION:
+    _problems = production_problems(
+        secret_key=env.str("SECRET_KEY", default=""),
+        debug=DEBUG,
+        allowed_hosts=env.list("ALLOWED_HOSTS", default=[]),
+    )
+    if _problems:
+        raise ImproperlyConfigured(
+            "Refusing to start with ENVIRONMENT=production: " + "; ".join(_problems) + "."
+        )
 # The development key is only ever used when ENVIRONMENT is not "production".
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me" * 2)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+if PRODUCTION:
+    # HTTPS only, cookies never sent in clear, no framing; a proxy in front terminates TLS and says
+    # so with X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,7 +120,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "mailagent.logs.RedactingFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     # mail-parser warns about every part type it does not render (delivery reports' headers);
     # the message is kept raw and parsed by us, so those warnings are noise.

@@ -42,3 +42,21 @@ def admins_excluding(addresses: list[str], agent_email: str) -> list[tuple[str, 
     be read by the agent and could feed on itself."""
     agent = agent_email.strip().lower()
     return [(a.strip(), a.strip()) for a in addresses if a.strip() and a.strip().lower() != agent]
+
+
+def production_problems(
+    *, secret_key: str | None, debug: bool, allowed_hosts: list[str] | None
+) -> list[str]:
+    """Why production must not start with these settings; empty when it may."""
+    problems = []
+    if not secret_key:
+        problems.append(
+            "SECRET_KEY is not set (it signs the approval links): set a long random value"
+        )
+    elif len(secret_key) < 50 or len(set(secret_key)) < 5 or secret_key.startswith("dev-only"):
+        problems.append("SECRET_KEY is too short or too simple: use at least 50 random characters")
+    if debug:
+        problems.append("DEBUG is on: it shows settings and data to anyone who triggers an error")
+    if not allowed_hosts:
+        problems.append("ALLOWED_HOSTS is not set: list the host names the portal answers to")
+    return problems
