@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint format clean
+.PHONY: setup run test test-postgres test-fast lint format clean
 
 # `make run PORT=8001` makes the printed approval links point at that port too.
 ifneq ($(origin PORT)$(origin HOST),filefile)
@@ -34,6 +34,15 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -m "not browser" -q
 	$(BIN)/python -m pytest -m browser -q
+
+# The same suite on PostgreSQL (the production database). POSTGRES_URL names the server; the
+# suite creates and drops its own test database there.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mailagent
+test-postgres: setup
+	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null \
+	  || { if [ "$$REQUIRE_SERVICES" = "1" ]; then echo "PostgreSQL is not reachable at $(POSTGRES_URL)"; exit 1; \
+	       else echo "PostgreSQL is not reachable at $(POSTGRES_URL): skipping test-postgres"; exit 0; fi; }
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -m "not browser" -q
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser" -q -x
