@@ -260,6 +260,16 @@ Q_CLUSTER = {
     "sync": TASKS_INLINE,
     "save_limit": 1000,
 }
+# redis://... switches django-q2 from the database broker to Redis (several qcluster machines).
+Q_BROKER = env.str("Q_BROKER", default="")
+if Q_BROKER.startswith(("redis://", "rediss://")):
+    Q_CLUSTER.pop("orm")
+    Q_CLUSTER["redis"] = Q_BROKER
+elif Q_BROKER:
+    raise ImproperlyConfigured(f"Q_BROKER={Q_BROKER!r}: use a redis:// URL, or leave it empty.")
+
+# The approval pages' rate limits count in this cache; share it (redis://) across processes.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Digest and metrics ----------------------------------------------------------------------
 
