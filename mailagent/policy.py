@@ -17,6 +17,11 @@ import re
 
 from mailagent.types import Assessment, Category, Proposal, Tier
 
+# Within one sentence: no full stop and no line break, but a decimal point ("£3,410.00")
+# does not end a sentence.
+GAP = r"(?:[^.\n]|(?<=\d)\.(?=\d))"
+
+
 CATEGORY_TIERS: dict[Category, Tier] = {
     Category.SUPPORT_QUESTION: Tier.LOW,
     Category.SALES_INQUIRY: Tier.LOW,
@@ -40,18 +45,63 @@ HIGH_RISK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "mentions bank or payment details",
         ),
         (
+            # The same request in other words: new wiring instructions, a new payee, a new bank,
+            # a different card to charge, and the words of European customers.
+            r"\bwir(e|ing)\s+instructions\b|\bpayee\b|\bnow bank with\b|"
+            r"\b(switched|changed|moved)\s+(our\s+)?(company\s+|business\s+)?bank(s|ing)?\b|"
+            rf"\b(update|change|replace)\b{GAP}{{0,25}}\bcard\b(?!\s+statement)|"
+            r"\bnew card (number|details)\b|\bhold (all |any )?payments\b|"
+            r"\bbankverbindung|\bkontoverbindung|\bcoordonn[ée]es bancaires|\bdatos bancarios|"
+            r"\bcoordinate bancarie|\bnew bank\b(?!\s+holiday)|"
+            rf"\b(send|pay|remit|transfer|wire)\b{GAP}{{0,60}}"
+            r"\b(to|into)\s+(our|my|this|the|a)\s+([\w-]+\s+){0,2}account\b"
+            r"(?!\s+(manager|team|email|address|holder|executive|rep|contact)\b)|"
+            rf"\baccount\b{GAP}{{0,40}}\b(from now on|going forward)\b",
+            "asks to change bank or payment details",
+        ),
+        (
             r"\brefund|\breimburse|\bmoney back\b|\bcharge\s?back|\bcredit (it )?back\b",
             "asks for money back",
         ),
         (
+            # Money back without the word: "could you reverse the charge", "have our money
+            # returned", "pay the £89 back to our account", "return our deposit", and in French,
+            # Spanish, German and Italian.
+            rf"\brefnd|\bmoney\s+returned\b|\breverse\b{GAP}{{0,30}}\b(charge|payment|transaction)|"
+            rf"\breturn\b{GAP}{{0,20}}\b(money|deposit|payment)\b|"
+            rf"\b(pay|put|credit)\b{GAP}{{0,40}}\bback\s+(to|on|onto|into)\s+(us|our|my|the)\b|"
+            rf"\bsend\b{GAP}{{0,30}}\b(money|payment|amount|deposit|difference)\b{GAP}{{0,15}}\bback\b|"
+            r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)|\bgeld zur[üu]ck\b|"
+            rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)|"
+            r"\bcredit\s+(our|my|the|this)\s+(card|account)\b|"
+            # The money named, then "back" (not "get back to me", "call back").
+            rf"\b(money|paid|amount|difference|charge|fee|deposit|overpayment)\b{GAP}{{0,60}}"
+            r"(?<!get )(?<!call )(?<!come )(?<!write )(?<!ring )(?<!getting )\bback\b"
+            r"(?=\s*(to\s+(us|me|our|my)\b|on(to)?\s+(our|my|the)\b|into\b|[?.!,;]|$))",
+            "asks for money back",
+        ),
+        (
             r"\b(lawyer|attorney|solicitor|legal action|lawsuit|sue you|suing|court|"
-            r"small claims|tribunal|trading standards)\b",
+            r"small claims|tribunal|trading standards|ombudsman)\b|"
+            r"\blegal\s+(advice|proceedings|steps)\b",
             "threatens legal action",
         ),
         (r"\b(payroll|salary|salaries|wages)\b", "concerns payroll"),
         (
+            r"\b(payslips?|pay\s+slips?|pay\s*run|timesheets?|holiday pay|sick pay|final pay|"
+            r"p45|p60)\b",
+            "concerns payroll",
+        ),
+        (
             r"\b(contract terms|terminate (the|our|my) contract|cancel (the|our|my) contract|"
             r"change (the|our) contract)\b",
+            "concerns contract terms",
+        ),
+        (
+            rf"\b(terminat\w*|cancel\w*|amend\w*|renegotiat\w*|vary|varying|sign\w*|renew\w*)\b"
+            rf"{GAP}{{0,40}}"
+            rf"\b(contract|agreement|clause)s?\b|\bclause\s+\d+|\bnotice\b{GAP}{{0,40}}\bterminat|"
+            r"\b(liability cap|limitation of liability|indemnit\w*|master services agreement)\b",
             "concerns contract terms",
         ),
         (
@@ -59,13 +109,21 @@ HIGH_RISK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(pay|paid)\s+(in)?to\s+(a|the|this|our)\s+new\s+account\b",
             "asks to move money",
         ),
+        (
+            # "We paid INV-10590 to the new account your colleague emailed": the fraud has
+            # already worked, or is about to.
+            rf"\b(pay|paid|send|sent|transfer\w*|remit\w*|wire[ds]?|collect\w*|use)\b{GAP}{{0,80}}"
+            r"\b(to|into|from)\s+(a|the|this|our|your|my)\s+new\s+(bank\s+)?account\b",
+            "money to or from a new account",
+        ),
     )
 )
 
 
 def text_risks(text: str) -> tuple[str, ...]:
     """Reasons in the text itself that make a message high risk, whatever its category."""
-    return tuple(reason for pattern, reason in HIGH_RISK_PATTERNS if pattern.search(text or ""))
+    found = (reason for pattern, reason in HIGH_RISK_PATTERNS if pattern.search(text or ""))
+    return tuple(dict.fromkeys(found))
 
 
 def assess(*, proposal: Proposal, text: str) -> Assessment:

@@ -2,83 +2,232 @@
 
 It needs no key and no network, gives the same answer every time, and is what the OpenAI-compatible
 backend falls back to when a model fails. Rules are tried in order; the first category that
-matches wins, so the riskiest categories come first.
+matches wins, so the riskiest categories come first. Each rule reads the customer's new text (no
+quoted history, no signature), the subject and a forwarding colleague's note; the phrasings are
+those customers use, including the polite ones ("could you reverse the charge") and those of the
+languages small European customers write in.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mailagent.agents.replies import reply_for
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
 
+# Within one sentence: no full stop and no line break, but a decimal point ("£3,410.00")
+# does not end a sentence.
+GAP = r"(?:[^.\n]|(?<=\d)\.(?=\d))"
+
 
 def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(patterns), re.IGNORECASE)
+    return re.compile("|".join(patterns), re.IGNORECASE | re.MULTILINE)
 
 
-CATEGORY_RULES: tuple[tuple[Category, re.Pattern[str]], ...] = (
-    (
-        Category.BANK_DETAIL_CHANGE,
-        _rx(
-            r"\b(update|change|changed|new|different|amend)\b[^.\n]{0,60}"
-            r"\b(bank|banking|account|payment|remittance|wire)\s+(details?|info|information|"
-            r"account|number|instructions)",
-            r"\b(bank|banking)\s+(details?|account)\b[^.\n]{0,60}\b(changed|updated|new)\b",
-            r"\biban\b|\bsort\s*code\b|\brouting\s*number\b",
-        ),
-    ),
-    (
-        Category.REFUND_REQUEST,
-        _rx(r"\brefund", r"\bmoney back\b", r"\breimburse", r"\bcharge\s?back\b"),
-    ),
-    (
-        Category.PAYMENT_CLAIMED,
-        _rx(
-            r"\b(we|i)\s*(have|'ve)?\s*(already\s+)?(paid|settled|transferred|sent (the )?payment)",
-            r"\bpayment (was|has been) (made|sent)\b",
-            r"\bremittance advice\b",
-            r"\bproof of payment\b",
-        ),
-    ),
-    (
-        Category.COMPLAINT,
-        _rx(
-            r"\bunacceptable\b",
-            r"\b(very|extremely|really) (disappointed|unhappy|upset|frustrated)\b",
-            r"\bcomplain",
-            r"\bworst\b",
-            r"\bterrible\b",
-            r"\bfurious\b",
-            r"\bridiculous\b",
-            r"\bnever again\b",
-            r"\bappalling\b",
-        ),
-    ),
-    (
-        Category.INVOICE_QUESTION,
-        _rx(r"\binvoices?\b", r"\bbill(ing|ed)?\b", r"\bstatement\b", r"\bbalance\b"),
-    ),
-    (
-        Category.SALES_INQUIRY,
-        _rx(
-            r"\b(price|pricing|quote|quotation|estimate)\b",
-            r"\binterested in\b",
-            r"\b(buy|purchase|order)\b[^.\n]{0,40}\b(more|bulk|units|wholesale)\b",
-            r"\bdemo\b",
-            r"\bavailability\b",
-        ),
-    ),
-    (
-        Category.SUPPORT_QUESTION,
-        _rx(
-            r"\?",
-            r"\bhelp\b",
-            r"\b(not|n't) (work|working|arrived|received)\b",
-            r"\b(problem|issue|error|broken)\b",
-            r"\bhow (do|can|to)\b",
-        ),
-    ),
+@dataclass(frozen=True)
+class _AllOf:
+    """Matches when every pattern does: a support question is a question *about* something."""
+
+    patterns: tuple[re.Pattern[str], ...]
+
+    def search(self, text: str) -> bool:
+        return all(p.search(text) for p in self.patterns)
+
+
+# Where money is paid: "bank details", "remittance instructions", "card number", "payee details".
+_PAYMENT_DETAILS = (
+    r"(bank|banking|account|payment|remittance|wire|wiring|payee|card)\s+"
+    r"(details?|info|information|account|number|instructions|partner)"
+)
+_CHANGE = r"(update|updated|change|changed|new|different|amend|amended|moved|switched|closed)"
+
+BANK_DETAIL_CHANGE = _rx(
+    rf"\b{_CHANGE}\b{GAP}{{0,60}}\b{_PAYMENT_DETAILS}",
+    rf"\b{_PAYMENT_DETAILS}\b{GAP}{{0,40}}\b(changed|updated|new|are changing|will change)\b",
+    r"\bchange of (bank|banking|payee|account)",
+    # "please use the new account below", "collect the direct debit from our new account"
+    rf"\b(use|pay|send|remit|collect|transfer|wire)\b{GAP}{{0,80}}"
+    r"\b(to|into|from|on)\s+(our|the|a|this|my)\s+new\s+(bank\s+)?account\b",
+    r"\b(now bank with|switched banks?|changed banks?)\b",
+    r"\bmoved (our )?(company |business )?bank(ing|s)?\b",
+    rf"\b(update|change|replace)\b{GAP}{{0,25}}\bcard\b(?!\s+statement)",
+    r"\bhold (all |any )?payments\b",
+    r"\biban\b|\bsort\s*code\b|\brouting\s*(number|no\b|:)|\bswift\s*(code|:)",
+    r"\b(bankverbindung|kontoverbindung|coordonn[ée]es bancaires|datos bancarios|"
+    r"coordinate bancarie)\b",
+)
+
+# The money named, then "back": "get the difference back", "what we've paid ... back to us".
+# Not "get back to me", "call back" or "come back": those are people, not money.
+MONEY_BACK = (
+    rf"\b(money|paid|amount|difference|charge|fee|deposit|overpayment)\b{GAP}{{0,60}}"
+    r"(?<!get )(?<!call )(?<!come )(?<!write )(?<!ring )(?<!getting )\bback\b"
+    r"(?=\s*(to\s+(us|me|our|my)\b|on(to)?\s+(our|my|the)\b|into\b|[?.!,;]|$))"
+)
+
+REFUND_REQUEST = _rx(
+    r"\brefu?nd",  # also the hurried "refnd"
+    r"\bmoney\s+(back|returned|refunded)\b",
+    r"\breimburs",
+    r"\bcharge\s?-?backs?\b",
+    rf"\breverse\b{GAP}{{0,30}}\b(charge|payment|transaction)",
+    rf"\breturn\b{GAP}{{0,20}}\b(money|deposit|payment)\b",
+    rf"\b(pay|put|credit)\b{GAP}{{0,40}}\bback\s+(to|on|onto|into)\s+(us|our|my|the)\b",
+    rf"\bsend\b{GAP}{{0,30}}\b(money|payment|amount|deposit|difference)\b{GAP}{{0,15}}\bback\b",
+    r"\bcredit (it |this |that )?back\b",
+    r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)",
+    rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)",
+    r"\bgeld zur[üu]ck\b",
+    r"\bcredit\s+(our|my|the|this)\s+(card|account)\b",
+    MONEY_BACK,
+)
+
+# Telling us where money should go from now on is a bank-detail change in all but name.
+PAYMENT_DESTINATION = _rx(
+    rf"\b(send|pay|remit|transfer|wire)\b{GAP}{{0,60}}"
+    r"\b(to|into)\s+(our|my|this|the|a)\s+([\w-]+\s+){0,2}account\b"
+    r"(?!\s+(manager|team|email|address|holder|executive|rep|contact)\b)",
+    r"\bnew bank\b(?!\s+holiday)",
+)
+
+PAYMENT_CLAIMED = _rx(
+    # "paid for" is a purchase ("we paid for next-day delivery"), not a payment claim.
+    r"\b(we|i)\s*(have|'ve)?\s*(already\s+)?(paid|payed|settled|transferred|wired)\b(?!\s+for\b)",
+    r"\b(we|i)\s*(have|'ve)?\s*(already\s+)?sent\s+(the\s+|you\s+)?(payment|money|funds|cheque)",
+    r"\b(was|were|has been|have been|had been)\s+(already\s+)?(paid|payed|settled)\b",
+    r"^\s*(already\s+)?paid\b(?!\s+for\b)",
+    r"\bpaid (in full|today|yesterday|last|this morning|on (mon|tue|wed|thu|fri|sat|sun|the))",
+    rf"\b(payment|transfer|remittance|bacs|wire)\b{GAP}{{0,40}}\b(went through|went out|"
+    r"has gone|has been (made|sent|processed)|was (made|sent|processed)|is on its way)",
+    r"\bremittance advice\b",
+    r"\bproof of payment\b",
+    r"\bpayment run\b",
+    rf"\b(cheque|check)\b{GAP}{{0,40}}\b(in the (post|mail)|posted|mailed)\b",
+    r"\b([üu]berwiesen|bezahlt|pagat[oa]|pagad[oa]|pay[ée]e?|r[ée]gl[ée]e?)\b",
+    r"\bzahlung\s+(ist\s+)?(raus|unterwegs|veranlasst)\b",
+    rf"\b(money|payment|funds|transfer)\b{GAP}{{0,40}}\b(should|will)\s+(be with you|reach you|"
+    r"arrive|clear|land|show)",
+    r"\b(cleared|settled|paid)\s+(via|by|through|with)\b",
+    r"\bmark\s+(it|this|them|the invoice)\s+as\s+(paid|settled|done)\b",
+)
+
+# Sarcasm reads as praise word by word: "Great, another late delivery. Fantastic service."
+_SARCASM = _rx(
+    r"\b(great|fantastic|brilliant|wonderful|marvellous|perfect|lovely|excellent)\s*[,!.]+\s*"
+    r"(yet\s+)?(another|again|once again)\b",
+    r"^\W*oh,?\s+(great|brilliant|fantastic|wonderful|perfect|lovely|marvellous)\b",
+    r"(^|[.!]\s+)not[.!]",
+    r"\bthanks for nothing\b",
+)
+
+COMPLAINT = _rx(
+    _SARCASM.pattern,
+    r"\bunacceptable\b",
+    r"\b(disappointed|disappointing|unhappy|fed up|sick (and tired )?of|had enough)\b",
+    r"\bnot (happy|good enough|acceptable|impressed)\b",
+    r"\bexpected (much )?better\b",
+    r"\bcomplain",
+    r"\b(worst|terrible|furious|ridiculous|appalling|disgrace\w*|shocking|rude)\b",
+    r"\bnever again\b",
+    r"\bpoor (service|quality|packaging|workmanship|communication)\b",
+    # Repetition is what turns a problem into a complaint.
+    r"\b(second|third|fourth|fifth|umpteenth)\s+(time|week|date|delivery|month)\b",
+    r"\bin a row\b",
+    r"\b(three|four|five|several|many|multiple|countless) times\b",
+    r"\b(no ?one|nobody)\s+(has\s+)?(called|calls|rang|got|gets|came|replied|responded)\b",
+    r"\b(another|yet another)\s+(late|missed|missing|wrong|broken|damaged|short)\b",
+    r"\bstill (no sign|not|no|waiting|haven't|hasn't)\b",
+    r"\b(chipped|smashed|crushed|soaked)\b",
+    # A legal threat is a complaint too (and high risk: see policy).
+    r"\b(lawyer|attorney|solicitor|court|trading standards|ombudsman|harass\w*)\b",
+    r"\blegal\s+(action|advice|proceedings|steps)\b",
+    r"\bwhat'?s the point\b|\bwaste of (money|time)\b",
+    r"\b(mal|mauvais|p[ée]ssimo|schlechter?)\s+servi",
+)
+
+# Trouble getting in: a question that mentions invoices is still support if the portal is broken.
+ACCESS_PROBLEM = _rx(
+    r"\b(can'?t|cannot|can not|unable to|not able to|won'?t let me)\s+(log|sign)\s*(in|on)\b",
+    r"\bpassword\b",
+    rf"\b(log ?in|portal|website|app)\b{GAP}{{0,40}}\b(not working|doesn't work|down|expired)\b",
+    rf"\blink\b{GAP}{{0,30}}\bexpired\b",
+)
+
+INVOICE_QUESTION = _rx(
+    r"\binv[oi]{1,3}ces?\b",  # also "invioce", "invoce"
+    r"\binv[-\s#]?\d{3,}",
+    r"\bcredit note\b",
+    r"(?-i:\bbill\b)|\bbill(ing|ed)\b",  # not "Bill" the customer's name
+    r"\bstatement\b",
+    r"\bbalance\b",
+    r"\b(factura|facture|fattura|rechnung|factuur)\b",
+    r"\b(owe|owed|owing|amount due|outstanding (amount|balance))\b|\b\d[\d,.]*\s+outstanding\b",
+)
+
+SALES_INQUIRY = _rx(
+    r"\b(price|prices|pricing|quote|quotation|estimate|discount\w*|catalog(ue)?|brochure)\b",
+    r"\b(how much|what would\b[^.\n?]{0,60}\bcost)\b|\bcosts?\s+(per|a|each)\b",
+    r"\binterested in\b",
+    rf"\b(buy|purchase|order)\b{GAP}{{0,40}}\b(more|bulk|units|wholesale)\b",
+    r"\b(lead time|in stock|wholesale|trade account|leasing|demo)\b",
+    r"\bavailability\b",
+    r"\bdo (you|u) (stock|sell|offer|supply|do|carry|make|provide|rent|hire|deliver)\b",
+    r"\bbe able to supply\b|\bsupply (us|our)\b|\blooking for (a |someone to )?suppl",
+    r"\b(angebot|interessieren uns|devis|presupuesto|cotizaci[óo]n|preventivo)\b",
+    r"\b(precio|prix|preis|prezzo)\b",
+    r"\bswitch(ing)?\s+suppliers?\b|\bnew supplier\b|\bwhat you (can )?offer\b",
+    # "Do you have compostable lids?" asks about stock; "do you have the manual?" does not.
+    r"\bdo (you|u) (have|got)\s+(?!(the|my|our|a copy|an? update|any (idea|news|update))\b)",
+)
+
+# Not customer service at all: contracts, employment and pay, the press, vendors' pitches, and
+# the lures of payment fraud. A person answers these; the policy decides how risky they are.
+NOT_SERVICE = _rx(
+    r"\b(contract|agreement|clause|terms and conditions)\b",
+    r"\b(payroll|payslips?|pay slips?|pay run|timesheets?|salary|wages|holiday pay|p45|p60)\b",
+    r"\b(interview|article|podcast|journalist|magazine|press release)\b",
+    r"\bcame across your (website|company|business|profile)\b",
+    r"\bopen to an?\s+(quick\s+|short\s+)?([\w-]+\s+)?(call|chat)\b",
+    r"\bgift ?cards?\b|\bare you at your desk\b",
+)
+
+_ASKS = _rx(
+    r"\?",
+    r"\b(can|could|would|will)\s+(you|your|u|someone|somebody|we|i)\b",
+    r"\b(please|pls|help|any ideas)\b",
+    r"\b(how|hw)\s+(do|does|can|to|should|did)\b",
+    r"\bwhat (should|can|do) (we|i)\b",
+)
+_SERVICE_TOPIC = _rx(
+    r"\b(orders?|deliver\w*|tracking|courier|parcel|ship(ped|ping)|dispatch\w*|arrived|"
+    r"turned up)\b",
+    r"\b(engineer|technician|service|repair|fix|install\w*|manual|instructions|warranty|"
+    r"guarantee|spares?|replacement|part (number|no))\b",
+    r"\b(error|fault\w*|broken|not working|stopped working|noise|leak\w*|flashing|won'?t (start|"
+    r"turn on|work))\b",
+    r"\b(descal\w*|clean\w*|settings?|filter|compatible|works? with|download\w*|data sheets?)\b",
+    r"\b(reset|restart|reboot|unplug\w*|serial|display|screen|limescale)\b",
+    r"\b(best way to|how (do|can|should) (i|we))\b",
+    r"\bpower(ed|ing)?\s+(it\s+|them\s+)?(on|off)\b",
+    r"\b(machine|equipment|appliance|printer|unit)s?\b",
+)
+
+CATEGORY_RULES: tuple[tuple[Category, re.Pattern[str] | _AllOf], ...] = (
+    (Category.BANK_DETAIL_CHANGE, BANK_DETAIL_CHANGE),
+    (Category.REFUND_REQUEST, REFUND_REQUEST),
+    (Category.BANK_DETAIL_CHANGE, PAYMENT_DESTINATION),
+    (Category.PAYMENT_CLAIMED, PAYMENT_CLAIMED),
+    (Category.COMPLAINT, COMPLAINT),
+    (Category.SUPPORT_QUESTION, ACCESS_PROBLEM),
+    (Category.INVOICE_QUESTION, INVOICE_QUESTION),
+    (Category.SALES_INQUIRY, SALES_INQUIRY),
+    (Category.OTHER, NOT_SERVICE),
+    (Category.SUPPORT_QUESTION, _AllOf((_ASKS, _SERVICE_TOPIC))),
+)
+# An angry message is a complaint, whatever product or order it is about.
+_ANGER_MAKES_COMPLAINT = frozenset(
+    {Category.SUPPORT_QUESTION, Category.SALES_INQUIRY, Category.OTHER}
 )
 
 _ANGRY = _rx(
@@ -101,6 +250,9 @@ _FRUSTRATED = _rx(
     r"\bannoy",
     r"\bupset\b",
     r"\bunhappy\b",
+    r"\bfed up\b",
+    r"\bnot (happy|good enough)\b",
+    r"\bexpected (much )?better\b",
 )
 _POSITIVE = _rx(r"\bthank", r"\bgreat\b", r"\blove\b", r"\bappreciate", r"\bexcellent\b")
 _URGENT = _rx(
@@ -110,7 +262,7 @@ _URGENT = _rx(
     r"\bright away\b",
     # A deadline, not a date stamp: "arrived today" is not urgent, "need it by today" is.
     r"\b(by|before|until|for) (the end of )?today\b",
-    r"\bneed\b[^.\n]{0,30}\btoday\b",
+    rf"\bneed\b{GAP}{{0,30}}\btoday\b",
     r"\btoday,? (please|if possible)\b",
 )
 _RELAXED = _rx(r"\bno rush\b", r"\bwhenever\b", r"\bno hurry\b", r"\bwhen you (get|have) a")
@@ -124,18 +276,19 @@ _HUMAN_REASONS = {
 }
 
 
-def classify(text: str) -> Category:
-    for category, pattern in CATEGORY_RULES:
-        if pattern.search(text):
-            return category
-    return Category.OTHER
+def classify(text: str, tone: Tone = Tone.NEUTRAL) -> Category:
+    category = next((c for c, rule in CATEGORY_RULES if rule.search(text)), Category.OTHER)
+    if tone is Tone.ANGRY and category in _ANGER_MAKES_COMPLAINT:
+        return Category.COMPLAINT
+    return category
 
 
 def tone_of(text: str) -> Tone:
     caps_words = re.findall(r"\b[A-Z]{4,}\b", text)
     if _ANGRY.search(text) or len(caps_words) >= 3:
         return Tone.ANGRY
-    if _FRUSTRATED.search(text):
+    # Before the praise words: sarcastic praise is frustration.
+    if _FRUSTRATED.search(text) or _SARCASM.search(text):
         return Tone.FRUSTRATED
     if _POSITIVE.search(text):
         return Tone.POSITIVE
@@ -163,9 +316,10 @@ class RulesBackend:
     name = "rules"
 
     def triage(self, context: TriageContext) -> Proposal:
-        text = f"{context.subject}\n{context.text}"
-        category = classify(text)
+        # A colleague's note on a forward counts: "she wants her money back, see below".
+        text = "\n".join(filter(None, [context.subject, context.text, context.staff_note]))
         tone = tone_of(context.text)
+        category = classify(text, tone)
         human_reason = _HUMAN_REASONS.get(category, "")
         return Proposal(
             category=category,
