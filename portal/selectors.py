@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mailagent.models import Draft
-from mailagent.services.audit import events_for
 from mailagent.services.tickets import ticket_conversation
 
 
@@ -15,5 +14,4 @@ def review_context(draft: Draft) -> dict:
         "ticket": ticket,
         "conversation": conversation,
         "risk_reasons": ticket.risk_reasons if ticket else [],
-        "history": list(events_for(draft)),
     }

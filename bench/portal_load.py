@@ -1,0 +1,173 @@
+"""Load on the approval page: gunicorn on 127.0.0.1 with PostgreSQL, N concurrent clients.
+
+    .venv/bin/python bench/portal_load.py [--clients 50] [--seconds 30] [--workers 5]
+
+Creates a throw-away PostgreSQL database, fills it with pending drafts and their magic links,
+starts gunicorn on a free port, and has each client GET approval pages over keep-alive
+connections for the given time. Prints requests per second, p50/p90/p99 latency and errors,
+and as a baseline in the same run the rate of a static page (`/`, no database, no token) so that
+the figures can be compared across machines. Target: no errors, p99 under 100 ms.
+
+The approval pages are rate-limited per address; every client here comes from 127.0.0.1, so the
+bench raises the limit for its own server (PORTAL_RATE_PER_ADDRESS) rather than measure 429s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+SETUP = """
+from mailagent.services.approvals import approval_link_issue
+from mailagent.services.drafts import draft_create
+for i in range({drafts}):
+    d = draft_create(ticket=None, kind="reply", to=[f"c{{i}}@customer.example"],
+                     subject=f"Re: order {{i}}", body="Hello,\\n\\nThanks for your order.\\n" * 5)
+    print(approval_link_issue(draft=d, approver="owner@acme.example").url)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_clients(base: str, paths: list[str], clients: int, seconds: float) -> dict:
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        mine, bad, i = [], [], n
+        while time.monotonic() < stop:
+            path = paths[i % len(paths)]
+            i += clients
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad.append(str(response.status))
+            except (OSError, http.client.HTTPException) as exc:
+                bad.append(type(exc).__name__)
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+                continue
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0
+        )
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": pct(0.50),
+        "p90": pct(0.90),
+        "p99": pct(0.99),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else 0,
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--drafts", type=int, default=200)
+    args = parser.parse_args()
+
+    import psycopg
+
+    name = f"mailagent_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        PORTAL_BASE_URL=base,
+        PORTAL_RATE_PER_ADDRESS="1000000/m",
+        OUTBOX_DIR=str(ROOT / "var" / "bench-outbox"),
+    )
+    server = None
+    try:
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        out = subprocess.run(
+            [*manage, "shell", "--no-imports", "-c", SETUP.format(drafts=args.drafts)],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        paths = [urlsplit(line.strip()).path for line in out.splitlines() if "/review/" in line]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        run_clients(base, paths, 4, 2)  # warm-up: imports, connections, template cache
+        print(f"gunicorn {args.workers} workers, PostgreSQL, {args.clients} clients, "
+              f"{args.seconds:.0f} s each")  # fmt: skip
+        baseline = run_clients(base, ["/"], args.clients, args.seconds)
+        page = run_clients(base, paths, args.clients, args.seconds)
+        header = f"{'':<22}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        print(header)
+        for label, r in (("static page (baseline)", baseline), ("approval page", page)):
+            print(f"{label:<22}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p90']:>9.1f}"
+                  f"{r['p99']:>9.1f}{r['errors']:>8}")  # fmt: skip
+            if r["error_kinds"]:
+                print(f"  error kinds: {', '.join(r['error_kinds'])}")
+        print(f"approval page / baseline throughput: {page['rps'] / baseline['rps']:.2f}")
+        verdict = "met" if page["errors"] == 0 and page["p99"] < 100 else "NOT met"
+        print(f"target (no errors, p99 < 100 ms): {verdict}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
