@@ -198,6 +198,11 @@ CSRF_TRUSTED_ORIGINS = env.list(
     default=["{0.scheme}://{0.netloc}".format(urlsplit(PORTAL_BASE_URL))],
 )
 APPROVAL_LINK_MAX_AGE_HOURS = env.int("APPROVAL_LINK_MAX_AGE_HOURS", default=72)
+# Hits allowed on the approval pages per client address and per link (django-ratelimit rates).
+PORTAL_RATE_PER_ADDRESS = env.str("PORTAL_RATE_PER_ADDRESS", default="120/m")
+PORTAL_RATE_PER_TOKEN = env.str("PORTAL_RATE_PER_TOKEN", default="30/m")
+# Behind a proxy, the header holding the client's address (e.g. HTTP_X_REAL_IP); empty: the peer.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 # --- Agents ----------------------------------------------------------------------------------
 

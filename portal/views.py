@@ -18,6 +18,7 @@ from mailagent.services.approvals import (
     approval_link_renew,
 )
 from portal.forms import DecisionForm
+from portal.ratelimit import rate_limited
 from portal.selectors import review_context
 
 # What each problem means for the person holding the link, and the HTTP status that says so.
@@ -99,6 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited
 def review(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     if request.method == "POST":
         return _decide(request, draft_id, token)
@@ -133,6 +135,7 @@ def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
 
 
 @require_GET
+@rate_limited
 def done(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     check = approval_link_check(draft_id=draft_id, token=token)
     if check.state is LinkState.OK:
@@ -143,6 +146,7 @@ def done(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited
 def renew(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     check = approval_link_check(draft_id=draft_id, token=token)
     result = approval_link_renew(check=check)

@@ -32,6 +32,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def agent_settings(settings, tmp_path):
     """Every test runs against its own outbox and inbox, with known people."""
     settings.OUTBOX_DIR = tmp_path / "outbox"
