@@ -58,3 +58,33 @@ def token_read(token: str, *, max_age_seconds: int) -> TokenPayload:
     except signing.SignatureExpired as exc:
         raise TokenInvalid(TokenProblem.EXPIRED, payload) from exc
     return payload
+
+
+# An "approve all of these" link from the digest: its own salt, so that neither kind of token
+# can stand in for the other.
+BATCH_SALT = "portal.approve-all.v1"
+
+
+@dataclass(frozen=True)
+class BatchPayload:
+    items: tuple[tuple[int, int], ...]  # (draft id, version), in the order shown
+    approver: str
+
+
+def batch_token_make(*, items: list[tuple[int, int]], approver: str) -> str:
+    data = {"i": [list(item) for item in items], "a": approver, "n": secrets.token_urlsafe(12)}
+    return signing.dumps(data, salt=BATCH_SALT, compress=True)
+
+
+def batch_token_read(token: str, *, max_age_seconds: int) -> BatchPayload:
+    """The payload of an authentic, unexpired approve-all token; `TokenInvalid` otherwise (an
+    expired one carries no payload: it may not act, and needs no renewal)."""
+    try:
+        data = signing.loads(token, salt=BATCH_SALT, max_age=max_age_seconds)
+        items = tuple((int(d), int(v)) for d, v in data["i"])
+        payload = BatchPayload(items=items, approver=str(data["a"]))
+    except signing.SignatureExpired as exc:
+        raise TokenInvalid(TokenProblem.EXPIRED) from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise TokenInvalid(TokenProblem.TAMPERED) from exc
+    return payload

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import digest_views, views
 
 app_name = "portal"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("review/<int:draft_id>/<str:token>/", views.review, name="review"),
     path("review/<int:draft_id>/<str:token>/done/", views.done, name="done"),
     path("review/<int:draft_id>/<str:token>/renew/", views.renew, name="renew"),
+    path("approve-all/<str:token>/", digest_views.approve_all, name="approve_all"),
+    path("approve-all/<str:token>/done/", digest_views.approve_all_done, name="approve_all_done"),
+    path("metrics/", digest_views.metrics, name="metrics"),
 ]

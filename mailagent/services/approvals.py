@@ -213,7 +213,8 @@ def approval_link_renew(*, check: LinkCheck) -> Renewal | None:
         return None
     approver = check.payload.approver if check.payload else ""
     draft = check.draft
-    if draft.status != Draft.Status.PENDING or approver not in settings.APPROVER_EMAILS:
+    approvers = [*settings.APPROVER_EMAILS, *settings.BACKUP_APPROVER_EMAILS]
+    if draft.status != Draft.Status.PENDING or approver not in approvers:
         return None
     live = ApprovalLink.objects.filter(
         draft=draft,
