@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mailagent.conf import Mode
 from mailagent.models import AuditEvent, Draft, InboundEmail, Invoice, OutboundEmail, Ticket
 from mailagent.services.approvals import approval_link_issue, approval_requests_send
 from mailagent.services.audit import SYSTEM, audit_record
@@ -270,10 +271,25 @@ class DigestResult:
     reminded: list[Draft]
 
 
-def digest_send(*, now: datetime | None = None) -> DigestResult:
-    """Send today's digest to every recipient, each with their own links."""
+def digest_send(*, now: datetime | None = None) -> DigestResult | None:
+    """Send today's digest to every recipient, each with their own links.
+
+    DIGEST_MODE=off sends nothing and returns None; shadow gathers the digest and records that it
+    would have gone, sending nothing. A digest is an internal summary (low risk), so draft and
+    auto both send it: there is nothing for a person to approve in it.
+    """
     now = now or timezone.now()
-    reminded = approval_reminders_send(now=now)
+    if settings.DIGEST_MODE is Mode.OFF:
+        return None
     content = digest_gather(now=now, since=last_digest_at(now=now))
+    if settings.DIGEST_MODE is Mode.SHADOW:
+        audit_record(
+            action="shadow.would_send_digest",
+            actor=SYSTEM,
+            summary=f"DIGEST_MODE=shadow: would send {_subject(content)!r} "
+            f"to {', '.join(digest_recipients())}"[:500],
+        )
+        return DigestResult(content=content, mails=[], reminded=[])
+    reminded = approval_reminders_send(now=now)
     mails = [_digest_mail(content, recipient) for recipient in digest_recipients()]
     return DigestResult(content=content, mails=mails, reminded=reminded)

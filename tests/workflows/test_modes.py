@@ -77,3 +77,20 @@ def test_triage_off_keeps_mail_raw_for_later(settings):
     inbox_run_once(source=FolderSource(settings.INBOX_DIR))
     assert InboundEmail.objects.get().status == InboundEmail.Status.PROCESSED
     assert Draft.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_digest_off_and_shadow_send_nothing(settings, smtp_server, capsys):
+    from django.core.management import call_command
+
+    settings.DIGEST_MODE = Mode.OFF
+    call_command("send_digest")
+    assert "DIGEST_MODE=off" in capsys.readouterr().out
+    settings.DIGEST_MODE = Mode.SHADOW
+    call_command("send_digest")
+    assert "not sent" in capsys.readouterr().out
+    assert smtp_server.received == [] and not OutboundEmail.objects.exists()
+    assert AuditEvent.objects.filter(action="shadow.would_send_digest").count() == 1
+    settings.DIGEST_MODE = Mode.AUTO
+    call_command("send_digest")
+    assert len(smtp_server.received) == 1
