@@ -55,6 +55,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return actions
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows listed with a link to each; added and removed only by the agent."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 def _events_table(obj) -> str:
     """The object's history, oldest first; an edit shows its diff."""
     rows = events_for(obj)
@@ -129,28 +140,16 @@ class InboundEmailAdmin(ReadOnlyAdmin):
         return _events_table(obj)
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyInline):
     model = InboundEmail
     fields = ("received_at", "from_address", "subject", "status")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class DraftInline(admin.TabularInline):
+class DraftInline(ReadOnlyInline):
     model = Draft
     fields = ("created_at", "kind", "subject", "status", "decided_by")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Ticket)
@@ -324,16 +323,10 @@ class PauseActions:
         self._set(request, queryset, False)
 
 
-class InvoiceInline(admin.TabularInline):
+class InvoiceInline(ReadOnlyInline):
     model = Invoice
     fields = ("number", "kind", "currency", "balance", "due_date", "status", "reminders_paused")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Customer)
