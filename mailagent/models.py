@@ -71,6 +71,36 @@ class InboundEmail(models.Model):
         return f"{self.from_address or '?'}: {self.subject or '(no subject)'}"
 
 
+class MailboxFolder(models.Model):
+    """Where the poller is in one IMAP folder (RFC 3501 section 2.3.1.1): every UID up to
+    `last_uid` under `uidvalidity` has been stored or deliberately recorded as seen.
+
+    One row per folder, named like `imap:user@host:port/INBOX`; that name is also the `source` of
+    the folder's messages, whose `source_key` is `"{uidvalidity}:{uid}"`. A lease (so that only
+    one poller works a folder at a time) would live here too.
+    """
+
+    source = models.CharField(max_length=255, unique=True)
+    uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
+    last_uid = models.PositiveBigIntegerField(default=0)
+    # The first sync turns only mail since this day into work: UIDs up to `backfill_until_uid`
+    # with an older INTERNALDATE are recorded as seen, not fetched.
+    backfill_since = models.DateField(null=True, blank=True)
+    backfill_until_uid = models.PositiveBigIntegerField(default=0)
+    # After a UIDVALIDITY change, UIDs up to this one may be mail we already hold under the old
+    # UIDs: each is recognised by its Message-ID and content before it is stored again.
+    resync_until_uid = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mailbox folder"
+        ordering = ["source"]
+
+    def __str__(self) -> str:
+        return self.source
+
+
 class Ticket(models.Model):
     """A conversation with one customer about one thing."""
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesHeaderParser
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mailagent.integrations.sources import MailSource
 from mailagent.models import InboundEmail
+from mailagent.parsing.headers import first_address, header, message_id
 from mailagent.services.audit import SYSTEM, audit_record
 
 
@@ -31,6 +34,86 @@ def email_store(*, source: str, source_key: str, raw: bytes) -> InboundEmail | N
                 actor=SYSTEM,
                 summary=f"Stored {len(raw):,} bytes from {source_key}",
                 source=source,
+                source_key=source_key,
+            )
+    except IntegrityError:
+        if InboundEmail.objects.filter(source=source, source_key=source_key).exists():
+            return None
+        raise
+    return email
+
+
+def email_store_oversize(
+    *, source: str, source_key: str, headers: bytes, size: int, limit: int
+) -> InboundEmail | None:
+    """Record a message too big to ingest from its header section alone, quarantined with the
+    reason. Its body is never fetched, so it never sits in memory. None when recorded before."""
+    error = (
+        f"Too big to ingest: {size:,} bytes, over MAX_MESSAGE_BYTES ({limit:,}). Recorded from "
+        "its headers only; the whole message is still on the mail server."
+    )
+    msg = BytesHeaderParser().parsebytes(headers)
+    sender = first_address(header(msg, "From"))
+    try:
+        with transaction.atomic():
+            email = InboundEmail.objects.create(
+                source=source,
+                source_key=source_key,
+                raw=headers,
+                size=size,
+                sha256=hashlib.sha256(headers).hexdigest(),
+                status=InboundEmail.Status.QUARANTINED,
+                error=error,
+                processed_at=timezone.now(),
+                message_id=message_id(header(msg, "Message-ID")),
+                from_address=sender.email if sender else "",
+                from_name=(sender.name if sender else "")[:255],
+                subject=header(msg, "Subject")[:998],
+            )
+            audit_record(
+                action="email.received",
+                obj=email,
+                actor=SYSTEM,
+                summary=f"Recorded the headers of a {size:,}-byte message from {source_key}",
+                source=source,
+                source_key=source_key,
+            )
+            audit_record(action="email.quarantined", obj=email, actor=SYSTEM, summary=error)
+    except IntegrityError:
+        if InboundEmail.objects.filter(source=source, source_key=source_key).exists():
+            return None
+        raise
+    return email
+
+
+def email_record_known(
+    *, source: str, source_key: str, sha256: str, size: int, original: InboundEmail
+) -> InboundEmail | None:
+    """Record that the mailbox shows, under a new key, a message we already hold (after a
+    UIDVALIDITY change): a row for the new key, no second copy of the bytes, no second ticket."""
+    reason = f"Already ingested as #{original.pk} before the folder's UIDVALIDITY changed"
+    try:
+        with transaction.atomic():
+            email = InboundEmail.objects.create(
+                source=source,
+                source_key=source_key,
+                raw=b"",
+                size=size,
+                sha256=sha256,
+                status=InboundEmail.Status.DUPLICATE,
+                processed_at=timezone.now(),
+                ticket_id=original.ticket_id,
+                message_id=original.message_id,
+                from_address=original.from_address,
+                from_name=original.from_name,
+                subject=original.subject,
+            )
+            audit_record(
+                action="email.duplicate",
+                obj=email,
+                actor=SYSTEM,
+                summary=f"Not stored or answered again: {reason}",
+                original=original.pk,
                 source_key=source_key,
             )
     except IntegrityError:

@@ -1,19 +1,40 @@
-"""One pass of the main job: fetch new mail, process everything waiting, ask for approvals."""
+"""One pass of the main job: fetch new mail, process everything waiting, ask for approvals.
+
+Two kinds of source feed it: a local folder (`inbox_run_once`, the embedded default) and an IMAP
+folder (`imap_folder_run_once`, which processes each batch as soon as it is stored and then moves
+processed mail out when a processed folder is set). Approval requests go out once per pass, after
+every folder has been read (`approvals_send`).
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
+from django.db import reset_queries, transaction
+
+from mailagent.errors import UserInputError
+from mailagent.integrations.imap import ImapConnection
 from mailagent.integrations.sources import MailSource
 from mailagent.models import InboundEmail
 from mailagent.services.approvals import IssuedLink, approval_requests_send
+from mailagent.services.audit import audit_record
+from mailagent.services.imap_sync import folder_sync, processed_move
 from mailagent.services.ingest import source_fetch
+from mailagent.services.mailboxes import ImapFolder
 from mailagent.services.processing import Outcome, email_process, email_quarantine
 
 log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+# Watchers of several folders run in threads of one process: one of them at a time asks for
+# approvals, so that no draft gets two links from one pass.
+_approvals_lock = threading.Lock()
 
 
 @dataclass
@@ -23,6 +44,11 @@ class RunReport:
     known: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     links: list[IssuedLink] = field(default_factory=list)
+    first_sync: bool = False
+    uidvalidity_changed: bool = False
+    recorded_as_seen: int = 0
+    oversize: int = 0
+    moved: int = 0
 
     @property
     def counts(self) -> Counter:
@@ -48,22 +74,86 @@ def email_process_safely(*, email_id: int) -> Outcome:
         )
 
 
-def inbox_run_once(
-    *, source: MailSource, progress: Callable[[str, int, int], None] | None = None
-) -> RunReport:
+def emails_process(*, email_ids: Iterable[int], progress: Progress | None = None) -> list[Outcome]:
+    ids = list(email_ids)
+    outcomes = []
+    for done, email_id in enumerate(ids, start=1):
+        outcomes.append(email_process_safely(email_id=email_id))
+        if progress:
+            progress("processed", done, len(ids))
+    # A long-running poller with DEBUG on would otherwise keep the text of its last 9,000 queries,
+    # raw messages included.
+    reset_queries()
+    return outcomes
+
+
+def emails_waiting(*, source: str | None = None) -> list[int]:
+    """Messages stored but not processed yet: those of a run that stopped half-way, too."""
+    waiting = InboundEmail.objects.filter(status=InboundEmail.Status.RECEIVED)
+    if source is not None:
+        waiting = waiting.filter(source=source)
+    return list(waiting.order_by("id").values_list("id", flat=True))
+
+
+def approvals_send() -> list[IssuedLink]:
+    with _approvals_lock:
+        return approval_requests_send()
+
+
+def inbox_run_once(*, source: MailSource, progress: Progress | None = None) -> RunReport:
     fetched = source_fetch(
         source=source, progress=(lambda d, t: progress("stored", d, t)) if progress else None
     )
     report = RunReport(source=source.name, stored=len(fetched.stored), known=fetched.known)
     # Everything still waiting, including messages stored by an earlier run that crashed.
-    waiting = list(
-        InboundEmail.objects.filter(status=InboundEmail.Status.RECEIVED)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    for done, email_id in enumerate(waiting, start=1):
-        report.outcomes.append(email_process_safely(email_id=email_id))
-        if progress:
-            progress("processed", done, len(waiting))
-    report.links = approval_requests_send()
+    report.outcomes = emails_process(email_ids=emails_waiting(), progress=progress)
+    report.links = approvals_send()
     return report
+
+
+def imap_folder_run_once(
+    *, conn: ImapConnection, folder: ImapFolder, today: date, progress: Progress | None = None
+) -> RunReport:
+    """Store what is new in one IMAP folder and process it, batch by batch; then move processed
+    mail to the processed folder, if one is set. Approval requests are the caller's to send."""
+    report = RunReport(source=folder.source)
+    report.outcomes += emails_process(email_ids=emails_waiting(source=folder.source))
+
+    def process(ids: list[int]) -> None:
+        report.outcomes.extend(emails_process(email_ids=ids))
+        if progress:
+            progress("processed", len(report.outcomes), 0)
+
+    sync, state = folder_sync(
+        conn=conn, folder=folder, today=today, on_stored=process, progress=progress
+    )
+    report.stored, report.known = len(sync.stored), sync.recognised + sync.already_stored
+    report.first_sync, report.uidvalidity_changed = sync.first_sync, sync.uidvalidity_changed
+    report.recorded_as_seen, report.oversize = sync.recorded_as_seen, sync.oversize
+    if folder.processed_folder:
+        report.moved = processed_move(conn=conn, folder=folder, state=state)
+    return report
+
+
+def email_reprocess(*, email_id: int, actor: str) -> Outcome:
+    """Process a quarantined message again (after a fix to the parser, say), as if it had just
+    arrived. A message recorded from its headers only, being too big, cannot be."""
+    with transaction.atomic():
+        email = InboundEmail.objects.select_for_update().get(pk=email_id)
+        if email.status != InboundEmail.Status.QUARANTINED:
+            raise UserInputError(f"Message #{email_id} is {email.status}, not quarantined.")
+        if email.size > len(email.raw):
+            raise UserInputError(
+                f"Message #{email_id} was recorded from its headers only ({email.size:,} bytes is "
+                "over MAX_MESSAGE_BYTES): there is nothing more to process here; the whole "
+                "message is on the mail server."
+            )
+        audit_record(
+            action="email.reprocess_requested",
+            obj=email,
+            actor=actor,
+            summary=f"Re-processing requested; it was quarantined: {email.error[:300]}",
+        )
+        email.status, email.error, email.processed_at = InboundEmail.Status.RECEIVED, "", None
+        email.save(update_fields=["status", "error", "processed_at"])
+    return email_process_safely(email_id=email_id)

@@ -1,0 +1,357 @@
+"""An IMAP folder as a mail source: connect, select, search and fetch by UID, move, IDLE.
+
+I/O only, and thin: the sync logic (UIDVALIDITY, backfill, batches, what is new) lives in
+`mailagent.services.imap_sync`. Every server or socket failure leaves this module as one of ours:
+a `ConfigurationError` naming the setting to fix (a wrong password, an unknown folder, a refused
+TLS handshake) or a `TransientError` (a dropped connection: reconnect and catch up by UID).
+
+Messages are fetched with `BODY.PEEK[]`, never `BODY[]` or `RFC822`, so reading them does not set
+`\\Seen` (RFC 3501 section 6.4.5); and the folder is selected read-only (EXAMINE) unless mail is to
+be moved out of it, so even a misbehaving server cannot change a flag.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import select
+import ssl
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from imapclient import IMAPClient
+from imapclient.exceptions import CapabilityError, LoginError
+from imapclient.imapclient import SocketTimeout
+from imapclient.util import to_unicode
+
+from mailagent.errors import ConfigurationError, TransientError
+
+log = logging.getLogger(__name__)
+
+# IMAP command lines are limited by servers (Dovecot: 64 kB); UID lists are sent in chunks.
+_UIDS_PER_COMMAND = 500
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    """How to reach and log in to one mailbox. The `*_setting` texts are what an error message
+    tells a person to fix: the IMAP_* variables, or the IMAP_EXTRA_MAILBOXES entry."""
+
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+    ssl: bool = True
+    starttls: bool = False
+    timeout: float = 30.0
+    host_setting: str = "IMAP_HOST and IMAP_PORT"
+    login_setting: str = "IMAP_USER and IMAP_PASSWORD"
+    tls_setting: str = "IMAP_SSL and IMAP_STARTTLS"
+
+    @property
+    def label(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class FolderStatus:
+    uidvalidity: int
+    uidnext: int
+    exists: int
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What is cheap to know about a message before fetching it."""
+
+    uid: int
+    size: int
+    message_id: str
+    internaldate: datetime | None
+
+
+def imap_connect(account: ImapAccount) -> ImapConnection:
+    """Connect, secure and log in; the connection is ready for `select`."""
+    client = _open(account)
+    try:
+        client.login(account.user, account.password)
+    except LoginError as exc:
+        _close_quietly(client)
+        raise ConfigurationError(
+            f"The IMAP server {account.host}:{account.port} refused the login of "
+            f"{account.user!r} ({_server_text(exc)}): check {account.login_setting}."
+        ) from exc
+    except CapabilityError as exc:  # LOGINDISABLED: no plaintext login on this connection
+        _close_quietly(client)
+        raise ConfigurationError(
+            f"The IMAP server {account.host}:{account.port} refuses to log in without TLS: "
+            f"set {account.tls_setting}."
+        ) from exc
+    except (OSError, imaplib.IMAP4.abort) as exc:
+        _close_quietly(client)
+        raise TransientError(
+            f"Lost the connection to {account.label} while logging in: {exc}"
+        ) from exc
+    return ImapConnection(client, account)
+
+
+def _open(account: ImapAccount) -> IMAPClient:
+    context = ssl.create_default_context()
+    where = f"{account.host}:{account.port}"
+    try:
+        client = IMAPClient(
+            account.host,
+            port=account.port,
+            ssl=account.ssl,
+            ssl_context=context if account.ssl else None,
+            timeout=SocketTimeout(connect=account.timeout, read=account.timeout),
+        )
+    except ssl.SSLError as exc:
+        raise ConfigurationError(
+            f"The TLS handshake with {where} failed ({exc.reason or exc}). If the server does not "
+            f"speak TLS on this port, fix {account.tls_setting} or the port in "
+            f"{account.host_setting}."
+        ) from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise TransientError(
+            f"Cannot reach the IMAP server {where} ({exc}): check "
+            f"{account.host_setting}, or wait for the server."
+        ) from exc
+    if account.starttls:
+        try:
+            client.starttls(context)
+        except (CapabilityError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+            _close_quietly(client)
+            raise ConfigurationError(
+                f"The IMAP server {where} refused STARTTLS ({exc}): fix {account.tls_setting}."
+            ) from exc
+        except OSError as exc:
+            _close_quietly(client)
+            raise TransientError(f"Lost the connection to {where} during STARTTLS: {exc}") from exc
+    return client
+
+
+def _server_text(exc: Exception) -> str:
+    text = exc.args[0] if exc.args else str(exc)
+    return to_unicode(text) if isinstance(text, bytes) else str(text)
+
+
+def _close_quietly(client: IMAPClient) -> None:
+    with contextlib.suppress(Exception):
+        client.shutdown()
+
+
+class ImapConnection:
+    """One logged-in connection, working on one selected folder at a time."""
+
+    def __init__(self, client: IMAPClient, account: ImapAccount) -> None:
+        self.client = client
+        self.account = account
+        self.folder = ""
+
+    def __enter__(self) -> ImapConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.client.logout()
+        except Exception:
+            _close_quietly(self.client)
+
+    @contextlib.contextmanager
+    def _session(self, doing: str) -> Iterator[None]:
+        """Socket and protocol failures in mid-session become a TransientError."""
+        try:
+            yield
+        except (OSError, imaplib.IMAP4.abort) as exc:
+            raise TransientError(
+                f"Lost the connection to {self.account.label} while {doing}: {exc}"
+            ) from exc
+        except imaplib.IMAP4.error as exc:
+            raise TransientError(
+                f"The IMAP server {self.account.label} failed while {doing}: {_server_text(exc)}"
+            ) from exc
+
+    def has(self, capability: str) -> bool:
+        with self._session("reading its capabilities"):
+            return self.client.has_capability(capability)
+
+    def folder_exists(self, folder: str) -> bool:
+        with self._session(f"looking for the folder {folder!r}"):
+            return self.client.folder_exists(folder)
+
+    def select(self, folder: str, *, readonly: bool, setting: str = "IMAP_FOLDER") -> FolderStatus:
+        """Open a folder. An unknown folder is a ConfigurationError naming `setting`."""
+        try:
+            with self._session(f"opening the folder {folder!r}"):
+                info = self.client.select_folder(folder, readonly=readonly)
+        except TransientError:
+            if not self.folder_exists(folder):
+                raise ConfigurationError(
+                    f"There is no folder {folder!r} in the mailbox {self.account.label}: "
+                    f"fix {setting} (folders there: {', '.join(self.folder_names())})."
+                ) from None
+            raise
+        self.folder = folder
+        self._forget_updates()
+        return FolderStatus(
+            uidvalidity=int(info[b"UIDVALIDITY"]),
+            uidnext=int(info.get(b"UIDNEXT", 0)),
+            exists=int(info.get(b"EXISTS", 0)),
+        )
+
+    def folder_names(self) -> list[str]:
+        with self._session("listing folders"):
+            return [name for _flags, _delim, name in self.client.list_folders()]
+
+    def uids_after(self, last_uid: int) -> list[int]:
+        """UIDs above `last_uid`, ascending. (`N:*` always matches the highest UID, even when it
+        is below N, so the result is filtered.)"""
+        with self._session("searching for new mail"):
+            found = self.client.search(["UID", f"{last_uid + 1}:*"])
+        return sorted(uid for uid in found if uid > last_uid)
+
+    def uids_since(self, day: date, *, first: int, last: int) -> list[int]:
+        """UIDs in first..last whose INTERNALDATE is on or after `day` (RFC 3501 SINCE)."""
+        if last < first:
+            return []
+        with self._session("searching for recent mail"):
+            found = self.client.search(["UID", f"{first}:{last}", "SINCE", day])
+        return sorted(uid for uid in found if first <= uid <= last)
+
+    def uids_all(self) -> list[int]:
+        with self._session("listing the folder"):
+            return sorted(self.client.search(["ALL"]))
+
+    def envelopes(self, uids: Sequence[int]) -> dict[int, Envelope]:
+        """Size, INTERNALDATE and Message-ID of each message, without its body."""
+        items = ["RFC822.SIZE", "INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+        found: dict[int, Envelope] = {}
+        for chunk in _chunks(uids, _UIDS_PER_COMMAND):
+            with self._session("reading message sizes"):
+                response = self.client.fetch(chunk, items)
+            for uid, data in response.items():
+                header = data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b""
+                found[uid] = Envelope(
+                    uid=uid,
+                    size=int(data.get(b"RFC822.SIZE", 0)),
+                    message_id=_header_value(header),
+                    internaldate=data.get(b"INTERNALDATE"),
+                )
+        return found
+
+    def bodies(self, uids: Sequence[int]) -> dict[int, bytes]:
+        """The exact bytes of each message, flags untouched."""
+        with self._session("fetching messages"):
+            response = self.client.fetch(list(uids), ["BODY.PEEK[]"])
+        return {uid: data[b"BODY[]"] for uid, data in response.items() if b"BODY[]" in data}
+
+    def headers(self, uids: Sequence[int]) -> dict[int, bytes]:
+        """The header section of each message only (for mail too big to fetch whole)."""
+        with self._session("fetching message headers"):
+            response = self.client.fetch(list(uids), ["BODY.PEEK[HEADER]"])
+        return {
+            uid: data[b"BODY[HEADER]"] for uid, data in response.items() if b"BODY[HEADER]" in data
+        }
+
+    def move(self, uids: Sequence[int], folder: str) -> None:
+        """Move messages out of the selected folder: MOVE (RFC 6851) where the server has it, else
+        COPY, flag \\Deleted and expunge just those UIDs (UID EXPUNGE, RFC 4315) or, on a server
+        without UIDPLUS, every message flagged \\Deleted."""
+        for chunk in _chunks(uids, _UIDS_PER_COMMAND):
+            with self._session(f"moving mail to {folder!r}"):
+                if self.client.has_capability("MOVE"):
+                    self.client.move(chunk, folder)
+                    continue
+                self.client.copy(chunk, folder)
+                self.client.add_flags(chunk, [b"\\Deleted"], silent=True)
+                if self.client.has_capability("UIDPLUS"):
+                    self.client.uid_expunge(chunk)
+                else:
+                    self.client.expunge()
+
+    def wait_for_mail(self, seconds: float, stop: threading.Event | None = None) -> bool:
+        """Wait up to `seconds` for the server to announce new mail in the selected folder: IDLE
+        (RFC 2177) where the server has it, else simply wait. True when new mail was announced
+        (or when IDLE is unavailable and the time is up): time to look for it."""
+        if self._updates_pending():
+            # The server announced a change while we were busy with other commands.
+            return True
+        if not self.has("IDLE"):
+            if stop is not None:
+                stop.wait(seconds)
+            else:
+                time.sleep(seconds)
+            return True
+        with self._session("idling"):
+            self.client.idle()
+        try:
+            return self._idle_until(time.monotonic() + seconds, stop)
+        finally:
+            with self._session("ending IDLE"):
+                self.client.idle_done()
+
+    def _idle_until(self, deadline: float, stop: threading.Event | None) -> bool:
+        sock = self.client.socket()
+        poller = select.poll()
+        poller.register(sock.fileno(), select.POLLIN)
+        silent_wakeups = 0
+        while (remaining := deadline - time.monotonic()) > 0:
+            if stop is not None and stop.is_set():
+                return False
+            # Short waits, so that a stop request is seen within half a second.
+            if not poller.poll(int(min(remaining, 0.5) * 1000)):
+                continue
+            with self._session("idling"):
+                responses = self.client.idle_check(timeout=0)
+            if not responses:
+                # Readable but nothing to read, again and again: the server closed the socket.
+                silent_wakeups += 1
+                if silent_wakeups >= 3:
+                    raise TransientError(
+                        f"The IMAP server {self.account.label} closed the connection while idling."
+                    )
+                continue
+            silent_wakeups = 0
+            for response in responses:
+                if _is_bye(response):
+                    raise TransientError(
+                        f"The IMAP server {self.account.label} ended the session: {response}"
+                    )
+                if len(response) >= 2 and response[1] in (b"EXISTS", b"RECENT"):
+                    return True
+        return False
+
+    # imaplib keeps the untagged responses a command did not ask for until the next SELECT; an
+    # EXISTS among them is new mail announced while we were busy, which IDLE would not repeat.
+    def _forget_updates(self) -> None:
+        for kind in ("EXISTS", "RECENT"):
+            self.client._imap.untagged_responses.pop(kind, None)
+
+    def _updates_pending(self) -> bool:
+        pending = self.client._imap.untagged_responses
+        found = "EXISTS" in pending or "RECENT" in pending
+        self._forget_updates()
+        return found
+
+
+def _is_bye(response: tuple) -> bool:
+    return bool(response) and response[0] == b"BYE"
+
+
+def _header_value(header: bytes) -> str:
+    _, _, value = header.decode("ascii", "replace").partition(":")
+    return " ".join(value.split())
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,158 @@
+"""Stay connected to IMAP folders and react to new mail within seconds.
+
+One thread per folder, each with its own connection, so that a slow or broken mailbox never holds
+up another. Each thread: connect, catch up by UID, then IDLE (RFC 2177) until the server announces
+mail, renewing the IDLE every few minutes; on a server without IDLE, look again every
+POLL_INTERVAL. A dropped connection or a server restart reconnects with capped exponential
+backoff and catches up by UID, so nothing that arrived meanwhile is missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import close_old_connections, connections
+from django.utils import timezone
+
+from mailagent.errors import ConfigurationError, MailAgentError, TransientError
+from mailagent.integrations.imap import ImapConnection, imap_connect
+from mailagent.services.imap_sync import processed_folder_check
+from mailagent.services.mailboxes import ImapFolder
+from mailagent.services.pipeline import RunReport, approvals_send, imap_folder_run_once
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WatchTiming:
+    poll_interval: float = 60.0
+    idle_renew: float = 240.0
+    backoff_first: float = 0.5
+    backoff_cap: float = 60.0
+    # A wrong password or a missing folder will not fix itself in a second: look less often.
+    config_retry: float = 300.0
+
+
+def folder_watch(
+    *,
+    folder: ImapFolder,
+    stop: threading.Event,
+    timing: WatchTiming,
+    on_report: Callable[[RunReport], None] | None = None,
+    on_error: Callable[[ImapFolder, Exception], None] | None = None,
+) -> None:
+    """Watch one folder until `stop` is set. Never raises: every failure is reported and retried."""
+    delay = timing.backoff_first
+    try:
+        while not stop.is_set():
+            try:
+                with imap_connect(folder.account) as conn:
+                    delay = timing.backoff_first
+                    _watch_connected(conn, folder, stop, timing, on_report)
+            except ConfigurationError as exc:
+                _report_error(folder, exc, on_error)
+                stop.wait(timing.config_retry)
+            except Exception as exc:
+                # TransientError (the connection dropped) or a bug: either way, never let one
+                # folder's thread die; wait, reconnect and catch up by UID.
+                if not isinstance(exc, MailAgentError):
+                    log.exception("Watching %s failed unexpectedly", folder.source)
+                _report_error(folder, exc, on_error)
+                stop.wait(delay)
+                delay = min(delay * 2, timing.backoff_cap)
+            finally:
+                close_old_connections()
+    finally:
+        connections.close_all()
+
+
+def _watch_connected(
+    conn: ImapConnection,
+    folder: ImapFolder,
+    stop: threading.Event,
+    timing: WatchTiming,
+    on_report: Callable[[RunReport], None] | None,
+) -> None:
+    has_idle = conn.has("IDLE")
+    wait = timing.idle_renew if has_idle else timing.poll_interval
+    while not stop.is_set():
+        report = imap_folder_run_once(conn=conn, folder=folder, today=timezone.localdate())
+        report.links = approvals_send()
+        if on_report:
+            on_report(report)
+        conn.wait_for_mail(wait, stop)
+
+
+def _report_error(folder: ImapFolder, exc: Exception, on_error) -> None:
+    if on_error:
+        on_error(folder, exc)
+    elif isinstance(exc, TransientError | ConfigurationError):
+        log.warning("%s: %s", folder.source, exc)
+
+
+def folders_check(
+    *, folders: list[ImapFolder], keep_open: bool = True
+) -> dict[str, ImapConnection]:
+    """Log in to every folder's mailbox and open the folder, before anything is written: a
+    ConfigurationError lists every setting to fix, a TransientError every server out of reach.
+    Returns the open connections by folder source (none when `keep_open` is off)."""
+    opened: dict[str, ImapConnection] = {}
+    problems: list[str] = []
+    unreachable: list[str] = []
+    for folder in folders:
+        try:
+            conn = imap_connect(folder.account)
+        except ConfigurationError as exc:
+            problems.append(str(exc))
+            continue
+        except TransientError as exc:
+            unreachable.append(str(exc))
+            continue
+        try:
+            conn.select(folder.folder, readonly=True, setting=folder.folder_setting)
+            if folder.processed_folder:
+                processed_folder_check(conn=conn, folder=folder)
+        except (ConfigurationError, TransientError) as exc:
+            conn.close()
+            (problems if isinstance(exc, ConfigurationError) else unreachable).append(str(exc))
+            continue
+        opened[folder.source] = conn
+    if problems or unreachable or not keep_open:
+        for conn in opened.values():
+            conn.close()
+    if problems:
+        raise ConfigurationError("\n".join(dict.fromkeys(problems)))
+    if unreachable:
+        raise TransientError("\n".join(dict.fromkeys(unreachable)))
+    return opened if keep_open else {}
+
+
+def folders_watch(
+    *,
+    folders: list[ImapFolder],
+    stop: threading.Event,
+    timing: WatchTiming,
+    on_report: Callable[[RunReport], None] | None = None,
+    on_error: Callable[[ImapFolder, Exception], None] | None = None,
+) -> list[threading.Thread]:
+    """Start one watching thread per folder; they run until `stop` is set."""
+    threads = []
+    for folder in folders:
+        thread = threading.Thread(
+            target=folder_watch,
+            kwargs={
+                "folder": folder,
+                "stop": stop,
+                "timing": timing,
+                "on_report": on_report,
+                "on_error": on_error,
+            },
+            name=f"watch {folder.source}",
+            daemon=True,
+        )
+        thread.start()
+        threads.append(thread)
+    return threads

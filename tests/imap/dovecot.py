@@ -1,0 +1,230 @@
+"""A private Dovecot for tests and benchmarks: its own config in a temporary folder, a free port on
+127.0.0.1, passwd-file users, Maildir storage, no TLS. Debian's `dovecot-imapd` (2.3) is enough.
+
+Run as root, Dovecot refuses to run its login processes or to store mail as root, so it uses the
+package's own `dovenull` and `dovecot` users for those; run as anyone else, everything runs as
+that user.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from imapclient import IMAPClient
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
+
+_CONFIG = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+instance_name = mailagent-test-{port}
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# Tests log in with wrong passwords on purpose; no need to make them wait.
+auth_failure_delay = 0
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+default_internal_group = {internal_group}
+first_valid_uid = 1
+mail_location = maildir:{root}/mail/%u
+# Dovecot notices new mail through inotify at once; this is only the fallback.
+mailbox_idle_check_interval = 1 secs
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users/%u
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {root}/users/%u
+  default_fields = uid={mail_uid} gid={mail_gid} home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  chroot =
+}}
+protocol imap {{
+  mail_max_userip_connections = 200
+}}
+"""
+
+
+def dovecot_available() -> bool:
+    return os.path.exists(DOVECOT) and os.path.exists(DOVEADM)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """One test user's mailbox, with helpers that act as a mail client or a delivery agent."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+
+    @contextmanager
+    def client(self) -> IMAPClient:
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
+        client.login(self.user, self.password)
+        try:
+            yield client
+        finally:
+            client.logout()
+
+    def append(
+        self,
+        raw: bytes,
+        *,
+        folder: str = "INBOX",
+        flags: tuple[bytes, ...] = (),
+        when: datetime | None = None,
+    ) -> None:
+        with self.client() as c:
+            c.append(folder, raw, flags=flags, msg_time=when)
+
+    def append_many(self, messages: list[bytes], *, folder: str = "INBOX") -> None:
+        with self.client() as c:
+            for raw in messages:
+                c.append(folder, raw)
+
+    def create_folder(self, name: str) -> None:
+        with self.client() as c:
+            if not c.folder_exists(name):
+                c.create_folder(name)
+
+    def recreate_folder(self, name: str) -> None:
+        """Delete and create a folder again: the server gives it a new UIDVALIDITY and starts
+        its UIDs again from 1, as after a mailbox restore."""
+        with self.client() as c:
+            before = c.folder_status(name, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+            c.delete_folder(name)
+            c.create_folder(name)
+            after = c.folder_status(name, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+        assert after != before, "Dovecot kept the UIDVALIDITY of a recreated folder"
+
+    def flags(self, folder: str = "INBOX") -> dict[int, tuple[bytes, ...]]:
+        with self.client() as c:
+            c.select_folder(folder, readonly=True)
+            uids = c.search(["ALL"])
+            return {uid: data[b"FLAGS"] for uid, data in c.fetch(uids, ["FLAGS"]).items()}
+
+    def count(self, folder: str = "INBOX") -> int:
+        with self.client() as c:
+            return c.folder_status(folder, [b"MESSAGES"])[b"MESSAGES"]
+
+
+class Dovecot:
+    """A running private Dovecot. `add_user()` gives each test a mailbox of its own."""
+
+    def __init__(self) -> None:
+        # A short path: Dovecot's unix sockets live under it (108 characters at most).
+        self.root = Path(tempfile.mkdtemp(prefix="mailagent-dovecot-"))
+        self.root.chmod(0o755)
+        self.port = _free_port()
+        self.config = self.root / "dovecot.conf"
+        self.users = self.root / "users"
+        self._names = itertools.count(1)
+        login, internal, group, mail_uid, mail_gid = self._accounts()
+        (self.root / "mail").mkdir()
+        os.chown(self.root / "mail", mail_uid, mail_gid)
+        # One passwd-file per user: Dovecot reads a new file at once, whereas it notices changes
+        # to one shared file only by its modification time, to the second.
+        self.users.mkdir()
+        self.config.write_text(
+            _CONFIG.format(
+                root=self.root,
+                port=self.port,
+                login_user=login,
+                internal_user=internal,
+                internal_group=group,
+                mail_uid=mail_uid,
+                mail_gid=mail_gid,
+            )
+        )
+
+    @staticmethod
+    def _accounts() -> tuple[str, str, str, int, int]:
+        if os.geteuid() != 0:
+            me = pwd.getpwuid(os.geteuid())
+            group = me.pw_name
+            try:
+                import grp
+
+                group = grp.getgrgid(os.getegid()).gr_name
+            except KeyError:
+                pass
+            return me.pw_name, me.pw_name, group, os.geteuid(), os.getegid()
+        mail = pwd.getpwnam("dovecot")
+        return "dovenull", "root", "root", mail.pw_uid, mail.pw_gid
+
+    def start(self) -> None:
+        # Dovecot forks into the background: its output must not be a pipe we wait on.
+        with (self.root / "start.log").open("ab") as out:
+            subprocess.run([DOVECOT, "-c", str(self.config)], check=True, stdout=out, stderr=out)
+        self._wait_for_port(up=True)
+
+    def stop(self) -> None:
+        subprocess.run(
+            [DOVEADM, "-c", str(self.config), "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_for_port(up=False)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def log(self) -> str:
+        path = self.root / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def add_user(self, name: str | None = None, password: str = "secret") -> Mailbox:  # noqa: S107
+        user = name or f"agent{next(self._names)}@acme.example"
+        (self.users / user).write_text(f"{user}:{{PLAIN}}{password}::::::\n")
+        return Mailbox(host="127.0.0.1", port=self.port, user=user, password=password)
+
+    def _wait_for_port(self, *, up: bool, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    if up:
+                        return
+            except OSError:
+                if not up:
+                    return
+            time.sleep(0.02)
+        state = "start" if up else "stop"
+        raise RuntimeError(f"Dovecot did not {state} on port {self.port}:\n{self.log()[-2000:]}")
