@@ -7,8 +7,14 @@ detail changes, legal threats, payroll, contract terms, anything moving money) a
 
 Each message goes the way `services.processing` sends it: `parse_email` with Acme's staff
 directory, `TriageContext` from the parsed message, the rules backend, then `policy.assess` over
-subject, staff note and new text. Machine mail is settled by the parser before triage, so rows
-labelled `automatic` are scored on `parsed.is_automatic` instead.
+`parsed.risk_text` (subject, staff note, new text, any embedded forward). Machine mail is settled
+by the parser before triage, so rows labelled `automatic` are scored on `parsed.is_automatic`.
+
+Two more sets in the same format sit beside it. `fixtures/eval_tune/` was written later in other
+phrasings (indirect, polite, typos, other languages, forwards, HTML, fraud lures) with benign
+look-alikes ("bank holiday", "credit where it's due", "back in stock"), and is what the rules were
+improved on. `fixtures/eval_holdout/` was written first, in the same spirit, and scored once after
+the improvement: the honest measure of how the rules generalise. Pass `folder=` to choose a set.
 
 Rows whose note starts "held out:" were written after the rules had been fitted to the others and
 scored before any further change: a measure of how the rules generalise (they did poorly; see the
@@ -38,8 +44,11 @@ from mailagent.types import (
     TriageContext,
 )
 
-EVAL_DIR = Path(__file__).parent / "fixtures" / "eval"
-LABELS = EVAL_DIR / "labels.csv"
+FIXTURES = Path(__file__).parent / "fixtures"
+EVAL_DIR = FIXTURES / "eval"
+#: Written later, in other phrasings, to measure how the rules generalise (see the module doc).
+TUNE_DIR = FIXTURES / "eval_tune"
+HOLDOUT_DIR = FIXTURES / "eval_holdout"
 STAFF = StaffDirectory.of([], ["acme.example"])
 BUSINESS_NAME = "Acme Supplies"
 
@@ -145,8 +154,9 @@ class Report:
         return median(self.seconds_per_message()) * 1000
 
 
-def load_examples() -> list[Example]:
-    with LABELS.open(newline="", encoding="utf-8") as fh:
+def load_examples(folder: Path = EVAL_DIR) -> list[Example]:
+    """The labelled messages of one set: `folder/labels.csv` names each `.eml` beside it."""
+    with (folder / "labels.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     return [
         Example(
@@ -154,7 +164,7 @@ def load_examples() -> list[Example]:
             category=Category(row["category"]),
             high_risk=row["high_risk"].strip().lower() == "yes",
             note=row["note"],
-            raw=(EVAL_DIR / row["file"]).read_bytes(),
+            raw=(folder / row["file"]).read_bytes(),
         )
         for row in rows
     ]
@@ -179,16 +189,13 @@ def evaluate(example: Example, backend: RulesBackend | None = None) -> Outcome:
     proposal = assessment = None
     if not parsed.is_automatic:
         proposal = backend.triage(triage_context(parsed))
-        assessment = policy.assess(
-            proposal=proposal,
-            text="\n".join([parsed.subject, parsed.staff_note, parsed.text]),
-        )
+        assessment = policy.assess(proposal=proposal, text=parsed.risk_text)
     return Outcome(example, parsed, proposal, assessment, time.perf_counter() - start)
 
 
-def run(examples: list[Example] | None = None) -> Report:
+def run(examples: list[Example] | None = None, *, folder: Path = EVAL_DIR) -> Report:
     backend = RulesBackend()
-    return Report(tuple(evaluate(e, backend) for e in examples or load_examples()))
+    return Report(tuple(evaluate(e, backend) for e in examples or load_examples(folder)))
 
 
 def describe(outcome: Outcome) -> str:

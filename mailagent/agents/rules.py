@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mailagent import policy
 from mailagent.agents.replies import reply_for
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
 
@@ -33,6 +34,32 @@ class _AllOf:
 
     def search(self, text: str) -> bool:
         return all(p.search(text) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class _PolicyConcept:
+    """Matches when the policy finds one of these reasons by meaning (`policy.concept_risks`):
+    the phrasings no pattern here names ("pls use the new acount numbr", "zwrot pieniędzy")."""
+
+    reasons: frozenset[str]
+
+    def search(self, text: str) -> bool:
+        return not self.reasons.isdisjoint(policy.concept_risks(text))
+
+
+NEW_DESTINATION = _PolicyConcept(
+    frozenset(
+        {
+            "changes where money goes",
+            "changes the card that is charged",
+            "sends money somewhere else",
+            "says where payments go from now on",
+        }
+    )
+)
+MONEY_RETURNED = _PolicyConcept(frozenset({"asks for money back", "asks for a credit note"}))
+# Employment and contracts are not customer service, whatever else the message mentions.
+PAY_OR_CONTRACT = _PolicyConcept(frozenset({"concerns payroll", "concerns contract terms"}))
 
 
 # Where money is paid: "bank details", "remittance instructions", "card number", "payee details".
@@ -67,7 +94,7 @@ MONEY_BACK = (
 )
 
 REFUND_REQUEST = _rx(
-    r"\brefu?nd",  # also the hurried "refnd"
+    r"\brefu?nd(?!s?\s+polic)",  # also the hurried "refnd"; not a question about the policy
     r"\bmoney\s+(back|returned|refunded)\b",
     r"\breimburs",
     r"\bcharge\s?-?backs?\b",
@@ -101,6 +128,7 @@ PAYMENT_CLAIMED = _rx(
     rf"\b(payment|transfer|remittance|bacs|wire)\b{GAP}{{0,40}}\b(went through|went out|"
     r"has gone|has been (made|sent|processed)|was (made|sent|processed)|is on its way)",
     r"\bremittance advice\b",
+    r"\bpayment (of [£€$]?[\d,.]+ )?(was |has been )?(made|sent)\b",
     r"\bproof of payment\b",
     r"\bpayment run\b",
     rf"\b(cheque|check)\b{GAP}{{0,40}}\b(in the (post|mail)|posted|mailed)\b",
@@ -213,11 +241,14 @@ _SERVICE_TOPIC = _rx(
     r"\b(machine|equipment|appliance|printer|unit)s?\b",
 )
 
-CATEGORY_RULES: tuple[tuple[Category, re.Pattern[str] | _AllOf], ...] = (
+CATEGORY_RULES: tuple[tuple[Category, re.Pattern[str] | _AllOf | _PolicyConcept], ...] = (
     (Category.BANK_DETAIL_CHANGE, BANK_DETAIL_CHANGE),
     (Category.REFUND_REQUEST, REFUND_REQUEST),
     (Category.BANK_DETAIL_CHANGE, PAYMENT_DESTINATION),
+    (Category.REFUND_REQUEST, MONEY_RETURNED),
     (Category.PAYMENT_CLAIMED, PAYMENT_CLAIMED),
+    (Category.BANK_DETAIL_CHANGE, NEW_DESTINATION),
+    (Category.OTHER, PAY_OR_CONTRACT),
     (Category.COMPLAINT, COMPLAINT),
     (Category.SUPPORT_QUESTION, ACCESS_PROBLEM),
     (Category.INVOICE_QUESTION, INVOICE_QUESTION),
