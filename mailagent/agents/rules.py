@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mailagent import policy
+from mailagent import riskconcepts
 from mailagent.agents.replies import reply_for
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
 
@@ -38,13 +38,13 @@ class _AllOf:
 
 @dataclass(frozen=True)
 class _PolicyConcept:
-    """Matches when the policy finds one of these reasons by meaning (`policy.concept_risks`):
+    """Matches when the policy finds one of these reasons by meaning (`riskconcepts.concept_risks`):
     the phrasings no pattern here names ("pls use the new acount numbr", "zwrot pieniędzy")."""
 
     reasons: frozenset[str]
 
     def search(self, text: str) -> bool:
-        return not self.reasons.isdisjoint(policy.concept_risks(text))
+        return not self.reasons.isdisjoint(riskconcepts.concept_risks(text))
 
 
 NEW_DESTINATION = _PolicyConcept(
