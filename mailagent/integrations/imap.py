@@ -12,6 +12,7 @@ be moved out of it, so even a misbehaving server cannot change a flag.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import imaplib
 import logging
@@ -137,6 +138,10 @@ def _open(account: ImapAccount) -> IMAPClient:
 
 def _server_text(exc: Exception) -> str:
     text = exc.args[0] if exc.args else str(exc)
+    if isinstance(text, str) and text[:2] in ("b'", 'b"'):
+        # imaplib hands some server replies over as the repr() of their bytes.
+        with contextlib.suppress(ValueError, SyntaxError):
+            text = ast.literal_eval(text)
     return to_unicode(text) if isinstance(text, bytes) else str(text)
 
 
@@ -152,6 +157,7 @@ class ImapConnection:
         self.client = client
         self.account = account
         self.folder = ""
+        self.broken = False
 
     def __enter__(self) -> ImapConnection:
         return self
@@ -160,6 +166,11 @@ class ImapConnection:
         self.close()
 
     def close(self) -> None:
+        # A broken connection gets no LOGOUT: waiting for the reply of a server that has gone
+        # away would only hold up the reconnection by the read timeout.
+        if self.broken:
+            _close_quietly(self.client)
+            return
         try:
             self.client.logout()
         except Exception:
@@ -171,6 +182,7 @@ class ImapConnection:
         try:
             yield
         except (OSError, imaplib.IMAP4.abort) as exc:
+            self.broken = True
             raise TransientError(
                 f"Lost the connection to {self.account.label} while {doing}: {exc}"
             ) from exc
@@ -292,11 +304,12 @@ class ImapConnection:
             return True
         with self._session("idling"):
             self.client.idle()
-        try:
-            return self._idle_until(time.monotonic() + seconds, stop)
-        finally:
-            with self._session("ending IDLE"):
-                self.client.idle_done()
+        # If the connection breaks while idling, the TransientError goes up as it is: there is
+        # no one left to say DONE to.
+        announced = self._idle_until(time.monotonic() + seconds, stop)
+        with self._session("ending IDLE"):
+            self.client.idle_done()
+        return announced
 
     def _idle_until(self, deadline: float, stop: threading.Event | None) -> bool:
         sock = self.client.socket()
@@ -306,28 +319,59 @@ class ImapConnection:
         while (remaining := deadline - time.monotonic()) > 0:
             if stop is not None and stop.is_set():
                 return False
-            # Short waits, so that a stop request is seen within half a second.
-            if not poller.poll(int(min(remaining, 0.5) * 1000)):
-                continue
-            with self._session("idling"):
-                responses = self.client.idle_check(timeout=0)
-            if not responses:
+            # The server's reply to IDLE may have brought an EXISTS along in the same packet:
+            # then it already sits in imaplib's buffer, and the socket will not wake us for it.
+            lines = self._lines_received()
+            if not lines:
+                # Short waits, so that a stop request is seen within half a second.
+                if not poller.poll(int(min(remaining, 0.5) * 1000)):
+                    silent_wakeups = 0
+                    continue
+                lines = self._lines_received()
+            if not lines:
                 # Readable but nothing to read, again and again: the server closed the socket.
                 silent_wakeups += 1
                 if silent_wakeups >= 3:
+                    self.broken = True
                     raise TransientError(
                         f"The IMAP server {self.account.label} closed the connection while idling."
                     )
                 continue
             silent_wakeups = 0
-            for response in responses:
-                if _is_bye(response):
+            for line in lines:
+                if line.startswith(b"* BYE"):
+                    self.broken = True
+                    text = line.decode("ascii", "replace").strip()
                     raise TransientError(
-                        f"The IMAP server {self.account.label} ended the session: {response}"
+                        f"The IMAP server {self.account.label} ended the session: {text}"
                     )
-                if len(response) >= 2 and response[1] in (b"EXISTS", b"RECENT"):
+                if line.rstrip().endswith((b" EXISTS", b" RECENT")):
                     return True
         return False
+
+    def _lines_received(self) -> list[bytes]:
+        """The response lines that have arrived, without waiting for more."""
+        sock, stream = self.client.socket(), self.client._imap.file
+        lines: list[bytes] = []
+        with self._session("idling"):
+            sock.setblocking(False)
+            try:
+                while True:
+                    try:
+                        line = stream.readline()
+                    except (BlockingIOError, ssl.SSLWantReadError):
+                        break
+                    if not line:
+                        break
+                    if not line.endswith(b"\n"):
+                        # Half a line so far: wait for the rest of it.
+                        sock.settimeout(self.account.timeout)
+                        line += stream.readline()
+                        sock.setblocking(False)
+                    lines.append(line)
+            finally:
+                sock.settimeout(self.account.timeout)
+        return lines
 
     # imaplib keeps the untagged responses a command did not ask for until the next SELECT; an
     # EXISTS among them is new mail announced while we were busy, which IDLE would not repeat.
@@ -340,10 +384,6 @@ class ImapConnection:
         found = "EXISTS" in pending or "RECENT" in pending
         self._forget_updates()
         return found
-
-
-def _is_bye(response: tuple) -> bool:
-    return bool(response) and response[0] == b"BYE"
 
 
 def _header_value(header: bytes) -> str:

@@ -93,15 +93,19 @@ def _report_error(folder: ImapFolder, exc: Exception, on_error) -> None:
         log.warning("%s: %s", folder.source, exc)
 
 
-def folders_check(
-    *, folders: list[ImapFolder], keep_open: bool = True
-) -> dict[str, ImapConnection]:
-    """Log in to every folder's mailbox and open the folder, before anything is written: a
-    ConfigurationError lists every setting to fix, a TransientError every server out of reach.
-    Returns the open connections by folder source (none when `keep_open` is off)."""
-    opened: dict[str, ImapConnection] = {}
+@dataclass
+class FoldersChecked:
+    opened: dict[str, ImapConnection]
+    # Folder source -> why its server could not be reached (it may come back: not a setting).
+    unreachable: dict[str, str]
+
+
+def folders_check(*, folders: list[ImapFolder], keep_open: bool = True) -> FoldersChecked:
+    """Log in to every folder's mailbox and open the folder, before anything is written. A wrong
+    setting anywhere is a ConfigurationError listing every setting to fix (and no connection is
+    left open); a server out of reach is reported, not raised, so the other folders can go on."""
+    checked = FoldersChecked(opened={}, unreachable={})
     problems: list[str] = []
-    unreachable: list[str] = []
     for folder in folders:
         try:
             conn = imap_connect(folder.account)
@@ -109,25 +113,28 @@ def folders_check(
             problems.append(str(exc))
             continue
         except TransientError as exc:
-            unreachable.append(str(exc))
+            checked.unreachable[folder.source] = str(exc)
             continue
         try:
             conn.select(folder.folder, readonly=True, setting=folder.folder_setting)
             if folder.processed_folder:
                 processed_folder_check(conn=conn, folder=folder)
-        except (ConfigurationError, TransientError) as exc:
+        except ConfigurationError as exc:
             conn.close()
-            (problems if isinstance(exc, ConfigurationError) else unreachable).append(str(exc))
+            problems.append(str(exc))
             continue
-        opened[folder.source] = conn
-    if problems or unreachable or not keep_open:
-        for conn in opened.values():
+        except TransientError as exc:
             conn.close()
+            checked.unreachable[folder.source] = str(exc)
+            continue
+        checked.opened[folder.source] = conn
+    if problems or not keep_open:
+        for conn in checked.opened.values():
+            conn.close()
+        checked.opened = {}
     if problems:
         raise ConfigurationError("\n".join(dict.fromkeys(problems)))
-    if unreachable:
-        raise TransientError("\n".join(dict.fromkeys(unreachable)))
-    return opened if keep_open else {}
+    return checked
 
 
 def folders_watch(

@@ -117,8 +117,8 @@ class Poller:
             AGENT_MODEL="rules",
             TASKS_INLINE="true",
             PYTHONUNBUFFERED="1",
-            **extra,
         )
+        self.env.update(extra)
         self.process: subprocess.Popen | None = None
 
     def once(self, *, check: bool = True) -> subprocess.CompletedProcess:

@@ -65,13 +65,15 @@ class Command(BaseCommand):
 
     def _imap_once(self, folders: list[ImapFolder]) -> None:
         try:
-            opened = folders_check(folders=folders)
-        except (ConfigurationError, TransientError) as exc:
+            checked = folders_check(folders=folders)
+        except ConfigurationError as exc:
             raise CommandError(str(exc)) from exc
-        failures = []
+        failures = dict(checked.unreachable)
         reports = []
         for folder in folders:
-            conn = opened[folder.source]
+            conn = checked.opened.get(folder.source)
+            if conn is None:
+                continue
             try:
                 with conn:
                     reports.append(
@@ -83,8 +85,7 @@ class Command(BaseCommand):
                         )
                     )
             except (ConfigurationError, TransientError) as exc:
-                failures.append(f"{folder.source}: {exc}")
-                self.stderr.write(self.style.ERROR(f"{folder.source}: {exc}"))
+                failures[folder.source] = str(exc)
         # Messages of folders no longer configured, stored but never processed.
         leftovers = emails_process(email_ids=emails_waiting())
         if reports:
@@ -94,16 +95,17 @@ class Command(BaseCommand):
             self._report(report)
         if failures:
             raise CommandError(
-                f"{len(failures)} of {len(folders)} folder(s) failed:\n" + "\n".join(failures)
+                f"{len(failures)} of {len(folders)} folder(s) could not be read:\n"
+                + "\n".join(f"{source}: {why}" for source, why in failures.items())
             )
 
     def _imap_watch(self, folders: list[ImapFolder], *, interval: float) -> None:
         try:
-            folders_check(folders=folders, keep_open=False)
+            checked = folders_check(folders=folders, keep_open=False)
         except ConfigurationError as exc:
             raise CommandError(str(exc)) from exc
-        except TransientError as exc:
-            self.stderr.write(self.style.WARNING(f"{exc} Retrying in the background."))
+        for source, why in checked.unreachable.items():
+            self.stderr.write(self.style.WARNING(f"{source}: {why} Retrying in the background."))
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
