@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from mailagent.errors import ConfigurationError, TransientError
@@ -31,7 +33,12 @@ from mailagent.integrations.imap import Envelope, FolderStatus, ImapConnection
 from mailagent.models import InboundEmail, MailboxFolder
 from mailagent.parsing.headers import message_id as normalised_message_id
 from mailagent.services.audit import SYSTEM, audit_record
-from mailagent.services.ingest import email_record_known, email_store, email_store_oversize
+from mailagent.services.ingest import (
+    email_record_known,
+    email_store,
+    email_store_oversize,
+    email_store_whole,
+)
 from mailagent.services.mailboxes import ImapFolder
 
 BATCH_MESSAGES = 100
@@ -79,6 +86,10 @@ def folder_sync(
     if folder.processed_folder:
         processed_folder_check(conn=conn, folder=folder)
     state = _folder_state(conn=conn, folder=folder, status=status, today=today, report=report)
+    refetched = _fetch_now_allowed(conn, folder, state)
+    if on_stored and refetched:
+        on_stored(refetched)
+    report.stored += refetched
     candidates = conn.uids_after(state.last_uid)
     work = _without_backfill(conn, state, candidates, report)
     done = 0
@@ -267,6 +278,36 @@ def _store_batch(
             report.recognised += 1
         elif email := email_store(source=folder.source, source_key=keys[env.uid], raw=raw):
             stored.append(email.pk)
+    return stored
+
+
+def _fetch_now_allowed(conn: ImapConnection, folder: ImapFolder, state: MailboxFolder) -> list[int]:
+    """Messages recorded from their headers as too big, that MAX_MESSAGE_BYTES now allows: fetch
+    them whole (still bounded by BATCH_BYTES) and queue them for processing."""
+    waiting = (
+        InboundEmail.objects.filter(
+            source=folder.source,
+            status=InboundEmail.Status.QUARANTINED,
+            source_key__startswith=f"{state.uidvalidity}:",
+            size__lte=folder.max_message_bytes,
+        )
+        .annotate(stored=Length("raw"))
+        .filter(stored__lt=F("size"))
+        .values_list("pk", "source_key", "size")
+    )
+    stored: list[int] = []
+    batch: list[tuple[int, int]] = []
+    weight = 0
+    for pk, key, size in [*waiting, (None, "", BATCH_BYTES + 1)]:
+        if batch and (pk is None or weight + size > BATCH_BYTES):
+            bodies = conn.bodies([uid for _, uid in batch])
+            for email_id, uid in batch:
+                if uid in bodies and email_store_whole(email_id=email_id, raw=bodies[uid]):
+                    stored.append(email_id)
+            batch, weight = [], 0
+        if pk is not None:
+            batch.append((pk, int(key.partition(":")[2])))
+            weight += size
     return stored
 
 

@@ -50,7 +50,8 @@ def email_store_oversize(
     reason. Its body is never fetched, so it never sits in memory. None when recorded before."""
     error = (
         f"Too big to ingest: {size:,} bytes, over MAX_MESSAGE_BYTES ({limit:,}). Recorded from "
-        "its headers only; the whole message is still on the mail server."
+        "its headers only; the whole message is still on the mail server. Raise "
+        "MAX_MESSAGE_BYTES and the next pass fetches it whole and processes it."
     )
     msg = BytesHeaderParser().parsebytes(headers)
     sender = first_address(header(msg, "From"))
@@ -120,6 +121,26 @@ def email_record_known(
         if InboundEmail.objects.filter(source=source, source_key=source_key).exists():
             return None
         raise
+    return email
+
+
+def email_store_whole(*, email_id: int, raw: bytes) -> InboundEmail | None:
+    """Replace the headers of a message recorded as too big with the whole message, now that the
+    limit allows it, and queue it for processing. None when it is no longer waiting for that."""
+    with transaction.atomic():
+        email = InboundEmail.objects.select_for_update().get(pk=email_id)
+        if email.status != InboundEmail.Status.QUARANTINED or len(email.raw) >= email.size:
+            return None
+        email.raw, email.size = raw, len(raw)
+        email.sha256 = hashlib.sha256(raw).hexdigest()
+        email.status, email.error, email.processed_at = InboundEmail.Status.RECEIVED, "", None
+        email.save(update_fields=["raw", "size", "sha256", "status", "error", "processed_at"])
+        audit_record(
+            action="email.fetched_whole",
+            obj=email,
+            actor=SYSTEM,
+            summary=f"Stored all {len(raw):,} bytes, within MAX_MESSAGE_BYTES now",
+        )
     return email
 
 

@@ -15,14 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import reset_queries, transaction
+from django.db import reset_queries
 
-from mailagent.errors import UserInputError
 from mailagent.integrations.imap import ImapConnection
 from mailagent.integrations.sources import MailSource
 from mailagent.models import InboundEmail
 from mailagent.services.approvals import IssuedLink, approval_requests_send
-from mailagent.services.audit import audit_record
 from mailagent.services.imap_sync import folder_sync, processed_move
 from mailagent.services.ingest import source_fetch
 from mailagent.services.mailboxes import ImapFolder
@@ -133,27 +131,3 @@ def imap_folder_run_once(
     if folder.processed_folder:
         report.moved = processed_move(conn=conn, folder=folder, state=state)
     return report
-
-
-def email_reprocess(*, email_id: int, actor: str) -> Outcome:
-    """Process a quarantined message again (after a fix to the parser, say), as if it had just
-    arrived. A message recorded from its headers only, being too big, cannot be."""
-    with transaction.atomic():
-        email = InboundEmail.objects.select_for_update().get(pk=email_id)
-        if email.status != InboundEmail.Status.QUARANTINED:
-            raise UserInputError(f"Message #{email_id} is {email.status}, not quarantined.")
-        if email.size > len(email.raw):
-            raise UserInputError(
-                f"Message #{email_id} was recorded from its headers only ({email.size:,} bytes is "
-                "over MAX_MESSAGE_BYTES): there is nothing more to process here; the whole "
-                "message is on the mail server."
-            )
-        audit_record(
-            action="email.reprocess_requested",
-            obj=email,
-            actor=actor,
-            summary=f"Re-processing requested; it was quarantined: {email.error[:300]}",
-        )
-        email.status, email.error, email.processed_at = InboundEmail.Status.RECEIVED, "", None
-        email.save(update_fields=["status", "error", "processed_at"])
-    return email_process_safely(email_id=email_id)

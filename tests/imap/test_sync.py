@@ -11,11 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from imapclient import IMAPClient
 
-from mailagent.errors import UserInputError
 from mailagent.integrations.imap import ImapConnection
 from mailagent.models import AuditEvent, InboundEmail, MailboxFolder, Ticket
 from mailagent.services import imap_sync, pipeline
-from mailagent.services.pipeline import email_reprocess
 from tests.imap.conftest import poll_once
 from tests.imap.messages import message_id_of, question
 
@@ -175,8 +173,15 @@ class TestBigMail:
         assert row.subject == "Photos of the damage"
         assert "1 message(s) over MAX_MESSAGE_BYTES recorded and quarantined" in out
         assert Ticket.objects.count() == 1
-        with pytest.raises(UserInputError, match="headers only"):
-            email_reprocess(email_id=row.pk, actor="owner@acme.example")
+
+        # Once the limit allows it, the next pass fetches it whole and processes it.
+        imap_settings.MAX_MESSAGE_BYTES = 100_000
+        poll_once()
+        row.refresh_from_db()
+        assert bytes(row.raw) == big
+        assert row.status == InboundEmail.Status.PROCESSED
+        assert Ticket.objects.count() == 2
+        assert "nothing new to do" in poll_once()
 
 
 class TestProcessedFolder:
