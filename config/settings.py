@@ -5,6 +5,7 @@ the two in step. Defaults run the whole product on one laptop with nothing confi
 the bundled demo mailbox, an outbox folder instead of SMTP, and the rules model.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -101,8 +102,19 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 else:
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the portal read while the poller writes; the timeout rides out short write locks.
+    # synchronous=NORMAL: in WAL mode a commit then needs no fsync, only checkpoints do. A killed
+    # process loses nothing committed (the WAL is in the OS's hands); only a power cut can undo
+    # the last few commits, which the poller then fetches again by UID. It makes each commit
+    # about 0.6 ms cheaper, and ingestion commits twice per message.
+    # transaction_mode IMMEDIATE: a transaction takes the write lock when it begins, so that
+    # writers (poller threads, worker processes, the portal) queue on `timeout` instead of failing
+    # with "database is locked" when a read-then-write transaction finds its snapshot stale.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,6 +190,9 @@ IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
 IMAP_IDLE_RENEW_SECONDS = env.float("IMAP_IDLE_RENEW_SECONDS", default=240.0)
 # Larger messages are recorded from their headers and quarantined; the body is never fetched.
 MAX_MESSAGE_BYTES = env.int("MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
+# Processes that parse and triage a backlog side by side in `poll --once` (a first sync, a
+# catch-up); 1 processes everything in the command's own process.
+INGEST_WORKERS = env.int("INGEST_WORKERS", default=min(4, os.cpu_count() or 1))
 
 # --- Mail out --------------------------------------------------------------------------------
 

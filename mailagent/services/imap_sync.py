@@ -40,6 +40,7 @@ from mailagent.services.ingest import (
     email_store_whole,
 )
 from mailagent.services.mailboxes import ImapFolder
+from mailagent.services.workers import Stored, thread_keys
 
 BATCH_MESSAGES = 100
 BATCH_BYTES = 16 * 1024 * 1024
@@ -54,7 +55,7 @@ class SyncReport:
     source: str
     first_sync: bool = False
     uidvalidity_changed: bool = False
-    stored: list[int] = field(default_factory=list)
+    stored: list[Stored] = field(default_factory=list)
     # Already held under an earlier UIDVALIDITY: recorded, not stored or processed again.
     recognised: int = 0
     # Stored by a run that stopped before it could record its progress.
@@ -71,14 +72,14 @@ def folder_sync(
     conn: ImapConnection,
     folder: ImapFolder,
     today: date,
-    on_stored: Callable[[list[int]], None] | None = None,
+    on_stored: Callable[[list[Stored]], None] | None = None,
     progress: Progress | None = None,
     batch_messages: int | None = None,
     batch_bytes: int | None = None,
 ) -> tuple[SyncReport, MailboxFolder]:
     """Store every message of the folder that is new since the last sync. `on_stored` gets the
-    ids stored by each batch as soon as they are committed (to process them while the next batch
-    downloads); `progress` gets ("stored", done, total)."""
+    messages stored by each batch as soon as they are committed (to process them while the next
+    batch downloads); `progress` gets ("stored", done, total)."""
     report = SyncReport(source=folder.source)
     status = conn.select(
         folder.folder, readonly=not folder.processed_folder, setting=folder.folder_setting
@@ -253,7 +254,7 @@ def _store_batch(
     bodies = conn.bodies([env.uid for env in todo if env.size <= limit])
     big = [env for env in todo if env.size > limit]
     heads = conn.headers([env.uid for env in big]) if big else {}
-    stored: list[int] = []
+    stored: list[Stored] = []
     for env in todo:
         raw = heads.get(env.uid) if env.size > limit else bodies.get(env.uid)
         if raw is None:
@@ -277,11 +278,13 @@ def _store_batch(
             )
             report.recognised += 1
         elif email := email_store(source=folder.source, source_key=keys[env.uid], raw=raw):
-            stored.append(email.pk)
+            stored.append(Stored(email.pk, thread_keys(raw)))
     return stored
 
 
-def _fetch_now_allowed(conn: ImapConnection, folder: ImapFolder, state: MailboxFolder) -> list[int]:
+def _fetch_now_allowed(
+    conn: ImapConnection, folder: ImapFolder, state: MailboxFolder
+) -> list[Stored]:
     """Messages recorded from their headers as too big, that MAX_MESSAGE_BYTES now allows: fetch
     them whole (still bounded by BATCH_BYTES) and queue them for processing."""
     waiting = (
@@ -295,7 +298,7 @@ def _fetch_now_allowed(conn: ImapConnection, folder: ImapFolder, state: MailboxF
         .filter(stored__lt=F("size"))
         .values_list("pk", "source_key", "size")
     )
-    stored: list[int] = []
+    stored: list[Stored] = []
     batch: list[tuple[int, int]] = []
     weight = 0
     for pk, key, size in [*waiting, (None, "", BATCH_BYTES + 1)]:
@@ -303,7 +306,7 @@ def _fetch_now_allowed(conn: ImapConnection, folder: ImapFolder, state: MailboxF
             bodies = conn.bodies([uid for _, uid in batch])
             for email_id, uid in batch:
                 if uid in bodies and email_store_whole(email_id=email_id, raw=bodies[uid]):
-                    stored.append(email_id)
+                    stored.append(Stored(email_id, thread_keys(bodies[uid])))
             batch, weight = [], 0
         if pk is not None:
             batch.append((pk, int(key.partition(":")[2])))

@@ -8,6 +8,7 @@ every folder has been read (`approvals_send`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections import Counter
@@ -25,6 +26,7 @@ from mailagent.services.imap_sync import folder_sync, processed_move
 from mailagent.services.ingest import source_fetch
 from mailagent.services.mailboxes import ImapFolder
 from mailagent.services.processing import Outcome, email_process, email_quarantine
+from mailagent.services.workers import ProcessingPool, Stored
 
 log = logging.getLogger(__name__)
 
@@ -110,21 +112,39 @@ def inbox_run_once(*, source: MailSource, progress: Progress | None = None) -> R
 
 
 def imap_folder_run_once(
-    *, conn: ImapConnection, folder: ImapFolder, today: date, progress: Progress | None = None
+    *,
+    conn: ImapConnection,
+    folder: ImapFolder,
+    today: date,
+    progress: Progress | None = None,
+    pool: ProcessingPool | None = None,
 ) -> RunReport:
-    """Store what is new in one IMAP folder and process it, batch by batch; then move processed
-    mail to the processed folder, if one is set. Approval requests are the caller's to send."""
+    """Store what is new in one IMAP folder and process it, batch by batch (in `pool`'s worker
+    processes, if given, while the next batch downloads); then move processed mail to the
+    processed folder, if one is set. Approval requests are the caller's to send."""
     report = RunReport(source=folder.source)
     report.outcomes += emails_process(email_ids=emails_waiting(source=folder.source))
+    with contextlib.ExitStack() as stack:
+        workers = pool or stack.enter_context(ProcessingPool(workers=1))
+        submitted = False
 
-    def process(ids: list[int]) -> None:
-        report.outcomes.extend(emails_process(email_ids=ids))
-        if progress:
-            progress("processed", len(report.outcomes), 0)
+        def process(stored: list[Stored]) -> None:
+            nonlocal submitted
+            if submitted:
+                report.outcomes.extend(workers.collect())
+                if progress:
+                    progress("processed", len(report.outcomes), 0)
+            workers.submit(stored)
+            submitted = True
 
-    sync, state = folder_sync(
-        conn=conn, folder=folder, today=today, on_stored=process, progress=progress
-    )
+        try:
+            sync, state = folder_sync(
+                conn=conn, folder=folder, today=today, on_stored=process, progress=progress
+            )
+        finally:
+            if submitted:
+                report.outcomes.extend(workers.collect())
+    reset_queries()
     report.stored, report.known = len(sync.stored), sync.recognised + sync.already_stored
     report.first_sync, report.uidvalidity_changed = sync.first_sync, sync.uidvalidity_changed
     report.recorded_as_seen, report.oversize = sync.recorded_as_seen, sync.oversize

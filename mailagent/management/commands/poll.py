@@ -28,6 +28,7 @@ from mailagent.services.pipeline import (
     imap_folder_run_once,
     inbox_run_once,
 )
+from mailagent.services.workers import ProcessingPool
 
 
 class Command(BaseCommand):
@@ -70,22 +71,24 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         failures = dict(checked.unreachable)
         reports = []
-        for folder in folders:
-            conn = checked.opened.get(folder.source)
-            if conn is None:
-                continue
-            try:
-                with conn:
-                    reports.append(
-                        imap_folder_run_once(
-                            conn=conn,
-                            folder=folder,
-                            today=timezone.localdate(),
-                            progress=self._progress,
+        with ProcessingPool(workers=settings.INGEST_WORKERS) as pool:
+            for folder in folders:
+                conn = checked.opened.get(folder.source)
+                if conn is None:
+                    continue
+                try:
+                    with conn:
+                        reports.append(
+                            imap_folder_run_once(
+                                conn=conn,
+                                folder=folder,
+                                today=timezone.localdate(),
+                                progress=self._progress,
+                                pool=pool,
+                            )
                         )
-                    )
-            except (ConfigurationError, TransientError) as exc:
-                failures[folder.source] = str(exc)
+                except (ConfigurationError, TransientError) as exc:
+                    failures[folder.source] = str(exc)
         # Messages of folders no longer configured, stored but never processed.
         leftovers = emails_process(email_ids=emails_waiting())
         if reports:

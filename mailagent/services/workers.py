@@ -1,0 +1,166 @@
+"""Processing a backlog on every core: parsing, triage and the policy are CPU work in Python, so a
+big first sync or a catch-up after downtime is spread over worker processes.
+
+Order still matters within a conversation: a reply must find the ticket its parent opened, and a
+second copy of a message must see the first. So a batch is cut into chains of messages linked by
+any Message-ID they name (their own, In-Reply-To, References, and those of attached messages);
+each chain is processed in arrival order by one worker, different chains side by side. Writes
+stay safe without that, too: every message is claimed by a conditional UPDATE before anything
+is written for it.
+
+Workers are forked from a single-threaded process (`poll --once`) and hold no database
+connection of the parent's; the watching threads of `poll` process their (small) batches inline.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connections
+
+from mailagent.models import InboundEmail
+from mailagent.services.processing import Outcome
+
+log = logging.getLogger(__name__)
+
+# Below this many messages a batch is processed inline: forking costs more than it saves.
+MIN_PARALLEL = 16
+
+_THREAD_HEADERS = re.compile(
+    rb"^(?:message-id|in-reply-to|references)[ \t]*:((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MSGID = re.compile(rb"<[^<>\s]{1,500}>")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A message just stored, and the Message-IDs that tie it to others."""
+
+    email_id: int
+    thread_keys: frozenset[bytes]
+
+
+def thread_keys(raw: bytes) -> frozenset[bytes]:
+    """Every Message-ID named in a Message-ID, In-Reply-To or References header anywhere in the
+    message, attached messages included. Cheap: no MIME parsing."""
+    found: set[bytes] = set()
+    for match in _THREAD_HEADERS.finditer(raw):
+        found.update(_MSGID.findall(match.group(1)))
+    return frozenset(found)
+
+
+def thread_chains(stored: Iterable[Stored]) -> list[list[int]]:
+    """Group messages that share a Message-ID (transitively); each chain in arrival order."""
+    items = list(stored)
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[bytes, int] = {}
+    for index, item in enumerate(items):
+        for key in item.thread_keys:
+            if key in owner:
+                parent[root(index)] = root(owner[key])
+            else:
+                owner[key] = index
+    chains: dict[int, list[int]] = {}
+    for index, item in enumerate(items):
+        chains.setdefault(root(index), []).append(item.email_id)
+    return [sorted(chain) for chain in chains.values()]
+
+
+def _process_chain(email_ids: list[int]) -> list[Outcome]:
+    from mailagent.services.pipeline import email_process_safely
+
+    return [email_process_safely(email_id=email_id) for email_id in email_ids]
+
+
+def _workers_can_see_the_data() -> bool:
+    """Not inside a transaction (its rows are invisible to other connections), and not on an
+    in-memory SQLite database (each process would have its own)."""
+    conn = connections["default"]
+    if conn.in_atomic_block:
+        return False
+    return not (conn.vendor == "sqlite" and conn.is_in_memory_db())
+
+
+def _forget_parent_connections() -> None:
+    # The parent closed its connections before forking; make sure none is shared anyway.
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+
+
+class ProcessingPool:
+    """Worker processes for one pass; `submit` a batch, `collect` its outcomes. While one batch
+    is processed, the caller fetches and stores the next."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool = None
+        self._pending = None
+        self._inline: list[Outcome] = []
+        self._batch: list[int] = []
+
+    def __enter__(self) -> ProcessingPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pool is not None:
+            if exc_info[0] is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def submit(self, stored: list[Stored]) -> None:
+        """Start processing a batch. The previous batch must have been collected."""
+        from mailagent.services.pipeline import emails_process
+
+        assert self._pending is None and not self._inline, "collect() the previous batch first"
+        self._batch = [s.email_id for s in stored]
+        if self.workers == 1 or len(stored) < MIN_PARALLEL or not _workers_can_see_the_data():
+            self._inline = emails_process(email_ids=self._batch)
+            return
+        chains = thread_chains(stored)
+        chains.sort(key=len, reverse=True)  # long chains first, so no worker is left with one
+        self._pending = self._ensure_pool().map_async(_process_chain, chains, chunksize=1)
+
+    def collect(self) -> list[Outcome]:
+        """The outcomes of the batch submitted last (waiting for it if need be)."""
+        from mailagent.services.pipeline import emails_process, emails_waiting
+
+        if self._pending is None:
+            outcomes, self._inline = self._inline, []
+            return outcomes
+        pending, self._pending = self._pending, None
+        try:
+            chains = pending.get()
+        except Exception:
+            # A worker failed outside the per-message safety net (its database went away, say):
+            # whatever it left unprocessed is processed here, one by one.
+            log.exception("A processing worker failed; finishing its batch in the main process")
+            left = set(emails_waiting()) & set(self._batch)
+            done = InboundEmail.objects.filter(pk__in=self._batch).exclude(pk__in=left)
+            return [
+                Outcome(pk, status, ticket)
+                for pk, status, ticket in done.values_list("pk", "status", "ticket_id")
+            ] + emails_process(email_ids=sorted(left))
+        return sorted((o for chain in chains for o in chain), key=lambda o: o.email_id)
+
+    def _ensure_pool(self):
+        if self._pool is None:
+            # Children must not share the parent's SQLite or PostgreSQL connection.
+            connections.close_all()
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self.workers, initializer=_forget_parent_connections)
+        return self._pool
