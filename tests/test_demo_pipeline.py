@@ -67,11 +67,6 @@ def test_demo_run_counts_tickets_drafts_escalations_and_machine_mail(demo_run):
     assert "processed: 3 automatic, 13 processed, 1 quarantined" in demo_run
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RunReport.drafts counts every draft written in the run, including the one the "
-    "customer's follow-up superseded a moment later",
-)
 def test_poll_summary_counts_the_drafts_still_waiting(demo_run):
     assert f"{PENDING_DRAFTS} draft(s) waiting for approval, {ESCALATIONS} escalated" in demo_run
 

@@ -20,7 +20,7 @@ from django.db import reset_queries
 
 from mailagent.integrations.imap import ImapConnection
 from mailagent.integrations.sources import MailSource
-from mailagent.models import InboundEmail
+from mailagent.models import Draft, InboundEmail
 from mailagent.services.approvals import IssuedLink, approval_requests_send
 from mailagent.services.imap_sync import folder_sync, processed_move
 from mailagent.services.ingest import source_fetch
@@ -56,7 +56,10 @@ class RunReport:
 
     @property
     def drafts(self) -> int:
-        return sum(1 for o in self.outcomes if o.draft_id)
+        """Drafts of this run still waiting for approval (a follow-up in the same run may have
+        superseded one a moment after it was written)."""
+        ids = [o.draft_id for o in self.outcomes if o.draft_id]
+        return Draft.objects.filter(pk__in=ids, status=Draft.Status.PENDING).count() if ids else 0
 
     @property
     def escalations(self) -> int:
