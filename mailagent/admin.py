@@ -19,6 +19,7 @@ from mailagent.models import (
     ImportRun,
     InboundEmail,
     Invoice,
+    MailboxFolder,
     OutboundEmail,
     Ticket,
 )
@@ -150,6 +151,19 @@ class DraftInline(ReadOnlyInline):
     model = Draft
     fields = ("created_at", "kind", "subject", "status", "decided_by")
     readonly_fields = fields
+
+
+@admin.register(MailboxFolder)
+class MailboxFolderAdmin(ReadOnlyAdmin):
+    """Where the poller is in each IMAP folder; its first sync, UIDVALIDITY changes, moves."""
+
+    list_display = ("source", "uidvalidity", "last_uid", "backfill_since", "last_synced_at")
+    search_fields = ("source",)
+    readonly_fields = ("history",)
+
+    @admin.display(description="history")
+    def history(self, obj: MailboxFolder) -> str:
+        return _events_table(obj)
 
 
 @admin.register(Ticket)

@@ -257,3 +257,16 @@ class TestProcessedFolder:
 
         assert (mailbox.count("INBOX"), mailbox.count("Done")) == (0, 2)
         assert all(b"\\Deleted" not in f for f in mailbox.flags("Done").values())
+
+
+class TestAdmin:
+    def test_the_folder_and_its_first_sync_are_shown_in_the_admin(
+        self, imap_settings, mailbox, admin_client
+    ):
+        mailbox.append(question(1))
+        poll_once()
+        folder = MailboxFolder.objects.get()
+        page = admin_client.get(f"/admin/mailagent/mailboxfolder/{folder.pk}/change/")
+        assert page.status_code == 200
+        assert b"mailbox.first_sync" in page.content
+        assert folder.source.encode() in admin_client.get("/admin/mailagent/mailboxfolder/").content
