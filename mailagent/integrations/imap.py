@@ -187,6 +187,8 @@ class ImapConnection:
                 f"Lost the connection to {self.account.label} while {doing}: {exc}"
             ) from exc
         except imaplib.IMAP4.error as exc:
+            # "Unexpected IDLE response: * BYE ...": the server said goodbye as we spoke.
+            self.broken = self.broken or "BYE" in str(exc)
             raise TransientError(
                 f"The IMAP server {self.account.label} failed while {doing}: {_server_text(exc)}"
             ) from exc

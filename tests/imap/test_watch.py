@@ -9,9 +9,11 @@ import threading
 import time
 
 import pytest
+from imapclient import IMAPClient
 
 from mailagent.errors import TransientError
 from mailagent.integrations.imap import ImapAccount, imap_connect
+from tests.conftest import free_port
 from tests.imap.conftest import wait_until
 from tests.imap.messages import message_id_of, question
 
@@ -71,6 +73,17 @@ class TestIdle:
             # The connection is usable again after the IDLE.
             assert conn.uids_after(0) == [1]
 
+    def test_without_idle_the_folder_is_looked_at_every_poll_interval(self, mailbox, monkeypatch):
+        real = IMAPClient.has_capability
+        monkeypatch.setattr(
+            IMAPClient, "has_capability", lambda self, cap: cap != "IDLE" and real(self, cap)
+        )
+        with imap_connect(account_of(mailbox)) as conn:
+            conn.select("INBOX", readonly=True)
+            started = time.monotonic()
+            assert conn.wait_for_mail(0.3) is True
+            assert 0.25 < time.monotonic() - started < 1.0
+
     def test_a_connection_dropped_without_a_goodbye_is_noticed_while_idling(self, dovecot, mailbox):
         with imap_connect(account_of(mailbox)) as conn:
             conn.select("INBOX", readonly=True)
@@ -95,7 +108,8 @@ class TestReconnect:
 
         dovecot.stop()
         try:
-            wait_until(lambda: "ended the session: * BYE" in poller.output())
+            # Dovecot says BYE to idling clients as it stops.
+            wait_until(lambda: "BYE Server shutting down" in poller.output())
         finally:
             dovecot.start()
         # Delivered while the poller waits to reconnect: found by UID on reconnection.
@@ -105,6 +119,16 @@ class TestReconnect:
         mailbox.append(question(3))
         wait_until(lambda: ticket_for(poller, 3), timeout=10)
         assert poller.scalar(TICKETS) == 3
+        assert poller.process.poll() is None
+
+    def test_a_mailbox_out_of_reach_does_not_hold_up_the_others(self, mailbox, make_poller):
+        unreachable = f"imap://someone:pw@127.0.0.1:{free_port()}/INBOX"
+        poller = make_poller(POLL_INTERVAL="600", IMAP_EXTRA_MAILBOXES=unreachable)
+        poller.start()
+        wait_until(lambda: watching(poller), timeout=20)
+        mailbox.append(question(1))
+        wait_until(lambda: ticket_for(poller, 1), timeout=10)
+        assert "Cannot reach the IMAP server" in poller.output()
         assert poller.process.poll() is None
 
 
