@@ -1,0 +1,58 @@
+"""A backlog processed by worker processes: conversations stay together and in order."""
+
+from __future__ import annotations
+
+from mailagent.services.workers import Stored, thread_chains, thread_keys
+from tests.imap.messages import message_id_of, question
+
+
+def reply_to(n: int, parent: int) -> bytes:
+    return question(
+        n,
+        sender=f"customer{parent}@shop{parent}.example",
+        subject=f"Re: Question about order {1000 + parent}",
+        extra_headers=f"In-Reply-To: {message_id_of(parent)}\r\nReferences: "
+        f"{message_id_of(parent)}\r\n",
+    )
+
+
+class TestChains:
+    def test_a_message_names_its_own_id_its_parents_and_those_of_attached_mail(self):
+        raw = (
+            reply_to(2, 1)
+            + b"\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <in@x>\r\n"
+        )
+        assert thread_keys(raw) == {message_id_of(2).encode(), message_id_of(1).encode(), b"<in@x>"}
+
+    def test_replies_join_their_parents_chain_and_keep_their_order(self):
+        stored = [
+            Stored(1, thread_keys(question(1))),
+            Stored(2, thread_keys(question(2))),
+            Stored(3, thread_keys(reply_to(3, 1))),
+            Stored(4, thread_keys(reply_to(4, 3))),
+        ]
+        assert sorted(thread_chains(stored)) == [[1, 3, 4], [2]]
+
+
+class TestWorkers:
+    def test_replies_in_the_same_backlog_as_their_parents_join_their_tickets(
+        self, mailbox, make_poller
+    ):
+        # Parents and replies interleaved, in batches big enough for the worker processes.
+        messages = []
+        for n in range(30):
+            messages.append(question(n))
+            messages.append(reply_to(100 + n, n))
+        mailbox.append_many(messages)
+        poller = make_poller(INGEST_WORKERS="3")
+
+        poller.once()
+
+        assert poller.scalar("SELECT count(*) FROM mailagent_ticket") == 30
+        pairs = poller.query(
+            "SELECT r.ticket_id, p.ticket_id FROM mailagent_inboundemail r "
+            "JOIN mailagent_inboundemail p ON r.in_reply_to = p.message_id"
+        )
+        assert len(pairs) == 30
+        assert all(mine == parents for mine, parents in pairs)
+        assert poller.scalar("SELECT count(*) FROM mailagent_draft WHERE status='pending'") == 30
