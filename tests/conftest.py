@@ -47,6 +47,8 @@ def agent_settings(settings, tmp_path):
     settings.OUTBOX_DIR = tmp_path / "outbox"
     settings.INBOX_DIR = tmp_path / "inbox"
     settings.INBOX_DIR.mkdir()
+    # A developer's .env may point at a real mailbox: tests read INBOX_DIR unless they say so.
+    settings.IMAP_HOST, settings.IMAP_EXTRA_MAILBOXES = "", []
     settings.SMTP_HOST = ""
     settings.AGENT_EMAIL = "agent@acme.example"
     settings.BUSINESS_NAME = "Acme Supplies"
