@@ -115,6 +115,11 @@ class InboundEmailAdmin(ReadOnlyAdmin):
         ]
         done = sum(1 for o in outcomes if o.status != InboundEmail.Status.QUARANTINED)
         still = len(outcomes) - done
+        for outcome in outcomes:
+            if outcome.detail.startswith("only its headers"):
+                self.message_user(
+                    request, f"Message #{outcome.email_id}: {outcome.detail}", messages.WARNING
+                )
         self.message_user(
             request,
             f"{done} message(s) processed again; {still} still quarantined"

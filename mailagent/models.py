@@ -92,6 +92,10 @@ class MailboxFolder(models.Model):
     resync_until_uid = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Only one poller works a folder at a time, across processes and machines: the holder of an
+    # unexpired lease. A poller that dies simply lets its lease run out.
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "mailbox folder"

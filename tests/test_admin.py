@@ -162,3 +162,25 @@ def test_the_trail_can_be_searched_by_invoice_number(admin_client):
     audit_record(action="invoice.paid", summary="1003 paid: USD 9,600.00 collected")
     page = admin_client.get(reverse("admin:mailagent_auditevent_changelist"), {"q": "1051"})
     assert b"1051 paid" in page.content and b"1003 paid" not in page.content
+
+
+def test_a_message_stored_from_its_headers_only_is_not_answered_from_them(admin_client):
+    from mailagent.models import Draft, InboundEmail
+
+    email = InboundEmail.objects.create(
+        source="imap:agent@mail.example:993/INBOX",
+        source_key="7:42",
+        raw=b"From: a@b.example\r\nSubject: Huge scan\r\n\r\n",
+        size=40_000_000,
+        sha256="0" * 64,
+        status=InboundEmail.Status.QUARANTINED,
+        error="Too big to ingest",
+    )
+    url = reverse("admin:mailagent_inboundemail_changelist")
+    response = admin_client.post(
+        url, {"action": "reprocess", "_selected_action": [email.pk]}, follow=True
+    )
+    assert b"raise MAX_MESSAGE_BYTES" in response.content
+    email.refresh_from_db()
+    assert email.status == InboundEmail.Status.QUARANTINED
+    assert not Draft.objects.exists()

@@ -104,7 +104,7 @@ def attachments(msg: Message) -> tuple[Attachment, ...]:
             inner = part.get_payload()
             inner_msg = inner[0] if isinstance(inner, list) and inner else None
             subject = decode_value(inner_msg.get("Subject", "")) if inner_msg else ""
-            found.append(Attachment(f"{subject or 'message'}.eml", ctype, len(str(inner_msg))))
+            found.append(Attachment(f"{subject or 'message'}.eml", ctype, _size_of(inner_msg)))
         elif _is_attachment(part):
             filename = decode_value(part.get_filename() or "") or "attachment"
             try:
@@ -113,6 +113,19 @@ def attachments(msg: Message) -> tuple[Attachment, ...]:
                 size = 0
             found.append(Attachment(filename, ctype, size))
     return tuple(found)
+
+
+def _size_of(message: Message | None) -> int:
+    """Bytes of an attached message. Flattening it can fail on a charset Python does not know
+    (`unknown-8bit`); the size is then the sum of its parts' raw payloads."""
+    if message is None:
+        return 0
+    try:
+        return len(message.as_bytes())
+    except (LookupError, UnicodeError, ValueError):
+        return sum(
+            len(str(part.get_payload())) for part in message.walk() if not part.is_multipart()
+        )
 
 
 def split_reply(text: str) -> SplitText:

@@ -170,6 +170,17 @@ def open_invoice_lines(customer: Customer) -> tuple[str, ...]:
 def email_reprocess(*, email_id: int, actor: str) -> Outcome:
     """Put a quarantined message back in the queue (after a fix or a raised limit) and process
     it again now. Its raw bytes were kept, so nothing is lost by having waited."""
+    email = InboundEmail.objects.get(pk=email_id)
+    if email.size > len(email.raw):
+        # Recorded from its headers only (over MAX_MESSAGE_BYTES): a reply drafted from the
+        # headers alone would answer a message nobody read. The next pass fetches it whole once
+        # the limit allows.
+        return Outcome(
+            email_id,
+            email.status,
+            detail=f"only its headers are stored ({email.size:,} bytes on the server): raise "
+            "MAX_MESSAGE_BYTES and the next poll fetches and processes it",
+        )
     with transaction.atomic():
         updated = InboundEmail.objects.filter(
             pk=email_id, status=InboundEmail.Status.QUARANTINED

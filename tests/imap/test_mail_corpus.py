@@ -130,11 +130,6 @@ class TestMalformedMail:
         email = InboundEmail.objects.get(message_id="<truncated@printshop.example>")
         assert "the total looks wrong" in email.body_text
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="parsing.bodies.attachments sizes an attached message with str(), which cannot "
-        "re-encode an unknown-8bit part (LookupError): the forward is quarantined, not parsed",
-    )
     def test_an_attached_message_labelled_unknown_8bit_is_parsed(self, imap_settings, mailbox):
         mailbox.append(FORWARD_UNKNOWN_8BIT)
         poll_once()
