@@ -165,6 +165,8 @@ TRUSTED_AUTHSERV_ID = env.str("TRUSTED_AUTHSERV_ID", default="")
 INBOX_DIR = Path(env.str("INBOX_DIR", default=str(BASE_DIR / "mailagent" / "demo" / "inbox")))
 # Seconds between passes of `poll` when IDLE is not available.
 POLL_INTERVAL = env.float("POLL_INTERVAL", default=60.0)
+# How long `poll --once` holds a folder against other pollers; a run that dies lets it lapse.
+POLL_LEASE_SECONDS = env.float("POLL_LEASE_SECONDS", default=900.0)
 
 # IMAP replaces INBOX_DIR as soon as IMAP_HOST (or IMAP_EXTRA_MAILBOXES) is set.
 IMAP_HOST = env.str("IMAP_HOST", default="")
@@ -188,6 +190,9 @@ IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
 # RFC 2177 lets a server drop an IDLE after 29 minutes, and NAT boxes often forget a quiet
 # connection much sooner; mail clients renew every few minutes, and so do we.
 IMAP_IDLE_RENEW_SECONDS = env.float("IMAP_IDLE_RENEW_SECONDS", default=240.0)
+# A watching poller's lease on its folder outlasts each IDLE by this margin; a second poller on
+# the same folder looks this often whether the first has gone.
+IMAP_LEASE_MARGIN_SECONDS = env.float("IMAP_LEASE_MARGIN_SECONDS", default=60.0)
 # Larger messages are recorded from their headers and quarantined; the body is never fetched.
 MAX_MESSAGE_BYTES = env.int("MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
 # Processes that parse and triage a backlog side by side in `poll --once` (a first sync, a

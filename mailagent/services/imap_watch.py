@@ -20,6 +20,7 @@ from django.utils import timezone
 from mailagent.errors import ConfigurationError, MailAgentError, TransientError
 from mailagent.integrations.imap import ImapConnection, imap_connect
 from mailagent.services.imap_sync import processed_folder_check
+from mailagent.services.leases import folder_lease_acquire, folder_lease_release, lease_owner
 from mailagent.services.mailboxes import ImapFolder
 from mailagent.services.pipeline import RunReport, approvals_send, imap_folder_run_once
 
@@ -34,6 +35,9 @@ class WatchTiming:
     backoff_cap: float = 60.0
     # A wrong password or a missing folder will not fix itself in a second: look less often.
     config_retry: float = 300.0
+    # How long a folder's lease outlasts one wait; also how often a poller without the lease
+    # looks whether it has become free.
+    lease_margin: float = 60.0
 
 
 def folder_watch(
@@ -78,12 +82,24 @@ def _watch_connected(
 ) -> None:
     has_idle = conn.has("IDLE")
     wait = timing.idle_renew if has_idle else timing.poll_interval
-    while not stop.is_set():
-        report = imap_folder_run_once(conn=conn, folder=folder, today=timezone.localdate())
-        report.links = approvals_send()
-        if on_report:
-            on_report(report)
-        conn.wait_for_mail(wait, stop)
+    owner = lease_owner()
+    # The lease outlives one wait by a margin: renewed on every wake-up, it only runs out when
+    # this poller is gone.
+    lease_seconds = wait + timing.lease_margin
+    try:
+        while not stop.is_set():
+            if not folder_lease_acquire(source=folder.source, owner=owner, seconds=lease_seconds):
+                # Another poller works this folder; look again later in case it stops.
+                stop.wait(min(wait, timing.lease_margin))
+                continue
+            report = imap_folder_run_once(conn=conn, folder=folder, today=timezone.localdate())
+            report.links = approvals_send()
+            if on_report:
+                on_report(report)
+            folder_lease_acquire(source=folder.source, owner=owner, seconds=lease_seconds)
+            conn.wait_for_mail(wait, stop)
+    finally:
+        folder_lease_release(source=folder.source, owner=owner)
 
 
 def _report_error(folder: ImapFolder, exc: Exception, on_error) -> None:

@@ -19,6 +19,12 @@ from django.utils import timezone
 from mailagent.errors import ConfigurationError, TransientError
 from mailagent.integrations.maildir import FolderSource
 from mailagent.services.imap_watch import WatchTiming, folders_check, folders_watch
+from mailagent.services.leases import (
+    folder_lease_acquire,
+    folder_lease_holder,
+    folder_lease_release,
+    lease_owner,
+)
 from mailagent.services.mailboxes import ImapFolder, imap_folders_configured
 from mailagent.services.pipeline import (
     RunReport,
@@ -71,10 +77,20 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         failures = dict(checked.unreachable)
         reports = []
+        owner = lease_owner()
         with ProcessingPool(workers=settings.INGEST_WORKERS) as pool:
             for folder in folders:
                 conn = checked.opened.get(folder.source)
                 if conn is None:
+                    continue
+                if not folder_lease_acquire(
+                    source=folder.source, owner=owner, seconds=settings.POLL_LEASE_SECONDS
+                ):
+                    holder = folder_lease_holder(source=folder.source)
+                    self.stdout.write(
+                        f"{folder.source}: skipped, another poller ({holder}) works it"
+                    )
+                    conn.close()
                     continue
                 try:
                     with conn:
@@ -89,6 +105,8 @@ class Command(BaseCommand):
                         )
                 except (ConfigurationError, TransientError) as exc:
                     failures[folder.source] = str(exc)
+                finally:
+                    folder_lease_release(source=folder.source, owner=owner)
         # Messages of folders no longer configured, stored but never processed.
         leftovers = emails_process(email_ids=emails_waiting())
         if reports:
@@ -112,7 +130,11 @@ class Command(BaseCommand):
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-        timing = WatchTiming(poll_interval=interval, idle_renew=settings.IMAP_IDLE_RENEW_SECONDS)
+        timing = WatchTiming(
+            poll_interval=interval,
+            idle_renew=settings.IMAP_IDLE_RENEW_SECONDS,
+            lease_margin=settings.IMAP_LEASE_MARGIN_SECONDS,
+        )
         self.stdout.write(f"Watching {len(folders)} folder(s); Ctrl-C to stop.")
         threads = folders_watch(
             folders=folders,
