@@ -208,6 +208,12 @@ SMTP_USER = env.str("SMTP_USER", default="")
 SMTP_PASSWORD = env.str("SMTP_PASSWORD", default="")
 SMTP_STARTTLS = env.bool("SMTP_STARTTLS", default=True)
 SMTP_TIMEOUT = env.float("SMTP_TIMEOUT", default=30.0)
+# A send the server turned away for now (4xx, or no connection) is tried again, same bytes and
+# Message-ID, after 1, 2, 4, ... minutes, at most SEND_RETRY_MAX_DELAY_MINUTES apart; it fails
+# (and the digest says so) after SEND_RETRY_MAX_ATTEMPTS attempts or SEND_RETRY_MAX_HOURS.
+SEND_RETRY_MAX_ATTEMPTS = env.int("SEND_RETRY_MAX_ATTEMPTS", default=12)
+SEND_RETRY_MAX_HOURS = env.float("SEND_RETRY_MAX_HOURS", default=24.0)
+SEND_RETRY_MAX_DELAY_MINUTES = env.int("SEND_RETRY_MAX_DELAY_MINUTES", default=60)
 
 # --- Approval --------------------------------------------------------------------------------
 

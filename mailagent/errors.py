@@ -35,3 +35,14 @@ class ConfigurationError(MailAgentError):
 
 class InvalidTransition(MailAgentError):
     """A draft was asked to move to a state its current state does not allow."""
+
+
+class DeliveryRefused(MailAgentError):
+    """The mail server refused a message for good (an SMTP 5xx): sending it again as it is would
+    be refused again. A person decides what to do."""
+
+
+class DeliveryUnknown(MailAgentError):
+    """The message was handed over in full but the server's answer never came (a timeout or a
+    dropped connection after the final "."). It may have been delivered: never resend it
+    automatically; a person checks."""

@@ -146,7 +146,10 @@ class Draft(models.Model):
     """A message the agent proposes to send. It leaves only after a person approves it.
 
     States: pending -> approved -> sending -> sent; pending -> rejected | superseded;
-    sending -> failed.
+    sending -> failed (refused for good, or retries given up); sending -> deferred (the server
+    said "not now": tried again later, same message) -> sending; sending -> delivery_unknown (the
+    answer to a complete message never came: a person marks it sent, or sends it again).
+    The attempts themselves are counted on the draft's OutboundEmail.
     `version` grows with every edit, so a link issued for an older text stops working.
     """
 
@@ -160,6 +163,8 @@ class Draft(models.Model):
         REJECTED = "rejected", "rejected"
         SENDING = "sending", "sending"
         SENT = "sent", "sent"
+        DEFERRED = "deferred", "sending deferred, will retry"
+        DELIVERY_UNKNOWN = "delivery_unknown", "delivery unknown: a person must check"
         FAILED = "failed", "failed to send"
         SUPERSEDED = "superseded", "superseded by a newer draft"
 
@@ -220,7 +225,14 @@ class ApprovalLink(models.Model):
 
 
 class OutboundEmail(models.Model):
-    """Every message the agent sent (or tried to), with the exact bytes."""
+    """Every message the agent sent (or tried to), with the exact bytes. Every attempt to deliver
+    it sends these bytes, under this Message-ID, so a receiving server or client can tell a
+    second copy from a new message.
+
+    States: sending -> sent | failed | deferred | delivery_unknown; deferred -> sending when the
+    retry is due (claimed by one worker); delivery_unknown and failed move on only by a person's
+    decision (marked sent, or sent again).
+    """
 
     class Kind(models.TextChoices):
         REPLY = "reply", "reply to a customer"
@@ -232,6 +244,8 @@ class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         SENDING = "sending", "sending"
         SENT = "sent", "sent"
+        DEFERRED = "deferred", "deferred, will retry"
+        DELIVERY_UNKNOWN = "delivery_unknown", "delivery unknown"
         FAILED = "failed", "failed"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -246,8 +260,16 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=998)
     raw = models.BinaryField()
     transport = models.CharField(max_length=200)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
-    error = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.SENDING, db_index=True
+    )
+    error = models.TextField(blank=True)  # the last attempt's
+    # Attempts in the current series: the first send and its automatic retries, or a person's
+    # "send again" and its retries. The audit trail keeps every one of them.
+    attempts = models.PositiveIntegerField(default=0)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

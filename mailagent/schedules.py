@@ -50,6 +50,11 @@ def declared_schedules() -> list[Declared]:
                 minutes=max(1, round(settings.POLL_INTERVAL / 60)),
             )
         )
+    # Mail the server turned away for now (4xx, unreachable) is tried again when due; whatever
+    # else is configured, anything the agent sends may need it.
+    jobs.append(
+        Declared("retry due sends", "mailagent.tasks.retry_due_sends", Schedule.MINUTES, minutes=1)
+    )
     if settings.REMINDER_MODE is not Mode.OFF:
         jobs.append(
             Declared(

@@ -25,6 +25,28 @@ def enqueue_send(draft_id: int) -> None:
     )
 
 
+def retry_send(outbound_id: int) -> str | None:
+    from mailagent.services.delivery import outbound_retry
+
+    outbound = outbound_retry(outbound_id=outbound_id)
+    return outbound.status if outbound is not None else None
+
+
+def enqueue_retry(outbound_id: int) -> None:
+    async_task(
+        "mailagent.tasks.retry_send",
+        outbound_id,
+        task_name=f"retry-send-{outbound_id}",
+        sync=settings.TASKS_INLINE,
+    )
+
+
+def retry_due_sends() -> list[int]:
+    from mailagent.services.delivery import sends_retry_due
+
+    return sends_retry_due()
+
+
 # Scheduled jobs (mailagent/schedules.py). Each runs the same command a person would run, so a
 # scheduled run and a manual one can never drift apart.
 

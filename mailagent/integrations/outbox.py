@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from email.message import EmailMessage
 from pathlib import Path
 
 
@@ -16,11 +15,12 @@ class OutboxTransport:
         self.path = Path(path)
         self.name = f"outbox:{self.path}"
 
-    def deliver(self, message: EmailMessage, recipients: list[str]) -> str:
+    def deliver(self, raw: bytes, *, sender: str, recipients: list[str], message_id: str) -> str:
         self.path.mkdir(parents=True, exist_ok=True)
-        stem = re.sub(r"[^A-Za-z0-9@._-]", "_", str(message["Message-ID"]).strip("<>"))
+        # Named after the Message-ID: a message sent again replaces its own file, never doubles.
+        stem = re.sub(r"[^A-Za-z0-9@._-]", "_", message_id.strip("<>"))
         final = self.path / f"{stem}.eml"
         temp = self.path / f".{stem}.tmp"
-        temp.write_bytes(bytes(message))
+        temp.write_bytes(raw)
         os.replace(temp, final)
         return str(final)

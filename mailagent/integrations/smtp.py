@@ -1,14 +1,35 @@
-"""Mail out over SMTP with aiosmtplib. I/O only: the message arrives complete."""
+"""Mail out over SMTP with aiosmtplib. I/O only: the message arrives as its exact stored bytes.
+
+The conversation is driven step by step (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA) rather
+than through aiosmtplib's one-call `send`, because what a failure means depends on when it
+happens (RFC 5321 section 4.1.1.4 and section 6.1):
+
+- until the final "." of DATA has been written, the server cannot have accepted the message: a
+  timeout or a dropped connection is `TransientError` (safe to try again);
+- a 4xx reply at any step is the server saying "not now": `TransientError`;
+- a 5xx reply at any step is a refusal for good: `DeliveryRefused`; a refused login is a
+  `ConfigurationError` naming the settings;
+- once the final "." has been written, a timeout or a dropped connection leaves it unknown
+  whether the server took responsibility for the message: `DeliveryUnknown`, never retried.
+
+Recipients are all or nothing. When the server refuses one RCPT of several, the transaction is
+reset and nobody gets the message: 4xx (and no 5xx) is retried later for everyone; any 5xx fails
+the whole message, naming the address. A message is never delivered to part of its recipients,
+so a retry or a person's "send again" can never give someone a second copy.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from email.message import EmailMessage
-from email.utils import parseaddr
+import contextlib
+import re
 
 import aiosmtplib
 
-from mailagent.errors import ConfigurationError, TransientError
+from mailagent.errors import ConfigurationError, DeliveryRefused, DeliveryUnknown, TransientError
+
+_LONE_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class SmtpTransport:
@@ -27,43 +48,126 @@ class SmtpTransport:
         self.starttls, self.timeout = starttls, timeout
         self.name = f"smtp:{host}:{port}"
 
-    def deliver(self, message: EmailMessage, recipients: list[str]) -> str:
-        return _run(self._send(message, recipients))
+    def deliver(self, raw: bytes, *, sender: str, recipients: list[str], message_id: str) -> str:
+        """Hand the bytes over as they are (never re-flattened, so the wire carries exactly the
+        copy kept in OutboundEmail). Returns the server's reply to the end of DATA."""
+        return _run(self._send(raw, sender, recipients))
 
-    async def _send(self, message: EmailMessage, recipients: list[str]) -> str:
-        # Hand over the message's own bytes: given an EmailMessage, aiosmtplib re-flattens it with
-        # the 78-column SMTP policy and folds References, undoing the composer's choice, and the
-        # bytes on the wire would differ from the copy kept in OutboundEmail.
-        sender = parseaddr(str(message["Sender"] or message["From"]))[1]
+    async def _send(self, raw: bytes, sender: str, recipients: list[str]) -> str:
+        client = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, timeout=self.timeout, start_tls=False
+        )
         try:
-            errors, response = await aiosmtplib.send(
-                bytes(message),
-                sender=sender,
-                recipients=recipients,
-                hostname=self.host,
-                port=self.port,
-                username=self.username or None,
-                password=self.password or None,
-                start_tls=self.starttls,
-                timeout=self.timeout,
-            )
+            await self._open(client)
+            await self._envelope(client, sender, recipients)
+            await self._data_command(client)
+            return await self._content(client, raw)
+        finally:
+            await _close(client)
+
+    async def _open(self, client: aiosmtplib.SMTP) -> None:
+        try:
+            await client.connect()
+            await client.ehlo()
+            if self.starttls:
+                await client.starttls()
+            if self.username:
+                await client.login(self.username, self.password)
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise ConfigurationError(
                 f"The SMTP server refused the login ({exc.code}); check SMTP_USER and "
                 "SMTP_PASSWORD."
             ) from exc
         except aiosmtplib.SMTPResponseException as exc:
-            if 400 <= exc.code < 500:
-                raise TransientError(f"SMTP {exc.code}: {exc.message}") from exc
-            raise
-        except (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+            raise _refusal(exc, "connecting") from exc
+        except (aiosmtplib.SMTPTimeoutError, aiosmtplib.SMTPServerDisconnected, OSError) as exc:
             raise TransientError(
                 f"Could not reach SMTP_HOST={self.host}:{self.port}: {exc}"
             ) from exc
-        refused = {addr: err for addr, err in errors.items()}
-        if refused and len(refused) == len(recipients):
-            raise TransientError(f"Every recipient was refused: {refused}")
-        return response
+        except aiosmtplib.SMTPException as exc:  # no AUTH offered, no STARTTLS offered
+            raise ConfigurationError(
+                f"SMTP_HOST={self.host}:{self.port}: {exc} (check SMTP_STARTTLS, SMTP_USER)"
+            ) from exc
+
+    async def _envelope(self, client: aiosmtplib.SMTP, sender: str, recipients: list[str]) -> None:
+        try:
+            await client.mail(sender)
+            refused: dict[str, aiosmtplib.SMTPRecipientRefused] = {}
+            for address in recipients:
+                try:
+                    await client.rcpt(address)
+                except aiosmtplib.SMTPRecipientRefused as exc:
+                    refused[address] = exc
+        except aiosmtplib.SMTPResponseException as exc:
+            raise _refusal(exc, "MAIL FROM") from exc
+        except (aiosmtplib.SMTPTimeoutError, aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+            raise TransientError(f"SMTP connection lost before DATA: {exc}") from exc
+        if refused:
+            await _reset(client)
+            said = "; ".join(f"{a}: {e.code} {e.message}" for a, e in refused.items())
+            if any(e.code >= 500 for e in refused.values()):
+                raise DeliveryRefused(f"SMTP refused recipient(s), nothing sent: {said}")
+            raise TransientError(f"SMTP deferred recipient(s), nothing sent: {said}")
+
+    async def _data_command(self, client: aiosmtplib.SMTP) -> None:
+        try:
+            reply = await client.execute_command(b"DATA")
+        except (aiosmtplib.SMTPTimeoutError, aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+            raise TransientError(f"SMTP connection lost before DATA: {exc}") from exc
+        if reply.code != 354:
+            raise _refusal(aiosmtplib.SMTPResponseException(reply.code, reply.message), "DATA")
+
+    async def _content(self, client: aiosmtplib.SMTP, raw: bytes) -> str:
+        protocol = client.protocol
+        if protocol is None:
+            raise TransientError("SMTP connection lost before the message was sent")
+        try:
+            protocol.write(_dot_stuffed(raw))
+        except (aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+            # write() refuses before queueing anything: none of the message went out.
+            raise TransientError(f"SMTP connection lost before the message went: {exc}") from exc
+        try:
+            reply = await protocol.read_response(timeout=self.timeout)
+        except Exception as exc:
+            # The final "." is queued for the server. It may have accepted the message and the
+            # answer been lost, or not: only a person can find out.
+            raise DeliveryUnknown(
+                f"The message was handed over but the server's answer never came "
+                f"({type(exc).__name__}: {exc}); it may or may not have been delivered."
+            ) from exc
+        if reply.code != 250:
+            refused = aiosmtplib.SMTPResponseException(reply.code, reply.message)
+            raise _refusal(refused, "end of DATA")
+        return reply.message
+
+
+def _dot_stuffed(raw: bytes) -> bytes:
+    """The DATA payload (RFC 5321 section 4.5.2): CRLF line ends, leading dots doubled, and the
+    terminating "." line."""
+    data = _LONE_LINE_END.sub(b"\r\n", raw)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return _LEADING_DOT.sub(b"..", data) + b".\r\n"
+
+
+def _refusal(exc: aiosmtplib.SMTPResponseException, step: str) -> Exception:
+    said = f"SMTP {exc.code} at {step}: {exc.message}"
+    if 400 <= exc.code < 500:
+        return TransientError(said)
+    return DeliveryRefused(said)
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    # The transaction is abandoned either way; QUIT or the close ends it.
+    with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+        await client.rset()
+
+
+async def _close(client: aiosmtplib.SMTP) -> None:
+    if client.is_connected:
+        with contextlib.suppress(TimeoutError, aiosmtplib.SMTPException, OSError):
+            await client.quit(timeout=min(client.timeout or 5.0, 5.0))
+    client.close()
 
 
 def _run(coro):

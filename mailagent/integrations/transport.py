@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from typing import Protocol
 
 from django.conf import settings
@@ -14,8 +13,11 @@ from mailagent.integrations.smtp import SmtpTransport
 class Transport(Protocol):
     name: str
 
-    def deliver(self, message: EmailMessage, recipients: list[str]) -> str:
-        """Hand the message over; return what the far end said (a path or a server reply)."""
+    def deliver(self, raw: bytes, *, sender: str, recipients: list[str], message_id: str) -> str:
+        """Hand the stored bytes over unchanged; return what the far end said (a path or a
+        server reply). Raises `TransientError` (try again later), `DeliveryRefused` (refused for
+        good), `DeliveryUnknown` (handed over, answer lost: never resend automatically) or
+        `ConfigurationError`."""
         ...
 
 

@@ -3,12 +3,14 @@
 Two promises hold here. Only an approved draft is ever sent, and it is sent once: the draft is
 claimed with a conditional UPDATE (approved -> sending) that only one worker or click can win.
 And every message is stored (`OutboundEmail`) with the exact bytes and Message-ID before the
-transport sees it, so a reply can always be matched to its thread.
+transport sees it, so a reply can always be matched to its thread, and any later attempt (a
+retry after a 4xx, a person's "send again") sends those same bytes. What each attempt's outcome
+means (sent, deferred, failed, delivery unknown) is `mailagent.services.delivery`.
 """
 
 from __future__ import annotations
 
-import logging
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
@@ -18,11 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mailagent.errors import InvalidTransition, UnsafeHeader
-from mailagent.integrations.transport import mail_transport
 from mailagent.models import Draft, OutboundEmail, Ticket
 from mailagent.services.audit import SYSTEM, audit_record
-
-log = logging.getLogger(__name__)
+from mailagent.services.delivery import outbound_attempt
 
 # RFC 5322 allows 998 characters a line; folding long References is legal but some clients
 # thread badly on folded ids, so keep header lines whole where they fit.
@@ -83,10 +83,12 @@ def reply_references(parent_references: str, parent_id: str) -> str:
     return " ".join(ids)
 
 
-def draft_send(*, draft_id: int) -> Draft:
+def draft_send(*, draft_id: int, now: datetime | None = None) -> Draft:
     """Send an approved draft, once. A draft that was never approved raises `InvalidTransition`;
-    one already sending, sent or failed is left as it is. A header that would carry a line break
-    fails the draft and raises `UnsafeHeader`: nothing leaves."""
+    one already sending, deferred, sent, failed or of unknown delivery is left as it is. A header
+    that would carry a line break fails the draft and raises `UnsafeHeader`: nothing leaves.
+    What the server said decides what follows (`mailagent.services.delivery`)."""
+    now = now or timezone.now()
     claimed = Draft.objects.filter(pk=draft_id, status=Draft.Status.APPROVED).update(
         status=Draft.Status.SENDING
     )
@@ -98,13 +100,13 @@ def draft_send(*, draft_id: int) -> Draft:
             )
         return draft
     try:
-        outbound, message = _draft_record(draft)
+        outbound = _draft_record(draft, now=now)
     except UnsafeHeader as exc:
         # Claimed but not sendable: say so on the draft rather than leave it "sending" forever.
-        _draft_finish(draft, error=str(exc))
+        _draft_unsendable(draft, error=str(exc))
         raise
-    _deliver(outbound, message)
-    _draft_finish(draft, outbound=outbound)
+    outbound_attempt(outbound=outbound, now=now)
+    draft.refresh_from_db()
     return draft
 
 
@@ -112,7 +114,7 @@ _NEVER_APPROVED = (Draft.Status.PENDING, Draft.Status.REJECTED, Draft.Status.SUP
 
 
 @transaction.atomic
-def _draft_record(draft: Draft) -> tuple[OutboundEmail, EmailMessage]:
+def _draft_record(draft: Draft, *, now: datetime) -> OutboundEmail:
     """Compose the draft and store it, Message-ID included, before any transport sees it."""
     reminder = draft.kind == Draft.Kind.REMINDER
     draft.message_id = draft.message_id or new_message_id()
@@ -134,39 +136,27 @@ def _draft_record(draft: Draft) -> tuple[OutboundEmail, EmailMessage]:
         subject=draft.subject,
         raw=bytes(message),
         transport="",
+        **_first_attempt(now),
     )
     draft.save(update_fields=["message_id"])
-    return outbound, message
+    return outbound
+
+
+def _first_attempt(now: datetime) -> dict:
+    return {"attempts": 1, "first_attempt_at": now, "last_attempt_at": now}
 
 
 @transaction.atomic
-def _draft_finish(draft: Draft, *, outbound: OutboundEmail | None = None, error: str = "") -> None:
-    if outbound is not None and outbound.status == OutboundEmail.Status.SENT:
-        draft.status, draft.sent_at = Draft.Status.SENT, outbound.sent_at
-        audit_record(
-            action="draft.sent",
-            obj=draft,
-            actor=SYSTEM,
-            summary=f"Sent to {', '.join(draft.to_addresses)} as {draft.message_id}",
-            message_id=draft.message_id,
-            transport=outbound.transport,
-            workflow=draft.kind,
-        )
-        if draft.ticket_id:
-            Ticket.objects.filter(pk=draft.ticket_id).update(
-                status=Ticket.Status.ANSWERED, updated_at=timezone.now()
-            )
-    else:
-        error = outbound.error if outbound is not None else error
-        draft.status, draft.error = Draft.Status.FAILED, error
-        audit_record(
-            action="draft.send_failed",
-            obj=draft,
-            actor=SYSTEM,
-            summary=f"Sending failed: {error}"[:500],
-            error=error,
-        )
-    draft.save(update_fields=["status", "sent_at", "error"])
+def _draft_unsendable(draft: Draft, *, error: str) -> None:
+    draft.status, draft.error = Draft.Status.FAILED, error
+    draft.save(update_fields=["status", "error"])
+    audit_record(
+        action="draft.send_failed",
+        obj=draft,
+        actor=SYSTEM,
+        summary=f"Sending failed: {error}"[:500],
+        error=error,
+    )
 
 
 def notice_send(
@@ -177,8 +167,12 @@ def notice_send(
     body: str,
     html: str = "",
     ticket: Ticket | None = None,
+    now: datetime | None = None,
 ) -> OutboundEmail:
-    """Send an internal notice to staff (approval requests, escalations). Low risk: no approval."""
+    """Send an internal notice to staff (approval requests, escalations, digests). Low risk: no
+    approval. Escalations and digests the server turns away for now are retried like replies;
+    approval requests are not (see `delivery.RETRIED_KINDS`)."""
+    now = now or timezone.now()
     message_id = new_message_id()
     message = compose(
         to=to,
@@ -196,26 +190,6 @@ def notice_send(
         subject=subject,
         raw=bytes(message),
         transport="",
+        **_first_attempt(now),
     )
-    _deliver(outbound, message)
-    audit_record(
-        action=f"notice.{outbound.status}",
-        obj=outbound,
-        actor=SYSTEM,
-        summary=f"{outbound.get_kind_display()} to {', '.join(to)}",
-        error=outbound.error,
-    )
-    return outbound
-
-
-def _deliver(outbound: OutboundEmail, message: EmailMessage) -> None:
-    transport = mail_transport()
-    outbound.transport = transport.name
-    try:
-        transport.deliver(message, list(outbound.recipients))
-    except Exception as exc:
-        log.warning("Delivery of outbound #%s failed: %s", outbound.pk, type(exc).__name__)
-        outbound.status, outbound.error = OutboundEmail.Status.FAILED, str(exc) or repr(exc)
-    else:
-        outbound.status, outbound.sent_at = OutboundEmail.Status.SENT, timezone.now()
-    outbound.save(update_fields=["transport", "status", "error", "sent_at"])
+    return outbound_attempt(outbound=outbound, now=now)

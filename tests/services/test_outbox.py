@@ -48,7 +48,12 @@ def test_outbox_file_is_a_whole_message_and_no_temporary_file_is_left(tmp_path, 
         auto_submitted="auto-generated",
     )
 
-    where = OutboxTransport(tmp_path / "out").deliver(message, ["jane@customer.example"])
+    where = OutboxTransport(tmp_path / "out").deliver(
+        bytes(message),
+        sender=settings.AGENT_EMAIL,
+        recipients=["jane@customer.example"],
+        message_id="<outbox-test@acme.example>",
+    )
 
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["outbox-test@acme.example.eml"]

@@ -9,7 +9,7 @@ from django.db import connection
 
 from mailagent.integrations import transport as transport_module
 from mailagent.models import Draft, OutboundEmail
-from mailagent.services import outbound
+from mailagent.services import delivery
 from mailagent.services.outbound import draft_send
 from tests.factories import approved, customer_message, reply_draft
 
@@ -29,10 +29,10 @@ class HeldTransport:
         self.inner = transport_module.mail_transport()
         self.name = self.inner.name
 
-    def deliver(self, message, recipients):
+    def deliver(self, raw, **envelope):
         self.entered.set()
         self.release.wait(timeout=10)
-        return self.inner.deliver(message, recipients)
+        return self.inner.deliver(raw, **envelope)
 
 
 def in_thread(
@@ -57,7 +57,7 @@ def in_thread(
 def test_two_workers_sending_the_same_draft_deliver_one_message(smtp_server, monkeypatch):
     HeldTransport.entered.clear()
     HeldTransport.release.clear()
-    monkeypatch.setattr(outbound, "mail_transport", HeldTransport)
+    monkeypatch.setattr(delivery, "mail_transport", HeldTransport)
     draft = approved(reply_draft())
     results: dict[str, object] = {}
 

@@ -7,7 +7,7 @@ import pytest
 from mailagent.errors import InvalidTransition, UnsafeHeader
 from mailagent.integrations import transport as transport_module
 from mailagent.models import AuditEvent, Draft, OutboundEmail, Ticket
-from mailagent.services import outbound
+from mailagent.services import delivery
 from mailagent.services.approvals import approval_requests_send
 from mailagent.services.drafts import draft_reject
 from mailagent.services.outbound import draft_send
@@ -101,14 +101,14 @@ class TestReplyHeaders:
                 self.inner = real()
                 self.name = self.inner.name
 
-            def deliver(self, message, recipients):
+            def deliver(self, raw, **envelope):
                 stored_at_delivery["draft"] = Draft.objects.get(pk=draft.pk).message_id
                 stored_at_delivery["outbound"] = list(
                     OutboundEmail.objects.filter(draft=draft).values_list("message_id", flat=True)
                 )
-                return self.inner.deliver(message, recipients)
+                return self.inner.deliver(raw, **envelope)
 
-        monkeypatch.setattr(outbound, "mail_transport", Witness)
+        monkeypatch.setattr(delivery, "mail_transport", Witness)
         draft = approved(reply_draft())
 
         sent = draft_send(draft_id=draft.pk)
@@ -230,17 +230,18 @@ class TestUnsafeHeaders:
 
 
 class TestServerDown:
-    def test_unreachable_server_marks_the_draft_failed_with_a_readable_error(self, settings):
+    def test_unreachable_server_defers_the_draft_with_a_readable_error(self, settings):
         settings.SMTP_HOST, settings.SMTP_PORT = "127.0.0.1", free_port()
         settings.SMTP_STARTTLS, settings.SMTP_TIMEOUT = False, 5.0
         draft = approved(reply_draft())
 
-        failed = draft_send(draft_id=draft.pk)
+        deferred = draft_send(draft_id=draft.pk)
 
-        assert failed.status == Draft.Status.FAILED
-        assert f"Could not reach SMTP_HOST=127.0.0.1:{settings.SMTP_PORT}" in failed.error
+        # Nothing can have left: the message is tried again later, the same one.
+        assert deferred.status == Draft.Status.DEFERRED
+        assert f"Could not reach SMTP_HOST=127.0.0.1:{settings.SMTP_PORT}" in deferred.error
         row = OutboundEmail.objects.get(draft=draft)
-        assert row.status == OutboundEmail.Status.FAILED and row.error == failed.error
-        event = AuditEvent.objects.filter(target_id=draft.pk, action="draft.send_failed").get()
-        assert event.details["error"] == failed.error
-        assert Draft.objects.get(pk=draft.pk).status == Draft.Status.FAILED
+        assert row.status == OutboundEmail.Status.DEFERRED and row.error == deferred.error
+        assert row.attempts == 1 and row.next_attempt_at is not None
+        event = AuditEvent.objects.filter(target_id=draft.pk, action="draft.send_deferred").get()
+        assert event.details["error"] == deferred.error

@@ -30,6 +30,7 @@ def test_syncing_twice_gives_the_same_schedules():
         "mailagent: poll the inbox",
         "mailagent: draft payment reminders",
         "mailagent: send the daily digest",
+        "mailagent: retry due sends",
     }
 
 
