@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "\u2019": "'", "\u2018": "'"})
 
@@ -48,6 +49,12 @@ def _unslip(match: re.Match[str]) -> str:
     word = match.group(0)
     if len(word) < 5 or word in _NOT_TYPOS:
         return word
+    return _corrected(word)
+
+
+@lru_cache(maxsize=65536)
+def _corrected(word: str) -> str:
+    # Mail repeats its words: each is compared with every target once per process, not per use.
     return next((key for key in _TYPO_TARGETS if _one_slip(word, key)), word)
 
 
@@ -234,8 +241,10 @@ def _scopes(text: str) -> dict[str, list[str]]:
     return {"sentence": sentences, "window": windows, "message": [" \n ".join(sentences)]}
 
 
+@lru_cache(maxsize=256)
 def concept_risks(text: str) -> tuple[str, ...]:
-    """Reasons found by meaning rather than by phrase: see CONCEPTS and CONCEPT_RULES."""
+    """Reasons found by meaning rather than by phrase: see CONCEPTS and CONCEPT_RULES. Cached:
+    the triage rules ask about the same text several times, and the policy asks again."""
     scopes = _scopes(folded(text))
     found = (
         reason

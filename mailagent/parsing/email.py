@@ -1,17 +1,21 @@
 """bytes -> ParsedEmail. Pure: no database, no network, no clock.
 
-mail-parser builds the message and reports its defects; the modules beside this one decode headers,
-pick the body, recognise machines and unwrap staff forwards.
+The standard library builds the message (mail-parser would build the same `Message` and then walk
+every part again, decoding attachments nobody reads); the modules beside this one decode headers,
+pick the body, recognise machines and unwrap staff forwards. Automatic mail is recognised from its
+headers before any body work, and its body is kept as plain text without reply splitting: nobody
+answers it, and splitting a newsletter costs more than the rest of its processing.
 """
 
 from __future__ import annotations
 
-import mailparser
+import email
+from email.message import Message
 
 from mailagent.errors import UnparseableEmail
 from mailagent.parsing.authresults import sender_authenticated
 from mailagent.parsing.automatic import automatic_reason
-from mailagent.parsing.bodies import attachments, message_text, split_reply
+from mailagent.parsing.bodies import SplitText, attachments, message_text, split_reply
 from mailagent.parsing.forwards import (
     Forwarded,
     attached_original,
@@ -34,10 +38,9 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
     if not raw or not raw.strip():
         raise UnparseableEmail("The message is empty.")
     try:
-        parsed = mailparser.parse_from_bytes(raw)
-    except Exception as exc:
+        msg = email.message_from_bytes(raw)
+    except Exception as exc:  # RecursionError on absurdly nested multiparts, among others
         raise UnparseableEmail(f"The MIME structure could not be read: {exc}") from exc
-    msg = parsed.message
     if not msg.keys():
         raise UnparseableEmail("The message has no header section.")
 
@@ -46,7 +49,7 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         raise UnparseableEmail("The message has no readable sender (From header).")
     subject = header(msg, "Subject")
     automatic = automatic_reason(msg, sender, subject)
-    body = message_text(msg)
+    body = message_text(msg, quick_html=bool(automatic))
 
     forwarded: Forwarded | None = None
     from_staff = staff.is_staff(sender) and (
@@ -54,12 +57,14 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         or sender_authenticated(msg, from_domain=sender.domain, authserv_id=staff.authserv_id)
     )
     embedded: Forwarded | None = None
-    if not automatic:
-        embedded = attached_original(msg, note=split_reply(body).text) or inline_original(body)
-    if from_staff:
-        forwarded = embedded
-
-    split = split_reply(forwarded.text if forwarded else body)
+    if automatic:
+        split = SplitText(body, "", "")
+    else:
+        split = split_reply(body)
+        embedded = attached_original(msg, note=split.text) or inline_original(body)
+        if from_staff and embedded is not None:
+            forwarded = embedded
+            split = split_reply(forwarded.text)
     reply_to = addresses(msg, "Reply-To")
     return ParsedEmail(
         message_id=message_id(header(msg, "Message-ID")),
@@ -83,7 +88,7 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         embedded_text=embedded.text if embedded and not forwarded else "",
         staff_note=forwarded.note if forwarded else "",
         original_message_id=forwarded.message_id if forwarded else "",
-        defects=_defects(parsed),
+        defects=_defects(msg),
     )
 
 
@@ -93,12 +98,10 @@ def _subject(subject: str, forwarded: Forwarded | None) -> str:
     return forwarded.subject or strip_forward_prefix(subject)
 
 
-def _defects(parsed: mailparser.MailParser) -> tuple[str, ...]:
-    found: list[str] = []
-    for entry in parsed.defects or []:
-        if isinstance(entry, dict):
-            for items in entry.values():
-                found.extend(str(item) for item in items)
-        else:
-            found.append(str(entry))
-    return tuple(found)
+def _defects(msg: Message) -> tuple[str, ...]:
+    """What the parser had to repair or guess, part by part ("StartBoundaryNotFoundDefect: ...")."""
+    return tuple(
+        f"{type(defect).__name__}: {defect.__doc__}"
+        for part in msg.walk()
+        for defect in part.defects
+    )
