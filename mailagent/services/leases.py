@@ -26,13 +26,32 @@ def lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:200]
 
 
+def _dead_here(owner: str) -> bool:
+    """A holder on this machine whose process is gone (killed, crashed): its lease is void at
+    once, so a poller restarted after a kill -9 does not wait for the lease to run out."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def folder_lease_acquire(*, source: str, owner: str, seconds: float) -> bool:
     """Take or renew the folder's lease for `seconds`. False when someone else holds it."""
-    MailboxFolder.objects.get_or_create(source=source)
+    folder, _ = MailboxFolder.objects.get_or_create(source=source)
     now = timezone.now()
+    free = Q(lease_owner=owner) | Q(lease_owner="") | Q(lease_expires_at__lt=now)
+    if folder.lease_owner and folder.lease_owner != owner and _dead_here(folder.lease_owner):
+        free |= Q(lease_owner=folder.lease_owner)
     return bool(
         MailboxFolder.objects.filter(source=source)
-        .filter(Q(lease_owner=owner) | Q(lease_owner="") | Q(lease_expires_at__lt=now))
+        .filter(free)
         .update(lease_owner=owner, lease_expires_at=now + timedelta(seconds=seconds))
     )
 

@@ -71,3 +71,18 @@ def test_a_lease_is_taken_renewed_refused_and_lapses():
     assert folder_lease_acquire(source=source, owner="b", seconds=-1)  # already lapsed
     assert folder_lease_holder(source=source) == ""
     assert folder_lease_acquire(source=source, owner="a", seconds=60)
+
+
+@pytest.mark.django_db
+def test_a_lease_left_by_a_dead_process_on_this_machine_is_taken_at_once():
+    import socket
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    source = "imap:agent@mail.example:993/INBOX"
+    dead = f"{socket.gethostname()}:{gone.pid}:1"
+    assert folder_lease_acquire(source=source, owner=dead, seconds=600)
+    assert folder_lease_acquire(source=source, owner="me", seconds=60)
+    # A live holder elsewhere is respected.
+    assert folder_lease_acquire(source=source, owner="other-host:1:1", seconds=-1) is False
