@@ -22,6 +22,7 @@ setup: $(STAMP)
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py sync_schedules
 	$(BIN)/python manage.py demo_admin
 	$(BIN)/python manage.py import_invoices mailagent/demo/accounting/*.csv
 	$(BIN)/python manage.py poll --once
