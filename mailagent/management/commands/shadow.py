@@ -4,14 +4,18 @@ report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from mailagent.errors import ConfigurationError
+from mailagent.errors import ConfigurationError, TransientError
+from mailagent.integrations.imap import imap_connect
+from mailagent.integrations.imap_source import ImapFolderSource
 from mailagent.integrations.maildir import FolderSource
+from mailagent.services.mailboxes import ImapFolder, imap_folders_configured
 from mailagent.services.shadow import shadow_run, shadow_write
 
 
@@ -20,19 +24,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--last", type=int, required=True, help="how many recent messages")
-        parser.add_argument("--folder", help="a mail folder (default: the configured inbox)")
+        parser.add_argument(
+            "--folder",
+            help="an IMAP folder of the main mailbox (default IMAP_FOLDER); without IMAP, a "
+            "folder of .eml files or a Maildir (default INBOX_DIR)",
+        )
         parser.add_argument(
             "--out", type=Path, default=None, help="where to write the report (default var/shadow)"
         )
 
     def handle(self, *args, last: int, folder: str | None, out: Path | None, **options):
         try:
-            source = FolderSource(Path(folder) if folder else settings.INBOX_DIR)
-        except ConfigurationError as exc:
+            imap = imap_folders_configured(settings)
+            if imap:
+                report = self._imap(imap[0], folder, last)
+            else:
+                source = FolderSource(Path(folder) if folder else settings.INBOX_DIR)
+                report = shadow_run(source=source, last=last, today=timezone.localdate())
+        except (ConfigurationError, TransientError) as exc:
             raise CommandError(str(exc)) from exc
-        report = shadow_run(source=source, last=last, today=timezone.localdate())
         html, csv = shadow_write(report, folder=out or settings.BASE_DIR / "var" / "shadow")
         for outcome, count in sorted(report.counts.items()):
             self.stdout.write(f"  {count:>4}  {outcome}")
         self.stdout.write(f"Report: {html}\n        {csv}")
         self.stdout.write("Nothing was stored as pending and nothing was sent.")
+
+    def _imap(self, main: ImapFolder, folder: str | None, last: int):
+        """The last N messages of a folder of the main mailbox (IMAP_FOLDER unless --folder)."""
+        name = folder or main.folder
+        with imap_connect(main.account) as conn:
+            source = ImapFolderSource(
+                conn, name, name=replace(main, folder=name).source, setting="--folder"
+            )
+            return shadow_run(source=source, last=last, today=timezone.localdate())
