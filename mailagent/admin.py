@@ -7,7 +7,9 @@ change or delete, and no bulk delete.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -223,8 +225,68 @@ class TicketAdmin(admin.ModelAdmin):
         return _events_table(obj)
 
 
+class DeliveryActions:
+    """A person resolves a send whose delivery is unknown: they checked it arrived ("mark as
+    delivered"), or they decide to send it again, confirmed on a page of its own. Both audited
+    with their name; sending again reuses the message's bytes and Message-ID."""
+
+    def outbound_for(self, queryset, statuses: tuple[str, ...]):
+        raise NotImplementedError
+
+    @admin.action(description="Mark as delivered (you checked that it arrived)")
+    def mark_delivered(self, request: HttpRequest, queryset) -> None:
+        from mailagent.services.delivery import outbound_mark_delivered
+
+        status = OutboundEmail.Status
+        rows = list(self.outbound_for(queryset, (status.DELIVERY_UNKNOWN,)))
+        for outbound in rows:
+            outbound_mark_delivered(outbound_id=outbound.pk, actor=_actor(request))
+        skipped = queryset.count() - len(rows)
+        self.message_user(
+            request,
+            f"{len(rows)} marked as delivered"
+            + (f"; {skipped} skipped (their delivery was not unknown)" if skipped else ""),
+            messages.SUCCESS if rows else messages.WARNING,
+        )
+
+    @admin.action(description="Send again, same Message-ID (delivery unknown or failed)")
+    def send_again(self, request: HttpRequest, queryset):
+        from mailagent.services.delivery import outbound_send_again
+
+        status = OutboundEmail.Status
+        rows = list(self.outbound_for(queryset, (status.DELIVERY_UNKNOWN, status.FAILED)))
+        if not rows:
+            self.message_user(
+                request,
+                "Nothing to send again: only a delivery unknown or a failed send.",
+                messages.WARNING,
+            )
+            return None
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/mailagent/send_again_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Send again?",
+                    "messages_to_send": rows,
+                    "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                },
+            )
+        results = [
+            outbound_send_again(outbound_id=o.pk, actor=_actor(request)).status for o in rows
+        ]
+        self.message_user(
+            request,
+            f"Sent again: {results.count(status.SENT)} delivered, "
+            f"{len(results) - results.count(status.SENT)} not (see each one's status)",
+            messages.SUCCESS if results.count(status.SENT) == len(results) else messages.WARNING,
+        )
+        return None
+
+
 @admin.register(Draft)
-class DraftAdmin(ReadOnlyAdmin):
+class DraftAdmin(DeliveryActions, ReadOnlyAdmin):
     list_display = (
         "id",
         "created_at",
@@ -238,8 +300,30 @@ class DraftAdmin(ReadOnlyAdmin):
     list_filter = ("status", "kind", "risk", "created_at")
     search_fields = ("subject", "body", "to_addresses", "message_id", "decided_by")
     date_hierarchy = "created_at"
-    readonly_fields = ("ticket_link", "history")
-    actions = ["resend_approval_link"]
+    readonly_fields = ("ticket_link", "delivery", "history")
+    actions = ["resend_approval_link", "mark_delivered", "send_again"]
+
+    def outbound_for(self, queryset, statuses: tuple[str, ...]):
+        return OutboundEmail.objects.filter(draft__in=queryset, status__in=statuses)
+
+    @admin.display(description="delivery")
+    def delivery(self, obj: Draft) -> str:
+        rows = obj.outbound.order_by("id")
+        if not rows:
+            return "-"
+        return format_html_join(
+            "",
+            "<p>{} · {} attempt(s){}{}</p>",
+            (
+                (
+                    admin_link(o, o.get_status_display()),
+                    o.attempts,
+                    f" · next {o.next_attempt_at:%Y-%m-%d %H:%M}" if o.next_attempt_at else "",
+                    f" · {o.error}" if o.error else "",
+                )
+                for o in rows
+            ),
+        )
 
     @admin.action(description="Email a fresh approval link for the selected pending drafts")
     def resend_approval_link(self, request: HttpRequest, queryset) -> None:
@@ -281,13 +365,21 @@ class ApprovalLinkAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind", "subject", "to", "status", "transport")
+class OutboundEmailAdmin(DeliveryActions, ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "subject", "to", "status", "attempts", "transport")
     list_filter = ("kind", "status", "created_at")
     search_fields = ("subject", "message_id", "recipients")
     date_hierarchy = "created_at"
     exclude = ("raw",)
-    readonly_fields = ("raw_text",)
+    readonly_fields = ("raw_text", "history")
+    actions = ["mark_delivered", "send_again"]
+
+    def outbound_for(self, queryset, statuses: tuple[str, ...]):
+        return queryset.filter(status__in=statuses)
+
+    @admin.display(description="history")
+    def history(self, obj: OutboundEmail) -> str:
+        return _events_table(obj.draft if obj.draft_id else obj)
 
     @admin.display(description="to")
     def to(self, obj: OutboundEmail) -> str:

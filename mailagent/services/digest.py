@@ -79,6 +79,18 @@ def receivables_aging(
     return result
 
 
+@dataclass(frozen=True)
+class Undelivered:
+    """A send that did not (or may not have) reached its recipients: a person must look."""
+
+    state: str  # "failed" or "delivery unknown"
+    what: str
+    subject: str
+    to: tuple[str, ...]
+    error: str
+    admin_path: str
+
+
 @dataclass
 class DigestContent:
     now: datetime
@@ -93,6 +105,7 @@ class DigestContent:
     collected: dict[str, Decimal]
     recovered: dict[str, Decimal]
     headline: dict[str, Figures] = field(default_factory=dict)
+    undelivered: list[Undelivered] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -103,6 +116,7 @@ class DigestContent:
             or self.quarantined_count
             or self.receivables
             or self.collected
+            or self.undelivered
         )
 
     @property
@@ -146,6 +160,44 @@ def _money_since(since: datetime, now: datetime) -> tuple[dict[str, Decimal], di
     return dict(collected), dict(recovered)
 
 
+def _admin_path(obj: Draft | OutboundEmail) -> str:
+    return f"/admin/mailagent/{obj._meta.model_name}/{obj.pk}/change/"
+
+
+def _undelivered(obj: Draft | OutboundEmail, state: str) -> Undelivered:
+    if isinstance(obj, Draft):
+        to, what = obj.to_addresses, obj.get_kind_display()
+    else:
+        to, what = obj.recipients, obj.get_kind_display()
+    return Undelivered(state, what, obj.subject, tuple(to), obj.error, _admin_path(obj))
+
+
+def undelivered_sends(*, since: datetime, now: datetime) -> list[Undelivered]:
+    """Sends whose delivery is unknown (every one, until a person resolves it), then those that
+    failed since the last digest and are still failed. Approval requests are left out: a pass
+    that could not mail one sends fresh links on the next."""
+    unknown = (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.DELIVERY_UNKNOWN)
+        .exclude(kind=OutboundEmail.Kind.APPROVAL_REQUEST)
+        .select_related("draft")
+        .order_by("last_attempt_at", "id")
+    )
+    result = [_undelivered(o.draft or o, "delivery unknown") for o in unknown]
+    failures = AuditEvent.objects.filter(
+        action__in=("draft.send_failed", "notice.failed"), created_at__gte=since, created_at__lt=now
+    ).values_list("target_type", "target_id")
+    draft_type = ContentType.objects.get_for_model(Draft)
+    draft_ids = {t for kind, t in failures if kind == draft_type.pk}
+    notice_ids = {t for kind, t in failures if kind != draft_type.pk}
+    failed_drafts = Draft.objects.filter(pk__in=draft_ids, status=Draft.Status.FAILED)
+    failed_notices = OutboundEmail.objects.filter(
+        pk__in=notice_ids, status=OutboundEmail.Status.FAILED, draft__isnull=True
+    ).exclude(kind=OutboundEmail.Kind.APPROVAL_REQUEST)
+    result += [_undelivered(d, "failed") for d in failed_drafts.order_by("id")]
+    result += [_undelivered(o, "failed") for o in failed_notices.order_by("id")]
+    return result
+
+
 def digest_gather(*, now: datetime, since: datetime) -> DigestContent:
     """Everything the digest says, read once for all recipients."""
     pending = list(
@@ -181,6 +233,7 @@ def digest_gather(*, now: datetime, since: datetime) -> DigestContent:
         collected=collected,
         recovered=recovered,
         headline=metrics_headline(now=now),
+        undelivered=undelivered_sends(since=since, now=now),
     )
 
 
@@ -198,6 +251,8 @@ def _subject(content: DigestContent) -> str:
     parts = [f"{len(content.pending)} waiting for approval", f"{len(content.sent)} sent"]
     if content.escalations:
         parts.append(f"{len(content.escalations)} escalated")
+    if content.undelivered:
+        parts.append(f"{len(content.undelivered)} not delivered")
     return f"{settings.BUSINESS_NAME} daily digest: {', '.join(parts)}"
 
 
