@@ -168,6 +168,9 @@ class Draft(models.Model):
         FAILED = "failed", "failed to send"
         SUPERSEDED = "superseded", "superseded by a newer draft"
 
+    # Approved and on its way, or possibly arrived: not to be followed by another draft yet.
+    IN_FLIGHT = (Status.SENDING, Status.DEFERRED, Status.DELIVERY_UNKNOWN)
+
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REPLY)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"

@@ -77,7 +77,7 @@ def customer_facts(customer: Customer) -> CustomerFacts:
         last_sent_on=timezone.localdate(last.sent_at) if last and last.sent_at else None,
         pending_draft=customer.drafts.filter(
             kind=Draft.Kind.REMINDER,
-            status__in=[Draft.Status.PENDING, Draft.Status.APPROVED, Draft.Status.SENDING],
+            status__in=[*Draft.IN_FLIGHT, Draft.Status.PENDING, Draft.Status.APPROVED],
         ).exists(),
     )
 

@@ -306,6 +306,32 @@ class TestAPersonResolvesIt:
         assert event.actor == admin_user.email and event.actor_kind == "person"
         assert actions(draft) == ["draft.delivery_unknown", "draft.send_again", "draft.sent"]
 
+    def test_the_drafts_page_shows_its_delivery_and_history(self, admin_client, unknown):
+        page = admin_client.get(reverse("admin:mailagent_draft_change", args=[unknown.pk]))
+
+        assert page.status_code == 200
+        assert b"Delivery unknown" in page.content and b"1 attempt(s)" in page.content
+        assert b"draft.delivery_unknown" in page.content
+
+    def test_a_notice_of_unknown_delivery_is_marked_delivered_from_the_sent_mail_list(
+        self, admin_client, bad_smtp, clock
+    ):
+        bad_smtp.fail_next("END", HANG)
+        notice = notice_send(
+            kind=OutboundEmail.Kind.ESCALATION, to=[APPROVER], subject="Needs a person", body="x"
+        )
+        assert notice.status == OutboundEmail.Status.DELIVERY_UNKNOWN
+
+        admin_client.post(
+            reverse("admin:mailagent_outboundemail_changelist"),
+            {"action": "mark_delivered", "_selected_action": [notice.pk]},
+        )
+
+        assert OutboundEmail.objects.get(pk=notice.pk).status == OutboundEmail.Status.SENT
+        assert AuditEvent.objects.filter(
+            action="notice.delivery_confirmed", target_id=notice.pk
+        ).exists()
+
     def test_a_sent_draft_cannot_be_sent_again_from_the_admin(self, admin_client, bad_smtp):
         draft = approved(reply_draft())
         draft_send(draft_id=draft.pk)
