@@ -1,11 +1,15 @@
 """The audit trail: one append-only event for every step (checked, changed, recommended, unsure).
 
 Call `audit_record` inside the same transaction as the change it describes, so that the trail and
-the data never disagree.
+the data never disagree. Inside `audit_batch()` the events of one step are kept in order and
+inserted together in one statement when the block ends.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +19,9 @@ from mailagent.models import AuditEvent, Ticket
 
 AGENT = "agent"
 SYSTEM = "system"
+
+# Per thread: triage may run in a thread pool while the main thread writes.
+_batch = threading.local()
 
 
 def _actor_kind(actor: str) -> str:
@@ -41,7 +48,7 @@ def audit_record(
     **details: Any,
 ) -> AuditEvent:
     """Append one event. `details` holds what was checked, changed, recommended or uncertain."""
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_kind=_actor_kind(actor),
         action=action,
@@ -51,6 +58,30 @@ def audit_record(
         ticket=_ticket_of(obj),
         details=details,
     )
+    pending = getattr(_batch, "events", None)
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Collect the events recorded inside the block and insert them, in order, in one statement
+    when it ends without an error. Use it inside the transaction of the step they describe.
+    Nested blocks add to the outermost one."""
+    if getattr(_batch, "events", None) is not None:
+        yield
+        return
+    _batch.events = []
+    try:
+        yield
+        events = _batch.events
+    finally:
+        _batch.events = None
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

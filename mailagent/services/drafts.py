@@ -56,14 +56,16 @@ def draft_create(
     flags: list[str] | None = None,
     actor: str = AGENT,
     triggered_at: datetime | None = None,
+    supersede: bool = True,
 ) -> Draft:
-    """Save a new pending draft, superseding any draft still pending on the same ticket.
+    """Save a new pending draft, superseding any draft still pending on the same ticket
+    (`supersede=False` when the caller knows there is none: a ticket it has just opened).
 
     `triggered_at` is when the work began (the message arrived, the reminder run started); the
     metrics measure cycle time from it.
     """
     with transaction.atomic():
-        if ticket is not None:
+        if ticket is not None and supersede:
             for old in ticket.drafts.select_for_update().filter(status=Draft.Status.PENDING):
                 old.status, old.decided_at = Draft.Status.SUPERSEDED, timezone.now()
                 old.save(update_fields=["status", "decided_at"])

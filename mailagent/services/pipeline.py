@@ -13,11 +13,14 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import reset_queries
+from django.conf import settings
+from django.db import reset_queries, transaction
 
+from mailagent.agents.base import triage_backend
 from mailagent.integrations.imap import ImapConnection
 from mailagent.integrations.sources import MailSource
 from mailagent.models import Draft, InboundEmail
@@ -25,7 +28,17 @@ from mailagent.services.approvals import IssuedLink, approval_requests_send
 from mailagent.services.imap_sync import folder_sync, processed_move
 from mailagent.services.ingest import source_fetch
 from mailagent.services.mailboxes import ImapFolder
-from mailagent.services.processing import Outcome, email_process, email_quarantine
+from mailagent.services.processing import (
+    Outcome,
+    Prepared,
+    Settled,
+    email_place,
+    email_process,
+    email_quarantine,
+    email_read,
+    prepared_apply,
+    settled_apply,
+)
 from mailagent.services.workers import ProcessingPool, Stored
 
 log = logging.getLogger(__name__)
@@ -78,16 +91,160 @@ def email_process_safely(*, email_id: int) -> Outcome:
 
 
 def emails_process(*, email_ids: Iterable[int], progress: Progress | None = None) -> list[Outcome]:
+    """Process messages in order. They go in waves: each message is read and placed on this
+    thread (the database stays here), its triage starts at once in a pool of
+    MODEL_CONCURRENCY threads, and a wave's writes commit together, each message in its own
+    savepoint (all or nothing, claimed by its conditional UPDATE). A message that names one
+    already in the wave (a reply to it, a second copy, the same ticket or customer) waits for
+    the wave to be written first, so it finds its parent's ticket as if processed one by one."""
     ids = list(email_ids)
-    outcomes = []
-    for done, email_id in enumerate(ids, start=1):
-        outcomes.append(email_process_safely(email_id=email_id))
-        if progress:
-            progress("processed", done, len(ids))
+    outcomes: list[Outcome] = []
+    with _Wave(progress=progress, total=len(ids), outcomes=outcomes) as wave:
+        for email_id in ids:
+            try:
+                read = email_read(email_id=email_id)
+                if isinstance(read, Outcome):
+                    wave.done(read)
+                    continue
+                if wave.needs_flush(read[1]):
+                    wave.flush()
+                placed = email_place(*read)
+            except Exception as exc:
+                wave.done(_quarantined(email_id, exc))
+                continue
+            if wave.needs_flush(placed.parsed, placed.ticket, _customer_of(placed)):
+                wave.flush()
+            wave.add(placed)
     # A long-running poller with DEBUG on would otherwise keep the text of its last 9,000 queries,
     # raw messages included.
     reset_queries()
-    return outcomes
+    position = {email_id: index for index, email_id in enumerate(ids)}
+    return sorted(outcomes, key=lambda o: position.get(o.email_id, 0))
+
+
+WAVE_SIZE = 64
+
+
+def _customer_of(placed: Prepared | Settled):
+    return placed.customer if isinstance(placed, Prepared) else None
+
+
+def _quarantined(email_id: int, exc: Exception) -> Outcome:
+    log.exception("Processing message #%s failed", email_id, exc_info=exc)
+    return email_quarantine(
+        email_id=email_id, error=f"Unexpected {type(exc).__name__} while processing: {exc}"
+    )
+
+
+class _Wave:
+    """Messages placed and waiting for their writes; their triage runs meanwhile."""
+
+    def __init__(self, *, progress: Progress | None, total: int, outcomes: list[Outcome]):
+        self.progress, self.total, self.outcomes = progress, total, outcomes
+        self.items: list[tuple[Prepared | Settled, Future | None]] = []
+        self.keys: set[str] = set()
+        self.tickets: set[int] = set()
+        self.customers: set[int] = set()
+        self.backend = None
+        self.pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> _Wave:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            if exc_info[0] is None:
+                self.flush()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def done(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        if self.progress:
+            self.progress("processed", len(self.outcomes), self.total)
+
+    def needs_flush(self, parsed, ticket=None, customer=None) -> bool:
+        return len(self.items) >= WAVE_SIZE or bool(
+            not self.keys.isdisjoint(_thread_keys(parsed))
+            or (ticket is not None and ticket.pk in self.tickets)
+            or (customer is not None and customer.pk in self.customers)
+        )
+
+    def add(self, placed: Prepared | Settled) -> None:
+        self.keys.update(_thread_keys(placed.parsed))
+        if placed.ticket is not None:
+            self.tickets.add(placed.ticket.pk)
+        if isinstance(placed, Settled):
+            self.items.append((placed, None))
+            return
+        if placed.customer is not None:
+            self.customers.add(placed.customer.pk)
+        self.items.append((placed, self._triage(placed)))
+
+    def _triage(self, prepared: Prepared) -> Future:
+        if self.backend is None:
+            self.backend = triage_backend(settings.AGENT_MODEL)
+        future: Future = Future()
+        concurrency = max(1, settings.MODEL_CONCURRENCY)
+        if self.backend.name == "rules" or concurrency == 1:
+            # CPU work under the GIL: threads would only add switching.
+            try:
+                future.set_result(self.backend.triage(prepared.context))
+            except Exception as exc:
+                future.set_exception(exc)
+            return future
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="triage")
+        return self.pool.submit(self.backend.triage, prepared.context)
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        items, self.items = self.items, []
+        self.keys, self.tickets, self.customers = set(), set(), set()
+        # Every model answer is in before the write transaction starts: no lock is held while
+        # a model thinks.
+        answers = [_answer(future) for _, future in items]
+        try:
+            with transaction.atomic():
+                outcomes = [
+                    _apply_safely(placed, answer)
+                    for (placed, _), answer in zip(items, answers, strict=True)
+                ]
+        except Exception:
+            # The wave's commit itself failed (the database went away, say): nothing of it was
+            # written, so each message is processed again on its own.
+            log.exception("Writing a wave of %s message(s) failed; one by one instead", len(items))
+            outcomes = [email_process_safely(email_id=placed.email.pk) for placed, _ in items]
+        for outcome in outcomes:
+            self.done(outcome)
+
+
+def _answer(future: Future | None):
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception as exc:
+        return exc
+
+
+def _apply_safely(placed: Prepared | Settled, answer) -> Outcome:
+    try:
+        if isinstance(answer, Exception):
+            raise answer
+        # Each writes in its own savepoint: a failure takes back that message's writes only.
+        if isinstance(placed, Settled):
+            return settled_apply(placed)
+        return prepared_apply(placed, proposal=answer)
+    except Exception as exc:
+        return _quarantined(placed.email.pk, exc)
+
+
+def _thread_keys(parsed) -> set[str]:
+    """The Message-IDs that tie a message to others: its own, those it answers, a forward's."""
+    return {k for k in (parsed.message_id, parsed.original_message_id, *parsed.thread_ids) if k}
 
 
 def emails_waiting(*, source: str | None = None) -> list[int]:

@@ -21,7 +21,7 @@ from mailagent.conf import Mode
 from mailagent.errors import UserInputError
 from mailagent.models import Customer, Draft, InboundEmail, Invoice, OutboundEmail, Ticket
 from mailagent.parsing.email import parse_email
-from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 from mailagent.services.drafts import draft_create, unfamiliar_references
 from mailagent.services.outbound import reply_references, reply_subject
 from mailagent.services.reminders import customer_reply_pause
@@ -66,6 +66,18 @@ class Prepared:
     context: TriageContext
 
 
+@dataclass(frozen=True)
+class Settled:
+    """A message that needs no agent (automatic, a duplicate, internal): kept with the reason,
+    joined to its thread if it has one. Written by `settled_apply`."""
+
+    email: InboundEmail
+    parsed: ParsedEmail
+    status: str
+    reason: str
+    ticket: Ticket | None
+
+
 def email_process(*, email_id: int) -> Outcome:
     """Turn one stored message into ticket work. A second call does nothing."""
     prepared = email_prepare(email_id=email_id)
@@ -77,6 +89,18 @@ def email_process(*, email_id: int) -> Outcome:
 def email_prepare(*, email_id: int) -> Prepared | Outcome:
     """Parse and place a message. Mail that needs no agent (automatic, duplicate, unreadable,
     internal) is settled here and comes back as an `Outcome`."""
+    read = email_read(email_id=email_id)
+    if isinstance(read, Outcome):
+        return read
+    placed = email_place(*read)
+    if isinstance(placed, Settled):
+        return settled_apply(placed)
+    return placed
+
+
+def email_read(*, email_id: int) -> tuple[InboundEmail, ParsedEmail] | Outcome:
+    """A stored message and its parse; an `Outcome` when it is not (or no longer) work: already
+    processed, triage switched off, or unreadable (quarantined here)."""
     email = InboundEmail.objects.get(pk=email_id)
     if email.status != InboundEmail.Status.RECEIVED:
         return Outcome(email_id, email.status, email.ticket_id)
@@ -87,20 +111,23 @@ def email_prepare(*, email_id: int) -> Prepared | Outcome:
         parsed = parse_email(bytes(email.raw), staff=staff_directory())
     except UserInputError as exc:
         return email_quarantine(email_id=email_id, error=str(exc))
+    return email, parsed
 
+
+def email_place(email: InboundEmail, parsed: ParsedEmail) -> Prepared | Settled:
+    """Where a parsed message belongs: its thread's ticket, its customer, and what the agent is
+    told; or why no agent is needed. Reads only."""
     if parsed.sender.email == settings.AGENT_EMAIL.lower():
-        return _record_only(
-            email, parsed, InboundEmail.Status.AUTOMATIC, "sent by the agent itself"
-        )
+        return _settled(email, parsed, InboundEmail.Status.AUTOMATIC, "sent by the agent itself")
     if parsed.is_automatic:
-        return _record_only(email, parsed, InboundEmail.Status.AUTOMATIC, parsed.automatic)
+        return _settled(email, parsed, InboundEmail.Status.AUTOMATIC, parsed.automatic)
     duplicate = _duplicate_of(email, parsed)
     if duplicate is not None:
-        return _record_only(
+        return _settled(
             email, parsed, InboundEmail.Status.DUPLICATE, f"same message as #{duplicate.pk}"
         )
     if parsed.forwarded_by is None and parsed.from_staff:
-        return _record_only(
+        return _settled(
             email,
             parsed,
             InboundEmail.Status.PROCESSED,
@@ -216,45 +243,32 @@ def email_quarantine(*, email_id: int, error: str) -> Outcome:
     return Outcome(email_id, email.status, detail=error)
 
 
-def _claim(email: InboundEmail, status: str) -> bool:
-    return bool(
-        InboundEmail.objects.filter(pk=email.pk, status=InboundEmail.Status.RECEIVED).update(
-            status=status, processed_at=timezone.now()
-        )
-    )
-
-
-def _fill(email: InboundEmail, parsed: ParsedEmail, status: str, ticket: Ticket | None) -> None:
-    email.status, email.processed_at, email.ticket = status, timezone.now(), ticket
-    email.message_id = parsed.message_id
-    email.in_reply_to = parsed.in_reply_to
-    email.references = " ".join(parsed.references)
-    email.from_address, email.from_name = parsed.sender.email, parsed.sender.name[:255]
-    email.subject, email.sent_at, email.body_text = parsed.subject, parsed.date, parsed.text
-    email.customer_email = parsed.customer.email
-    email.forwarded_by = parsed.forwarded_by.email if parsed.forwarded_by else ""
-    email.automatic_reason = parsed.automatic[:200]
-    # Not `raw`: rewriting the stored bytes (up to MAX_MESSAGE_BYTES) on every message was the
-    # single largest write of a poll.
-    email.save(update_fields=_FILLED)
-
-
-_FILLED = [
-    "status",
-    "processed_at",
-    "ticket",
-    "message_id",
-    "in_reply_to",
-    "references",
-    "from_address",
-    "from_name",
-    "subject",
-    "sent_at",
-    "body_text",
-    "customer_email",
-    "forwarded_by",
-    "automatic_reason",
-]
+def _claim(email: InboundEmail, parsed: ParsedEmail, status: str, ticket: Ticket | None) -> bool:
+    """Claim a message still waiting and record what was read from it, in one conditional
+    UPDATE: of two workers processing the same message, exactly one gets past it. Not `raw`:
+    rewriting the stored bytes (up to MAX_MESSAGE_BYTES) was the largest write of a poll."""
+    filled = {
+        "status": status,
+        "processed_at": timezone.now(),
+        "ticket": ticket,
+        "message_id": parsed.message_id,
+        "in_reply_to": parsed.in_reply_to,
+        "references": " ".join(parsed.references),
+        "from_address": parsed.sender.email,
+        "from_name": parsed.sender.name[:255],
+        "subject": parsed.subject,
+        "sent_at": parsed.date,
+        "body_text": parsed.text,
+        "customer_email": parsed.customer.email,
+        "forwarded_by": parsed.forwarded_by.email if parsed.forwarded_by else "",
+        "automatic_reason": parsed.automatic[:200],
+    }
+    claimed = InboundEmail.objects.filter(pk=email.pk, status=InboundEmail.Status.RECEIVED)
+    if not claimed.update(**filled):
+        return False
+    for name, value in filled.items():
+        setattr(email, name, value)
+    return True
 
 
 def _duplicate_of(email: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
@@ -268,13 +282,22 @@ def _duplicate_of(email: InboundEmail, parsed: ParsedEmail) -> InboundEmail | No
     )
 
 
-def _record_only(email: InboundEmail, parsed: ParsedEmail, status: str, reason: str) -> Outcome:
+def _settled(email: InboundEmail, parsed: ParsedEmail, status: str, reason: str) -> Settled:
+    return Settled(email, parsed, status, reason, ticket_for_thread(parsed))
+
+
+def settled_apply(settled: Settled) -> Outcome:
     """Keep the message and say why nothing is drafted. It still joins its thread, if any."""
-    ticket = ticket_for_thread(parsed)
-    with transaction.atomic():
-        if not _claim(email, status):
+    email, parsed, status, reason, ticket = (
+        settled.email,
+        settled.parsed,
+        settled.status,
+        settled.reason,
+        settled.ticket,
+    )
+    with transaction.atomic(), audit_batch():
+        if not _claim(email, parsed, status, ticket):
             return Outcome(email.pk, "claimed elsewhere")
-        _fill(email, parsed, status, ticket)
         audit_record(
             action=f"email.{status}",
             obj=email,
@@ -287,18 +310,22 @@ def _record_only(email: InboundEmail, parsed: ParsedEmail, status: str, reason: 
 
 def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Outcome:
     email, parsed, ticket = prepared.email, prepared.parsed, prepared.ticket
-    with transaction.atomic():
-        if not _claim(email, InboundEmail.Status.PROCESSED):
-            return Outcome(email.pk, "claimed elsewhere")
+    with transaction.atomic(), audit_batch():
         opened = ticket is None
         if opened:
-            ticket = Ticket.objects.create(
+            ticket = Ticket(
                 subject=parsed.subject,
                 customer_email=parsed.customer.email,
                 customer_name=parsed.customer.name[:255],
                 customer=prepared.customer,
             )
-        _fill(email, parsed, InboundEmail.Status.PROCESSED, ticket)
+        _triage_fields(ticket, proposal, assessment)
+        # The ticket is written first so that the claim can point the message at it; if the
+        # claim fails, the rollback takes the new ticket away again.
+        ticket.save(**({} if opened else {"update_fields": _TRIAGED}))
+        if not _claim(email, parsed, InboundEmail.Status.PROCESSED, ticket):
+            transaction.set_rollback(True)
+            return Outcome(email.pk, "claimed elsewhere")
         _record_triage(ticket, email, parsed, proposal, assessment, opened)
         if settings.TRIAGE_MODE is Mode.SHADOW:
             return _shadow(email, ticket, proposal, assessment)
@@ -309,7 +336,7 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
                 f"(ticket #{ticket.pk})",
             )
         if assessment.may_draft:
-            draft = _draft_reply(ticket, email, parsed, proposal, assessment)
+            draft = _draft_reply(ticket, email, parsed, proposal, assessment, opened)
             return Outcome(email.pk, email.status, ticket.pk, draft_id=draft.pk)
         transaction.on_commit(
             lambda: escalation_notify(ticket_id=ticket.pk, email_id=email.pk), robust=True
@@ -332,7 +359,21 @@ def _shadow(email, ticket, proposal, assessment) -> Outcome:
     return Outcome(email.pk, email.status, ticket.pk, detail="shadow")
 
 
-def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
+_TRIAGED = [
+    "category",
+    "urgency",
+    "tone",
+    "risk",
+    "risk_reasons",
+    "summary",
+    "needs_human",
+    "human_reason",
+    "status",
+    "updated_at",
+]
+
+
+def _triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) -> None:
     ticket.category, ticket.urgency, ticket.tone = (
         proposal.category,
         proposal.urgency,
@@ -344,7 +385,10 @@ def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
     ticket.needs_human = escalate
     ticket.human_reason = "; ".join(assessment.reasons[1:]) if escalate else ""
     ticket.status = Ticket.Status.ESCALATED if escalate else Ticket.Status.AWAITING_APPROVAL
-    ticket.save()
+
+
+def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
+    escalate = not assessment.may_draft
     audit_record(
         action="ticket.opened" if opened else "ticket.reply_received",
         obj=ticket,
@@ -382,7 +426,7 @@ def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
     )
 
 
-def _draft_reply(ticket, email, parsed, proposal, assessment) -> Draft:
+def _draft_reply(ticket, email, parsed, proposal, assessment, opened) -> Draft:
     parent = parsed.original_message_id if parsed.forwarded_by else parsed.message_id
     references = "" if parsed.forwarded_by else " ".join(parsed.references)
     thread_text = "\n".join(
@@ -401,6 +445,8 @@ def _draft_reply(ticket, email, parsed, proposal, assessment) -> Draft:
         flags=unfamiliar_references(
             proposal.draft_body, thread_text, allowed=(settings.AGENT_EMAIL.lower(),)
         ),
+        # A ticket opened in this transaction has no earlier draft to supersede.
+        supersede=not opened,
     )
 
 

@@ -4,9 +4,11 @@ big first sync or a catch-up after downtime is spread over worker processes.
 Order still matters within a conversation: a reply must find the ticket its parent opened, and a
 second copy of a message must see the first. So a batch is cut into chains of messages linked by
 any Message-ID they name (their own, In-Reply-To, References, and those of attached messages);
-each chain is processed in arrival order by one worker, different chains side by side. Writes
-stay safe without that, too: every message is claimed by a conditional UPDATE before anything
-is written for it.
+each chain is processed in arrival order by one worker, different chains side by side. A worker
+gets one share of the chains (about the same number of messages for each) and processes it as one
+list in arrival order, so that its writes commit in waves (`pipeline.emails_process`), not
+message by message. Writes stay safe without that, too: every message is claimed by a
+conditional UPDATE before anything is written for it.
 
 Workers are forked from a single-threaded process (`poll --once`) and hold no database
 connection of the parent's; the watching threads of `poll` process their (small) batches inline.
@@ -78,10 +80,19 @@ def thread_chains(stored: Iterable[Stored]) -> list[list[int]]:
     return [sorted(chain) for chain in chains.values()]
 
 
-def _process_chain(email_ids: list[int]) -> list[Outcome]:
-    from mailagent.services.pipeline import email_process_safely
+def chain_shares(chains: list[list[int]], shares: int) -> list[list[int]]:
+    """Chains dealt out into `shares` lists of about the same length, longest chains first; each
+    list in arrival order (a chain stays whole, and in order, in one list)."""
+    out: list[list[int]] = [[] for _ in range(max(1, shares))]
+    for chain in sorted(chains, key=len, reverse=True):
+        min(out, key=len).extend(chain)
+    return [sorted(share) for share in out if share]
 
-    return [email_process_safely(email_id=email_id) for email_id in email_ids]
+
+def _process_share(email_ids: list[int]) -> list[Outcome]:
+    from mailagent.services.pipeline import emails_process
+
+    return emails_process(email_ids=email_ids)
 
 
 def _workers_can_see_the_data() -> bool:
@@ -131,9 +142,8 @@ class ProcessingPool:
         if self.workers == 1 or len(stored) < MIN_PARALLEL or not _workers_can_see_the_data():
             self._inline = emails_process(email_ids=self._batch)
             return
-        chains = thread_chains(stored)
-        chains.sort(key=len, reverse=True)  # long chains first, so no worker is left with one
-        self._pending = self._ensure_pool().map_async(_process_chain, chains, chunksize=1)
+        shares = chain_shares(thread_chains(stored), self.workers)
+        self._pending = self._ensure_pool().map_async(_process_share, shares, chunksize=1)
 
     def collect(self) -> list[Outcome]:
         """The outcomes of the batch submitted last (waiting for it if need be)."""
