@@ -100,7 +100,8 @@ def _item(draft_id: int, version: int, draft: Draft | None) -> BatchItem:
 
 def _items(pairs: list[tuple[int, int]], *, lock: bool = False) -> tuple[BatchItem, ...]:
     drafts = Draft.objects.select_related("ticket").filter(pk__in=[d for d, _ in pairs])
-    found = {d.pk: d for d in (drafts.select_for_update() if lock else drafts)}
+    # Lock the drafts only: PostgreSQL refuses FOR UPDATE on the nullable side of the join.
+    found = {d.pk: d for d in (drafts.select_for_update(of=("self",)) if lock else drafts)}
     return tuple(_item(d, v, found.get(d)) for d, v in pairs)
 
 
