@@ -1,0 +1,159 @@
+"""Triage through an OpenAI-compatible model: bounded concurrency and prompt size (issue 4).
+
+    .venv/bin/python bench/triage.py [-n 200] [--delay 0.3] [--seed 7]
+
+Generates a varied mailbox (bench/mailgen.py), keeps the first N messages that reach the model
+(not automatic, not internal), stores them in a fresh SQLite database and runs the pipeline
+(`pipeline.emails_process`: read, place, triage, policy, draft or escalate) against the local
+stub server of the tests (tests/openai_stub.py), which answers every request after `--delay`
+seconds. It prints:
+
+1. messages per second with MODEL_CONCURRENCY (default 8) and one at a time (MODEL_CONCURRENCY=1),
+   and their ratio (target at least 6 times);
+2. mean prompt tokens per call, counted as the stub counts them (characters / 4), against
+   sending the whole raw message the same way (target at most a third);
+3. the rules backend's speed: the same messages through the same pipeline, and the backend alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORK = Path(tempfile.mkdtemp(prefix="bench-triage-"))
+os.environ.update(
+    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
+    OUTBOX_DIR=str(WORK / "outbox"),
+    DEBUG="false",
+    LOG_LEVEL="ERROR",
+    IMAP_HOST="",
+    IMAP_EXTRA_MAILBOXES="",
+    SMTP_HOST="",
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from bench.mailgen import varied_mailbox  # noqa: E402
+from mailagent import riskconcepts  # noqa: E402
+from mailagent.agents.rules import RulesBackend  # noqa: E402
+from mailagent.errors import UserInputError  # noqa: E402
+from mailagent.parsing.email import parse_email  # noqa: E402
+from mailagent.services.ingest import email_store  # noqa: E402
+from mailagent.services.pipeline import emails_process  # noqa: E402
+from mailagent.services.processing import staff_directory  # noqa: E402
+from tests.eval_set import triage_context  # noqa: E402
+from tests.openai_stub import StubServer  # noqa: E402
+
+
+def model_bound(count: int, seed: int) -> list[bytes]:
+    """The first `count` generated messages that an agent triages."""
+    staff = staff_directory()
+    chosen: list[bytes] = []
+    for raw in varied_mailbox(count * 3, seed=seed):
+        try:
+            parsed = parse_email(raw, staff=staff)
+        except UserInputError:
+            continue
+        if parsed.is_automatic or (parsed.from_staff and parsed.forwarded_by is None):
+            continue
+        chosen.append(raw)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def pipeline_run(messages: list[bytes], *, model: str, concurrency: int) -> tuple[float, list]:
+    """Seconds for the pipeline to process `messages`, stored in a fresh database."""
+    call_command("flush", "--noinput", verbosity=0)
+    riskconcepts.concept_risks.cache_clear()  # each run reads its texts afresh
+    settings.AGENT_MODEL, settings.MODEL_CONCURRENCY = model, concurrency
+    ids = [
+        email_store(source="bench", source_key=f"{n}", raw=raw).pk for n, raw in enumerate(messages)
+    ]
+    started = time.perf_counter()
+    outcomes = emails_process(email_ids=ids)
+    return time.perf_counter() - started, outcomes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--count", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=0.3, help="the stub's answer time (s)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--concurrency", type=int, default=settings.MODEL_CONCURRENCY, help="MODEL_CONCURRENCY"
+    )
+    args = parser.parse_args()
+    logging.getLogger("mailagent").setLevel(logging.ERROR)
+    call_command("migrate", "--noinput", verbosity=0)
+
+    messages = model_bound(args.count, args.seed)
+    print(f"{len(messages)} messages that reach the model; stub answers after {args.delay:.2f} s")
+    stub = StubServer(delay=args.delay).start()
+    settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY = stub.base_url, "bench"
+    settings.OPENAI_MODEL, settings.OPENAI_MAX_RETRIES = "stub-model", 0
+    try:
+        rates = {}
+        for concurrency in (args.concurrency, 1):
+            stub.requests.clear()
+            stub.max_in_flight = 0
+            seconds, outcomes = pipeline_run(messages, model="openai", concurrency=concurrency)
+            calls = len(stub.requests)
+            rates[concurrency] = len(messages) / seconds
+            print(
+                f"MODEL_CONCURRENCY={concurrency}: {rates[concurrency]:6.1f} msg/s "
+                f"({seconds:.1f} s, {calls} model calls, at most {stub.max_in_flight} at once, "
+                f"{sum(1 for o in outcomes if o.status == 'processed')} processed)"
+            )
+        print(
+            f"  concurrency speed-up: {rates[args.concurrency] / rates[1]:.1f}x one at a time "
+            "(target >= 6x)"
+        )
+
+        sent = [sum(len(m["content"]) for m in r["messages"]) // 4 for r in stub.requests]
+        raw = [len(m.decode("utf-8", "replace")) // 4 for m in messages]
+        print(
+            f"prompt tokens per call: mean {statistics.mean(sent):,.0f}, median "
+            f"{statistics.median(sent):,.0f}; the whole raw message: mean "
+            f"{statistics.mean(raw):,.0f}, median {statistics.median(raw):,.0f} "
+            "(chars / 4, as the stub counts)"
+        )
+        print(
+            f"  prompt / raw: {statistics.mean(sent) / statistics.mean(raw):.2f} of the mean, "
+            f"{statistics.median(sent) / statistics.median(raw):.2f} of the median (target <= 0.33)"
+        )
+    finally:
+        stub.stop()
+
+    seconds, _ = pipeline_run(messages, model="rules", concurrency=args.concurrency)
+    staff = staff_directory()
+    contexts = [triage_context(parse_email(raw, staff=staff)) for raw in messages]
+    backend = RulesBackend()
+    riskconcepts.concept_risks.cache_clear()
+    started = time.perf_counter()
+    for context in contexts:
+        backend.triage(context)
+    alone = (time.perf_counter() - started) / len(contexts)
+    print(
+        f"rules backend: {len(messages) / seconds:6.0f} msg/s through the pipeline; "
+        f"the backend alone {alone * 1e3:.2f} ms per message ({1 / alone:,.0f} msg/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
