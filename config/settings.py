@@ -265,6 +265,9 @@ except SettingsError as exc:
 # Local times (in TIME_ZONE) of the weekday reminder run and the daily digest.
 REMINDER_TIME = env.str("REMINDER_TIME", default="08:00")
 DIGEST_TIME = env.str("DIGEST_TIME", default="07:30")
+# Who may mail accounting exports (CSV attachments go to the importer, not to triage): addresses,
+# or whole domains written "@example.com". With TRUSTED_AUTHSERV_ID set, only authenticated ones.
+ACCOUNTING_EXPORT_SENDERS = env.list("ACCOUNTING_EXPORT_SENDERS", default=[])
 # A folder watched for accounting exports (CSV); empty: none.
 ACCOUNTING_EXPORT_DIR = env.str("ACCOUNTING_EXPORT_DIR", default="")
 # Poll the inbox from the task scheduler. Off when a `poll` process stays connected with IDLE.

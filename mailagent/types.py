@@ -123,6 +123,8 @@ class ParsedEmail:
     defects: tuple[str, ...] = ()
     #: The sender is staff, and (when TRUSTED_AUTHSERV_ID is set) our mail server vouches for it.
     from_staff: bool = False
+    #: Our own mail server (TRUSTED_AUTHSERV_ID) vouches for the sender's address.
+    sender_verified: bool = False
     #: The text of a forwarded or attached message that was not unwrapped (not a trusted staff
     #: forward): not the customer's new text, but the policy reads it all the same.
     embedded_text: str = ""

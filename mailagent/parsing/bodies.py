@@ -219,3 +219,25 @@ def _drop_quote_lines(text: str) -> str:
     while lines and lines[-1].lstrip().startswith(">"):
         lines.pop()
     return "\n".join(lines).strip()
+
+
+def csv_attachments(msg: Message) -> list[tuple[str, bytes]]:
+    """CSV files attached to a message (by name or type), with their decoded bytes: what an
+    accounting package sends when it mails a report."""
+    found = []
+    for part in body_parts(msg):
+        if part.get_content_type() == "message/rfc822":
+            continue
+        filename = decode_value(part.get_filename() or "")
+        is_csv = filename.lower().endswith(".csv") or part.get_content_type() in (
+            "text/csv",
+            "application/csv",
+        )
+        if not is_csv:
+            continue
+        try:
+            data = part.get_payload(decode=True) or b""
+        except Exception:  # noqa: S112 - a broken part is not a file; the importer never sees it
+            continue
+        found.append((filename or "attachment.csv", data))
+    return found

@@ -52,10 +52,10 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
     body = message_text(msg, quick_html=bool(automatic))
 
     forwarded: Forwarded | None = None
-    from_staff = staff.is_staff(sender) and (
-        not staff.authserv_id
-        or sender_authenticated(msg, from_domain=sender.domain, authserv_id=staff.authserv_id)
+    sender_verified = bool(staff.authserv_id) and sender_authenticated(
+        msg, from_domain=sender.domain, authserv_id=staff.authserv_id
     )
+    from_staff = staff.is_staff(sender) and (not staff.authserv_id or sender_verified)
     embedded: Forwarded | None = None
     if automatic:
         split = SplitText(body, "", "")
@@ -84,6 +84,7 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         automatic=automatic,
         forwarded_by=sender if forwarded else None,
         from_staff=from_staff,
+        sender_verified=sender_verified,
         # A forward nobody vouches for is not unwrapped, but what it carries still counts for risk.
         embedded_text=embedded.text if embedded and not forwarded else "",
         staff_note=forwarded.note if forwarded else "",

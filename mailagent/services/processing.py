@@ -23,6 +23,7 @@ from mailagent.models import Customer, Draft, InboundEmail, Invoice, OutboundEma
 from mailagent.parsing.email import parse_email
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 from mailagent.services.drafts import draft_create, unfamiliar_references
+from mailagent.services.export_mail import export_mail_import
 from mailagent.services.outbound import reply_references, reply_subject
 from mailagent.services.reminders import customer_reply_pause
 from mailagent.services.tickets import reminder_for_thread, ticket_for_thread
@@ -111,6 +112,11 @@ def email_read(*, email_id: int) -> tuple[InboundEmail, ParsedEmail] | Outcome:
         parsed = parse_email(bytes(email.raw), staff=staff_directory())
     except UserInputError as exc:
         return email_quarantine(email_id=email_id, error=str(exc))
+    # Before the automatic-mail check: accounting packages send their reports from no-reply
+    # addresses, and those reports are work, just not ticket work.
+    exported = export_mail_import(email=email, parsed=parsed)
+    if exported is not None:
+        return exported
     return email, parsed
 
 

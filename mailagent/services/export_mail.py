@@ -1,0 +1,85 @@
+"""Accounting exports that arrive by email: handed to the invoice importer, not made tickets.
+
+Only mail from ACCOUNTING_EXPORT_SENDERS counts, and, when TRUSTED_AUTHSERV_ID is set, only when
+our own mail server vouches for the sender: a forged "aging report" that leaves invoices out
+would mark them paid and stop their reminders. A message from such a sender without a CSV file is
+ordinary mail and is triaged as usual.
+"""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import compat32
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mailagent.errors import UserInputError
+from mailagent.models import InboundEmail
+from mailagent.parsing.bodies import csv_attachments
+from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.invoices import export_import
+from mailagent.types import ParsedEmail
+
+
+def is_export_sender(parsed: ParsedEmail) -> bool:
+    senders = {s.strip().lower() for s in settings.ACCOUNTING_EXPORT_SENDERS if s.strip()}
+    address = parsed.sender.email.lower()
+    if address not in senders and f"@{parsed.sender.domain}" not in senders:
+        return False
+    return not settings.TRUSTED_AUTHSERV_ID or parsed.sender_verified
+
+
+def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail):
+    """Import the CSV files of an export mail; None when this is not one. Returns the Outcome."""
+    from mailagent.services.processing import Outcome, email_quarantine
+
+    if not settings.ACCOUNTING_EXPORT_SENDERS or not is_export_sender(parsed):
+        return None
+    files = csv_attachments(message_from_bytes(bytes(email.raw), policy=compat32))
+    if not files:
+        return None
+    imported, refused = [], []
+    for name, data in files:
+        try:
+            report = export_import(
+                data=data,
+                file_name=name,
+                today=timezone.localdate(),
+                default_currency=settings.DEFAULT_CURRENCY,
+            )
+        except UserInputError as exc:
+            refused.append(f"{name}: {exc}")
+            continue
+        imported.append(
+            f"{name}: {report.kind}, {len(report.created)} new, {len(report.updated)} updated, "
+            f"{len(report.paid)} paid, {len(report.skipped)} skipped"
+        )
+    if not imported:
+        return email_quarantine(
+            email_id=email.pk, error="No attachment could be imported: " + "; ".join(refused)
+        )
+    with transaction.atomic():
+        claimed = InboundEmail.objects.filter(
+            pk=email.pk, status=InboundEmail.Status.RECEIVED
+        ).update(
+            status=InboundEmail.Status.PROCESSED,
+            processed_at=timezone.now(),
+            message_id=parsed.message_id,
+            from_address=parsed.sender.email,
+            from_name=parsed.sender.name[:255],
+            subject=parsed.subject[:998],
+            sent_at=parsed.date,
+            customer_email=parsed.sender.email,
+        )
+        if claimed:
+            audit_record(
+                action="export.received_by_email",
+                obj=email,
+                actor=SYSTEM,
+                summary=f"Accounting export from {parsed.sender.email}: " + "; ".join(imported),
+                imported=imported,
+                refused=refused,
+            )
+    return Outcome(email.pk, InboundEmail.Status.PROCESSED, detail="; ".join(imported + refused))
