@@ -334,10 +334,17 @@ def urgency_of(text: str, tone: Tone) -> Urgency:
     return Urgency.NORMAL
 
 
+_GREETING = re.compile(
+    r"^(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings|hallo|bonjour|hola)\b"
+    r"[^.!?\n]{0,40}[,!.:]?$",
+    re.IGNORECASE,
+)
+
+
 def summary_of(category: Category, context: TriageContext) -> str:
-    first = (
-        re.split(r"(?<=[.!?])\s|\n", context.text.strip(), maxsplit=1)[0] if context.text else ""
-    )
+    """One line for a busy owner: the first sentence that says something (not "Hello,")."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", context.text or "")]
+    first = next((s for s in sentences if s and not _GREETING.match(s)), "")
     who = context.customer.name or context.customer.email
     label = category.value.replace("_", " ")
     return f"{label.capitalize()} from {who}: {first or context.subject}"[:300]
