@@ -3,8 +3,8 @@ twice, whatever happens to the process or the connection.
 
 - The folder's place is a `MailboxFolder` row: UIDVALIDITY and the last UID handled (RFC 3501
   section 2.3.1.1). A message's key is `"{uidvalidity}:{uid}"`, unique per folder.
-- Each message is stored in its own transaction, and `last_uid` moves past a batch only after the
-  batch is stored: a `kill -9` at any point re-fetches at most that batch, and storing a message
+- A batch's messages are stored in one transaction, and `last_uid` moves past a batch only after
+  it has committed: a `kill -9` at any point re-fetches at most that batch, and storing a message
   again under the same key is a no-op.
 - A first sync turns only the last IMAP_BACKFILL_DAYS of mail into work; older UIDs are recorded
   as seen (and counted in the audit trail), never fetched.
@@ -35,9 +35,9 @@ from mailagent.parsing.headers import message_id as normalised_message_id
 from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.ingest import (
     email_record_known,
-    email_store,
     email_store_oversize,
     email_store_whole,
+    emails_store,
 )
 from mailagent.services.mailboxes import ImapFolder
 from mailagent.services.workers import Stored, thread_keys
@@ -255,11 +255,24 @@ def _store_batch(
     big = [env for env in todo if env.size > limit]
     heads = conn.headers([env.uid for env in big]) if big else {}
     stored: list[Stored] = []
+    # Plain messages are stored together, in UID order; one that needs its own step (too big,
+    # held before) first stores those waiting before it, so that ids still follow UIDs.
+    plain: list[tuple[str, bytes]] = []
     for env in todo:
         raw = heads.get(env.uid) if env.size > limit else bodies.get(env.uid)
         if raw is None:
             _missing(conn, env.uid, report)
-        elif env.size > limit:
+            continue
+        too_big = env.size > limit
+        original = (
+            not too_big and env.uid <= state.resync_until_uid and _held_before(folder, raw, env)
+        )
+        if not too_big and not original:
+            plain.append((keys[env.uid], raw))
+            continue
+        stored += _store_plain(folder, plain)
+        plain = []
+        if too_big:
             email_store_oversize(
                 source=folder.source,
                 source_key=keys[env.uid],
@@ -268,7 +281,7 @@ def _store_batch(
                 limit=limit,
             )
             report.oversize += 1
-        elif env.uid <= state.resync_until_uid and (original := _held_before(folder, raw, env)):
+        else:
             email_record_known(
                 source=folder.source,
                 source_key=keys[env.uid],
@@ -277,9 +290,14 @@ def _store_batch(
                 original=original,
             )
             report.recognised += 1
-        elif email := email_store(source=folder.source, source_key=keys[env.uid], raw=raw):
-            stored.append(Stored(email.pk, thread_keys(raw)))
-    return stored
+    return stored + _store_plain(folder, plain)
+
+
+def _store_plain(folder: ImapFolder, messages: list[tuple[str, bytes]]) -> list[Stored]:
+    return [
+        Stored(email.pk, thread_keys(email.raw))
+        for email in emails_store(source=folder.source, messages=messages)
+    ]
 
 
 def _fetch_now_allowed(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from mailagent.integrations.sources import MailSource
 from mailagent.models import InboundEmail
 from mailagent.parsing.headers import first_address, header, message_id
-from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 
 
 def email_store(*, source: str, source_key: str, raw: bytes) -> InboundEmail | None:
@@ -28,19 +28,51 @@ def email_store(*, source: str, source_key: str, raw: bytes) -> InboundEmail | N
                 size=len(raw),
                 sha256=hashlib.sha256(raw).hexdigest(),
             )
-            audit_record(
-                action="email.received",
-                obj=email,
-                actor=SYSTEM,
-                summary=f"Stored {len(raw):,} bytes from {source_key}",
-                source=source,
-                source_key=source_key,
-            )
+            _audit_received(email)
     except IntegrityError:
         if InboundEmail.objects.filter(source=source, source_key=source_key).exists():
             return None
         raise
     return email
+
+
+def emails_store(*, source: str, messages: list[tuple[str, bytes]]) -> list[InboundEmail]:
+    """Store a batch of raw messages, `(source_key, raw)` in order, in one transaction: one
+    insert for the messages and one for their audit events. The messages stored are returned;
+    a key stored before is skipped, as by `email_store`, which takes over one message at a time
+    when the batch cannot go in whole (a key taken meanwhile)."""
+    if not messages:
+        return []
+    emails = [
+        InboundEmail(
+            source=source,
+            source_key=key,
+            raw=raw,
+            size=len(raw),
+            sha256=hashlib.sha256(raw).hexdigest(),
+        )
+        for key, raw in messages
+    ]
+    try:
+        with transaction.atomic(), audit_batch():
+            InboundEmail.objects.bulk_create(emails)
+            for email in emails:
+                _audit_received(email)
+    except IntegrityError:
+        stored = (email_store(source=source, source_key=key, raw=raw) for key, raw in messages)
+        return [email for email in stored if email is not None]
+    return emails
+
+
+def _audit_received(email: InboundEmail) -> None:
+    audit_record(
+        action="email.received",
+        obj=email,
+        actor=SYSTEM,
+        summary=f"Stored {email.size:,} bytes from {email.source_key}",
+        source=email.source,
+        source_key=email.source_key,
+    )
 
 
 def email_store_oversize(
