@@ -87,11 +87,11 @@ def test_unexpected_failure_quarantines_with_the_error_and_the_run_goes_on(setti
     real = processing.ticket_for_thread
     calls = []
 
-    def explode_once(parsed):
+    def explode_once(parsed, **lookups):
         calls.append(parsed.message_id)
         if len(calls) == 1:
             raise RuntimeError("database went away")
-        return real(parsed)
+        return real(parsed, **lookups)
 
     monkeypatch.setattr(processing, "ticket_for_thread", explode_once)
     inbox_run_once(source=FolderSource(settings.INBOX_DIR))

@@ -25,21 +25,24 @@ from mailagent.integrations.imap import ImapConnection
 from mailagent.integrations.sources import MailSource
 from mailagent.models import Draft, InboundEmail
 from mailagent.services.approvals import IssuedLink, approval_requests_send
+from mailagent.services.export_mail import export_mail_import
 from mailagent.services.imap_sync import folder_sync, processed_move
 from mailagent.services.ingest import source_fetch
+from mailagent.services.lookups import lookups_read
 from mailagent.services.mailboxes import ImapFolder
 from mailagent.services.processing import (
     Outcome,
     Prepared,
     Settled,
+    email_parse,
     email_place,
     email_process,
     email_quarantine,
-    email_read,
     prepared_apply,
     settled_apply,
 )
 from mailagent.services.workers import ProcessingPool, Stored
+from mailagent.types import ParsedEmail
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +95,8 @@ def email_process_safely(*, email_id: int) -> Outcome:
 
 def emails_process(*, email_ids: Iterable[int], progress: Progress | None = None) -> list[Outcome]:
     """Process messages in order. They go in waves: each message is read and placed on this
-    thread (the database stays here), its triage starts at once in a pool of
+    thread (the database stays here; the rows and what placing reads are read for a wave at
+    once), its triage starts at once in a pool of
     MODEL_CONCURRENCY threads, and a wave's writes commit together, each message in its own
     savepoint (all or nothing, claimed by its conditional UPDATE). A message that names one
     already in the wave (a reply to it, a second copy, the same ticket or customer) waits for
@@ -100,26 +104,52 @@ def emails_process(*, email_ids: Iterable[int], progress: Progress | None = None
     ids = list(email_ids)
     outcomes: list[Outcome] = []
     with _Wave(progress=progress, total=len(ids), outcomes=outcomes) as wave:
-        for email_id in ids:
-            try:
-                read = email_read(email_id=email_id)
+        for start in range(0, len(ids), WAVE_SIZE):
+            chunk = ids[start : start + WAVE_SIZE]
+            # One query for the stored messages of a wave; their parsing writes nothing.
+            rows = InboundEmail.objects.in_bulk(chunk)
+            reads = []
+            for email_id in chunk:
+                try:
+                    read = email_parse(rows[email_id])
+                except Exception as exc:
+                    wave.done(_quarantined(email_id, exc))
+                    continue
                 if isinstance(read, Outcome):
                     wave.done(read)
-                    continue
-                if wave.needs_flush(read[1]):
-                    wave.flush()
-                placed = email_place(*read)
-            except Exception as exc:
-                wave.done(_quarantined(email_id, exc))
-                continue
-            if wave.needs_flush(placed.parsed, placed.ticket, _customer_of(placed)):
-                wave.flush()
-            wave.add(placed)
+                else:
+                    reads.append(read)
+            _place(reads, wave)
     # A long-running poller with DEBUG on would otherwise keep the text of its last 9,000 queries,
     # raw messages included.
     reset_queries()
     position = {email_id: index for index, email_id in enumerate(ids)}
     return sorted(outcomes, key=lambda o: position.get(o.email_id, 0))
+
+
+def _place(reads: list[tuple[InboundEmail, ParsedEmail]], wave: _Wave) -> None:
+    """Place parsed messages in order, with what they read from the database read for all of
+    them at once, and read again for those left whenever something was written meanwhile."""
+    lookups, as_of = None, -1
+    for position, (email, parsed) in enumerate(reads):
+        try:
+            exported = export_mail_import(email=email, parsed=parsed)
+            if exported is not None:
+                # An export may add customers and invoices that later messages must see.
+                wave.writes += 1
+                wave.done(exported)
+                continue
+            if wave.needs_flush(parsed):
+                wave.flush()
+            if as_of != wave.writes:
+                lookups, as_of = lookups_read(reads[position:]), wave.writes
+            placed = email_place(email, parsed, lookups=lookups)
+        except Exception as exc:
+            wave.done(_quarantined(email.pk, exc))
+            continue
+        if wave.needs_flush(placed.parsed, placed.ticket, _customer_of(placed)):
+            wave.flush()
+        wave.add(placed)
 
 
 WAVE_SIZE = 64
@@ -147,6 +177,8 @@ class _Wave:
         self.customers: set[int] = set()
         self.backend = None
         self.pool: ThreadPoolExecutor | None = None
+        # Counts the writes that what was read before them may not show.
+        self.writes = 0
 
     def __enter__(self) -> _Wave:
         return self
@@ -203,6 +235,7 @@ class _Wave:
             return
         items, self.items = self.items, []
         self.keys, self.tickets, self.customers = set(), set(), set()
+        self.writes += 1
         # Every model answer is in before the write transaction starts: no lock is held while
         # a model thinks.
         answers = [_answer(future) for _, future in items]

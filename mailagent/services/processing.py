@@ -24,9 +24,10 @@ from mailagent.parsing.email import parse_email
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 from mailagent.services.drafts import draft_create, unfamiliar_references
 from mailagent.services.export_mail import export_mail_import
+from mailagent.services.lookups import Lookups, ThreadTickets, invoice_line, lookups_read
 from mailagent.services.outbound import reply_references, reply_subject
 from mailagent.services.reminders import customer_reply_pause
-from mailagent.services.tickets import reminder_for_thread, ticket_for_thread
+from mailagent.services.tickets import ticket_for_thread
 from mailagent.types import (
     Assessment,
     ParsedEmail,
@@ -101,36 +102,49 @@ def email_prepare(*, email_id: int) -> Prepared | Outcome:
 
 def email_read(*, email_id: int) -> tuple[InboundEmail, ParsedEmail] | Outcome:
     """A stored message and its parse; an `Outcome` when it is not (or no longer) work: already
-    processed, triage switched off, or unreadable (quarantined here)."""
-    email = InboundEmail.objects.get(pk=email_id)
+    processed, triage switched off, unreadable (quarantined here), or an accounting export
+    (imported here)."""
+    read = email_parse(InboundEmail.objects.get(pk=email_id))
+    if isinstance(read, Outcome):
+        return read
+    exported = export_mail_import(email=read[0], parsed=read[1])
+    return read if exported is None else exported
+
+
+def email_parse(email: InboundEmail) -> tuple[InboundEmail, ParsedEmail] | Outcome:
+    """The parse of a message read from the database, or why it is not work. Writes nothing
+    but the quarantine of an unreadable message."""
     if email.status != InboundEmail.Status.RECEIVED:
-        return Outcome(email_id, email.status, email.ticket_id)
+        return Outcome(email.pk, email.status, email.ticket_id)
     if settings.TRIAGE_MODE is Mode.OFF:
         # Kept raw and unprocessed: turning triage back on picks it up.
-        return Outcome(email_id, email.status, detail="TRIAGE_MODE=off")
+        return Outcome(email.pk, email.status, detail="TRIAGE_MODE=off")
     try:
         parsed = parse_email(bytes(email.raw), staff=staff_directory())
     except UserInputError as exc:
-        return email_quarantine(email_id=email_id, error=str(exc))
-    # Before the automatic-mail check: accounting packages send their reports from no-reply
-    # addresses, and those reports are work, just not ticket work.
-    exported = export_mail_import(email=email, parsed=parsed)
-    if exported is not None:
-        return exported
+        return email_quarantine(email_id=email.pk, error=str(exc))
     return email, parsed
 
 
-def email_place(email: InboundEmail, parsed: ParsedEmail) -> Prepared | Settled:
+def email_place(
+    email: InboundEmail, parsed: ParsedEmail, *, lookups: Lookups | None = None
+) -> Prepared | Settled:
     """Where a parsed message belongs: its thread's ticket, its customer, and what the agent is
-    told; or why no agent is needed. Reads only."""
+    told; or why no agent is needed. Reads only: what `lookups` (read for a wave of messages)
+    already holds, or otherwise what the database says now."""
+    if lookups is None:
+        lookups = lookups_read([(email, parsed)])
+    threads = lookups.threads
     if parsed.sender.email == settings.AGENT_EMAIL.lower():
-        return _settled(email, parsed, InboundEmail.Status.AUTOMATIC, "sent by the agent itself")
+        return _settled(
+            email, parsed, InboundEmail.Status.AUTOMATIC, "sent by the agent itself", threads
+        )
     if parsed.is_automatic:
-        return _settled(email, parsed, InboundEmail.Status.AUTOMATIC, parsed.automatic)
-    duplicate = _duplicate_of(email, parsed)
+        return _settled(email, parsed, InboundEmail.Status.AUTOMATIC, parsed.automatic, threads)
+    duplicate = lookups.duplicate_of(email)
     if duplicate is not None:
         return _settled(
-            email, parsed, InboundEmail.Status.DUPLICATE, f"same message as #{duplicate.pk}"
+            email, parsed, InboundEmail.Status.DUPLICATE, f"same message as #{duplicate}", threads
         )
     if parsed.forwarded_by is None and parsed.from_staff:
         return _settled(
@@ -138,10 +152,11 @@ def email_place(email: InboundEmail, parsed: ParsedEmail) -> Prepared | Settled:
             parsed,
             InboundEmail.Status.PROCESSED,
             "from staff and not a forward: left for a person",
+            threads,
         )
 
-    ticket = ticket_for_thread(parsed)
-    customer = customer_for_address(parsed.customer.email)
+    ticket = ticket_for_thread(parsed, threads=threads)
+    customer = lookups.customer_for(parsed.customer.email)
     context = TriageContext(
         subject=parsed.subject,
         text=parsed.text,
@@ -150,14 +165,14 @@ def email_place(email: InboundEmail, parsed: ParsedEmail) -> Prepared | Settled:
         staff_note=parsed.staff_note,
         thread_summary=ticket.summary if ticket else "",
         attachments=tuple(a.filename for a in parsed.attachments),
-        open_invoices=open_invoice_lines(customer) if customer else (),
+        open_invoices=lookups.open_invoice_lines(customer) if customer else (),
     )
     return Prepared(
         email=email,
         parsed=parsed,
         ticket=ticket,
         customer=customer,
-        answers_reminder=reminder_for_thread(parsed) is not None,
+        answers_reminder=lookups.answers_reminder(parsed),
         context=context,
     )
 
@@ -192,12 +207,7 @@ def customer_for_address(email: str) -> Customer | None:
 
 def open_invoice_lines(customer: Customer) -> tuple[str, ...]:
     invoices = customer.invoices.filter(status__in=[Invoice.Status.OPEN, Invoice.Status.DISPUTED])
-    return tuple(
-        f"{i.get_kind_display()} {i.number}: {i.currency} {i.balance:,.2f}, "
-        f"due {i.due_date:%d %b %Y}"
-        + (" (disputed)" if i.status == Invoice.Status.DISPUTED else "")
-        for i in invoices.order_by("due_date")[:20]
-    )
+    return tuple(invoice_line(i) for i in invoices.order_by("due_date", "number")[:20])
 
 
 def email_reprocess(*, email_id: int, actor: str) -> Outcome:
@@ -277,19 +287,10 @@ def _claim(email: InboundEmail, parsed: ParsedEmail, status: str, ticket: Ticket
     return True
 
 
-def _duplicate_of(email: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
-    if not parsed.message_id:
-        return None
-    return (
-        InboundEmail.objects.exclude(pk=email.pk)
-        .filter(message_id=parsed.message_id, sha256=email.sha256)
-        .exclude(status__in=[InboundEmail.Status.RECEIVED, InboundEmail.Status.QUARANTINED])
-        .first()
-    )
-
-
-def _settled(email: InboundEmail, parsed: ParsedEmail, status: str, reason: str) -> Settled:
-    return Settled(email, parsed, status, reason, ticket_for_thread(parsed))
+def _settled(
+    email: InboundEmail, parsed: ParsedEmail, status: str, reason: str, threads: ThreadTickets
+) -> Settled:
+    return Settled(email, parsed, status, reason, ticket_for_thread(parsed, threads=threads))
 
 
 def settled_apply(settled: Settled) -> Outcome:

@@ -5,35 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from mailagent.models import Draft, InboundEmail, OutboundEmail, Ticket
+from mailagent.models import Draft, InboundEmail, Ticket
+from mailagent.services.lookups import ThreadTickets, thread_tickets_read
 from mailagent.types import ParsedEmail
 
 
-def ticket_for_thread(parsed: ParsedEmail) -> Ticket | None:
+def ticket_for_thread(
+    parsed: ParsedEmail, *, threads: ThreadTickets | None = None
+) -> Ticket | None:
     """The ticket this message answers: a stored or sent message named by In-Reply-To or
-    References (nearest first), or the original of a staff forward we already hold."""
-    ids = list(parsed.thread_ids)
-    if parsed.original_message_id:
-        ids.insert(0, parsed.original_message_id)
-    if not ids:
-        return None
-    found: dict[str, int] = {}
-    for mid, ticket_id in InboundEmail.objects.filter(
-        message_id__in=ids, ticket__isnull=False
-    ).values_list("message_id", "ticket_id"):
-        found.setdefault(mid, ticket_id)
-    for mid, ticket_id in OutboundEmail.objects.filter(
-        message_id__in=ids, ticket__isnull=False
-    ).values_list("message_id", "ticket_id"):
-        found.setdefault(mid, ticket_id)
-    for mid, ticket_id in Draft.objects.filter(
-        message_id__in=ids, ticket__isnull=False
-    ).values_list("message_id", "ticket_id"):
-        found.setdefault(mid, ticket_id)
-    for mid in ids:
-        if mid in found:
-            return Ticket.objects.get(pk=found[mid])
-    return None
+    References (nearest first), or the original of a staff forward we already hold. `threads`,
+    when given, holds the answer already read for a wave of messages."""
+    if threads is None:
+        threads = thread_tickets_read([parsed])
+    return threads.ticket_for(parsed)
 
 
 def reminder_for_thread(parsed: ParsedEmail) -> Draft | None:
