@@ -66,11 +66,9 @@ def draft_create(
     """
     with transaction.atomic():
         if ticket is not None and supersede:
-            for old in ticket.drafts.select_for_update().filter(status=Draft.Status.PENDING):
-                old.status, old.decided_at = Draft.Status.SUPERSEDED, timezone.now()
-                old.save(update_fields=["status", "decided_at"])
-                audit_record(action="draft.superseded", obj=old, summary="A newer message came in")
-        draft = Draft.objects.create(
+            for old in drafts_supersede(ticket_ids=[ticket.pk]):
+                draft_superseded_audit(old)
+        draft = Draft(
             ticket=ticket,
             kind=kind,
             to_addresses=to,
@@ -81,17 +79,46 @@ def draft_create(
             risk=risk,
             flags=flags or [],
         )
-        audit_record(
-            action="draft.created",
-            obj=draft,
-            actor=actor,
-            summary=f"Drafted a {draft.get_kind_display()} to {', '.join(to)}",
-            recommended=body,
-            flags=flags or [],
-            workflow=kind,
-            triggered_at=(triggered_at or draft.created_at).isoformat(),
-        )
+        draft.save()
+        draft_created_audit(draft, actor=actor, triggered_at=triggered_at)
     return draft
+
+
+def drafts_supersede(*, ticket_ids: list[int]) -> list[Draft]:
+    """Mark the drafts still pending on these tickets superseded (in one statement); they are
+    returned, for the caller to audit each at its place in the trail."""
+    old = list(
+        Draft.objects.select_for_update().filter(
+            ticket_id__in=ticket_ids, status=Draft.Status.PENDING
+        )
+    )
+    if old:
+        now = timezone.now()
+        Draft.objects.filter(pk__in=[d.pk for d in old]).update(
+            status=Draft.Status.SUPERSEDED, decided_at=now
+        )
+        for draft in old:
+            draft.status, draft.decided_at = Draft.Status.SUPERSEDED, now
+    return old
+
+
+def draft_superseded_audit(draft: Draft) -> None:
+    audit_record(action="draft.superseded", obj=draft, summary="A newer message came in")
+
+
+def draft_created_audit(
+    draft: Draft, *, actor: str = AGENT, triggered_at: datetime | None = None
+) -> None:
+    audit_record(
+        action="draft.created",
+        obj=draft,
+        actor=actor,
+        summary=f"Drafted a {draft.get_kind_display()} to {', '.join(draft.to_addresses)}",
+        recommended=draft.body,
+        flags=draft.flags,
+        workflow=draft.kind,
+        triggered_at=(triggered_at or draft.created_at).isoformat(),
+    )
 
 
 def edit_size(before: str, after: str) -> int:

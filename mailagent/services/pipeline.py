@@ -38,9 +38,8 @@ from mailagent.services.processing import (
     email_place,
     email_process,
     email_quarantine,
-    prepared_apply,
-    settled_apply,
 )
+from mailagent.services.waves import wave_write
 from mailagent.services.workers import ProcessingPool, Stored
 from mailagent.types import ParsedEmail
 
@@ -95,12 +94,13 @@ def email_process_safely(*, email_id: int) -> Outcome:
 
 def emails_process(*, email_ids: Iterable[int], progress: Progress | None = None) -> list[Outcome]:
     """Process messages in order. They go in waves: each message is read and placed on this
-    thread (the database stays here; the rows and what placing reads are read for a wave at
-    once), its triage starts at once in a pool of
-    MODEL_CONCURRENCY threads, and a wave's writes commit together, each message in its own
-    savepoint (all or nothing, claimed by its conditional UPDATE). A message that names one
-    already in the wave (a reply to it, a second copy, the same ticket or customer) waits for
-    the wave to be written first, so it finds its parent's ticket as if processed one by one."""
+    thread (the database stays here; the rows, and what placing them reads, are read for a wave
+    at once), its triage starts at once in a pool of MODEL_CONCURRENCY threads, and a wave's
+    writes commit together, in a few statements for the whole wave (`waves.wave_write`: each
+    message claimed by its conditional UPDATE; one by one, each in its own savepoint, if
+    anything goes wrong). A message that names one already in the wave (a reply to it, a second
+    copy, the same ticket or customer) waits for the wave to be written first, so it finds its
+    parent's ticket as if processed one by one."""
     ids = list(email_ids)
     outcomes: list[Outcome] = []
     with _Wave(progress=progress, total=len(ids), outcomes=outcomes) as wave:
@@ -241,10 +241,9 @@ class _Wave:
         answers = [_answer(future) for _, future in items]
         try:
             with transaction.atomic():
-                outcomes = [
-                    _apply_safely(placed, answer)
-                    for (placed, _), answer in zip(items, answers, strict=True)
-                ]
+                outcomes = wave_write(
+                    [(placed, answer) for (placed, _), answer in zip(items, answers, strict=True)]
+                )
         except Exception:
             # The wave's commit itself failed (the database went away, say): nothing of it was
             # written, so each message is processed again on its own.
@@ -261,18 +260,6 @@ def _answer(future: Future | None):
         return future.result()
     except Exception as exc:
         return exc
-
-
-def _apply_safely(placed: Prepared | Settled, answer) -> Outcome:
-    try:
-        if isinstance(answer, Exception):
-            raise answer
-        # Each writes in its own savepoint: a failure takes back that message's writes only.
-        if isinstance(placed, Settled):
-            return settled_apply(placed)
-        return prepared_apply(placed, proposal=answer)
-    except Exception as exc:
-        return _quarantined(placed.email.pk, exc)
 
 
 def _thread_keys(parsed) -> set[str]:

@@ -183,6 +183,11 @@ def prepared_triage(prepared: Prepared) -> Proposal:
 
 
 def prepared_apply(prepared: Prepared, *, proposal: Proposal) -> Outcome:
+    return _apply(prepared, proposal, prepared_assess(prepared, proposal=proposal))
+
+
+def prepared_assess(prepared: Prepared, *, proposal: Proposal) -> Assessment:
+    """The policy's word on a proposal, in the light of what the message is. Pure."""
     parsed = prepared.parsed
     # The staff note counts too: "he wants his money back, see below" over a polite customer
     # message is still a refund, and only a person may decide one.
@@ -195,7 +200,7 @@ def prepared_apply(prepared: Prepared, *, proposal: Proposal) -> Outcome:
             reasons=(*assessment.reasons, "answers a payment reminder: a person replies"),
             escalate=True,
         )
-    return _apply(prepared, proposal, assessment)
+    return assessment
 
 
 def customer_for_address(email: str) -> Customer | None:
@@ -263,9 +268,20 @@ def _claim(email: InboundEmail, parsed: ParsedEmail, status: str, ticket: Ticket
     """Claim a message still waiting and record what was read from it, in one conditional
     UPDATE: of two workers processing the same message, exactly one gets past it. Not `raw`:
     rewriting the stored bytes (up to MAX_MESSAGE_BYTES) was the largest write of a poll."""
-    filled = {
+    filled = claim_fields(parsed, status=status, ticket=ticket, now=timezone.now())
+    claimed = InboundEmail.objects.filter(pk=email.pk, status=InboundEmail.Status.RECEIVED)
+    if not claimed.update(**filled):
+        return False
+    for name, value in filled.items():
+        setattr(email, name, value)
+    return True
+
+
+def claim_fields(parsed: ParsedEmail, *, status: str, ticket: Ticket | None, now) -> dict:
+    """What claiming a message writes on it: its new status and what was read from it."""
+    return {
         "status": status,
-        "processed_at": timezone.now(),
+        "processed_at": now,
         "ticket": ticket,
         "message_id": parsed.message_id,
         "in_reply_to": parsed.in_reply_to,
@@ -279,12 +295,6 @@ def _claim(email: InboundEmail, parsed: ParsedEmail, status: str, ticket: Ticket
         "forwarded_by": parsed.forwarded_by.email if parsed.forwarded_by else "",
         "automatic_reason": parsed.automatic[:200],
     }
-    claimed = InboundEmail.objects.filter(pk=email.pk, status=InboundEmail.Status.RECEIVED)
-    if not claimed.update(**filled):
-        return False
-    for name, value in filled.items():
-        setattr(email, name, value)
-    return True
 
 
 def _settled(
@@ -305,14 +315,18 @@ def settled_apply(settled: Settled) -> Outcome:
     with transaction.atomic(), audit_batch():
         if not _claim(email, parsed, status, ticket):
             return Outcome(email.pk, "claimed elsewhere")
-        audit_record(
-            action=f"email.{status}",
-            obj=email,
-            summary=f"Not answered: {reason}",
-            reason=reason,
-            sender=parsed.sender.email,
-        )
+        settled_audit(settled)
     return Outcome(email.pk, status, ticket.pk if ticket else None, detail=reason)
+
+
+def settled_audit(settled: Settled) -> None:
+    audit_record(
+        action=f"email.{settled.status}",
+        obj=settled.email,
+        summary=f"Not answered: {settled.reason}",
+        reason=settled.reason,
+        sender=settled.parsed.sender.email,
+    )
 
 
 def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Outcome:
@@ -320,20 +334,15 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
     with transaction.atomic(), audit_batch():
         opened = ticket is None
         if opened:
-            ticket = Ticket(
-                subject=parsed.subject,
-                customer_email=parsed.customer.email,
-                customer_name=parsed.customer.name[:255],
-                customer=prepared.customer,
-            )
-        _triage_fields(ticket, proposal, assessment)
+            ticket = ticket_new(prepared)
+        triage_fields(ticket, proposal, assessment)
         # The ticket is written first so that the claim can point the message at it; if the
         # claim fails, the rollback takes the new ticket away again.
-        ticket.save(**({} if opened else {"update_fields": _TRIAGED}))
+        ticket.save(**({} if opened else {"update_fields": TRIAGED}))
         if not _claim(email, parsed, InboundEmail.Status.PROCESSED, ticket):
             transaction.set_rollback(True)
             return Outcome(email.pk, "claimed elsewhere")
-        _record_triage(ticket, email, parsed, proposal, assessment, opened)
+        triage_audit(ticket, email, parsed, proposal, assessment, opened)
         if settings.TRIAGE_MODE is Mode.SHADOW:
             return _shadow(email, ticket, proposal, assessment)
         if prepared.answers_reminder and prepared.customer is not None:
@@ -351,6 +360,17 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
     return Outcome(email.pk, email.status, ticket.pk, escalated=True)
 
 
+def ticket_new(prepared: Prepared) -> Ticket:
+    """The ticket a message opens, not saved yet."""
+    parsed = prepared.parsed
+    return Ticket(
+        subject=parsed.subject,
+        customer_email=parsed.customer.email,
+        customer_name=parsed.customer.name[:255],
+        customer=prepared.customer,
+    )
+
+
 def _shadow(email, ticket, proposal, assessment) -> Outcome:
     """Shadow mode: say what would have happened; nothing waits for approval, nobody is told."""
     escalate = not assessment.may_draft
@@ -366,7 +386,7 @@ def _shadow(email, ticket, proposal, assessment) -> Outcome:
     return Outcome(email.pk, email.status, ticket.pk, detail="shadow")
 
 
-_TRIAGED = [
+TRIAGED = [
     "category",
     "urgency",
     "tone",
@@ -380,7 +400,7 @@ _TRIAGED = [
 ]
 
 
-def _triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) -> None:
+def triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) -> None:
     ticket.category, ticket.urgency, ticket.tone = (
         proposal.category,
         proposal.urgency,
@@ -394,7 +414,7 @@ def _triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) -
     ticket.status = Ticket.Status.ESCALATED if escalate else Ticket.Status.AWAITING_APPROVAL
 
 
-def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
+def triage_audit(ticket, email, parsed, proposal, assessment, opened) -> None:
     escalate = not assessment.may_draft
     audit_record(
         action="ticket.opened" if opened else "ticket.reply_received",
@@ -434,12 +454,21 @@ def _record_triage(ticket, email, parsed, proposal, assessment, opened) -> None:
 
 
 def _draft_reply(ticket, email, parsed, proposal, assessment, opened) -> Draft:
+    return draft_create(
+        **reply_draft_fields(ticket, email, parsed, proposal, assessment),
+        # A ticket opened in this transaction has no earlier draft to supersede.
+        supersede=not opened,
+    )
+
+
+def reply_draft_fields(ticket, email, parsed, proposal, assessment) -> dict:
+    """The reply draft's fields, as `draft_create` takes them."""
     parent = parsed.original_message_id if parsed.forwarded_by else parsed.message_id
     references = "" if parsed.forwarded_by else " ".join(parsed.references)
     thread_text = "\n".join(
         [parsed.subject, parsed.text, parsed.quoted, parsed.customer.email, parsed.customer.name]
     )
-    return draft_create(
+    return dict(
         ticket=ticket,
         kind=Draft.Kind.REPLY,
         to=[parsed.customer.email],
@@ -452,8 +481,6 @@ def _draft_reply(ticket, email, parsed, proposal, assessment, opened) -> Draft:
         flags=unfamiliar_references(
             proposal.draft_body, thread_text, allowed=(settings.AGENT_EMAIL.lower(),)
         ),
-        # A ticket opened in this transaction has no earlier draft to supersede.
-        supersede=not opened,
     )
 
 
