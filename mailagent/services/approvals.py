@@ -17,9 +17,10 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from mailagent.models import ApprovalLink, Draft, OutboundEmail
-from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 from mailagent.services.drafts import AlreadyDecided, draft_approve, draft_reject
 from mailagent.services.outbound import notice_send
 from portal.tokens import TokenInvalid, TokenPayload, token_hash, token_make, token_read
@@ -138,13 +139,17 @@ def approval_decide(
 
 def drafts_awaiting_links() -> list[Draft]:
     """Pending drafts that have no unexpired, unused link for their current version."""
+    return list(_awaiting_links())
+
+
+def _awaiting_links():
     live = ApprovalLink.objects.filter(
         draft=OuterRef("pk"),
         draft_version=OuterRef("version"),
         used_at__isnull=True,
         expires_at__gt=timezone.now(),
     )
-    return list(
+    return (
         Draft.objects.filter(status=Draft.Status.PENDING)
         .exclude(Exists(live))
         .select_related("ticket")
@@ -152,13 +157,25 @@ def drafts_awaiting_links() -> list[Draft]:
     )
 
 
+# An approval request is read by a person: past this many links it is a list nobody works
+# through, and every link costs a row and a token. The rest wait for the next pass, and the
+# daily digest lists every waiting draft with a link of its own.
+LINKS_PER_REQUEST = 50
+
+
 def approval_requests_send(
     *, drafts: list[Draft] | None = None, approvers: list[str] | None = None
 ) -> list[IssuedLink]:
-    """Email each approver one message with a fresh link for every draft that needs one. The
-    links that were delivered are returned; those in a request that could not be sent are
-    expired at once, so the next pass sends them again instead of waiting out their age."""
-    drafts = drafts_awaiting_links() if drafts is None else drafts
+    """Email each approver one message with a fresh link for every draft that needs one (given,
+    or else the LINKS_PER_REQUEST oldest waiting for one, with a line saying how many more
+    wait). The links that were delivered are returned; those in a request that could not be
+    sent are expired at once, so the next pass sends them again instead of waiting out their
+    age."""
+    more = 0
+    if drafts is None:
+        awaiting = _awaiting_links()
+        drafts = list(awaiting[:LINKS_PER_REQUEST])
+        more = awaiting.count() - len(drafts) if len(drafts) == LINKS_PER_REQUEST else 0
     approvers = list(settings.APPROVER_EMAILS) if approvers is None else approvers
     issued: list[IssuedLink] = []
     reached: list[str] = []
@@ -166,36 +183,51 @@ def approval_requests_send(
         return issued
     for approver in approvers:
         links = [(d, approval_link_issue(draft=d, approver=approver)) for d in drafts]
-        if _approval_request_mail(approver, links).status == OutboundEmail.Status.SENT:
+        if _approval_request_mail(approver, links, more=more).status == OutboundEmail.Status.SENT:
             issued += [link for _, link in links]
             reached.append(approver)
         else:
             unsent = [token_hash(link.url.rstrip("/").rpartition("/")[2]) for _, link in links]
             ApprovalLink.objects.filter(token_hash__in=unsent).update(expires_at=timezone.now())
-    for draft in drafts if reached else []:
-        audit_record(
-            action="approval.requested",
-            obj=draft,
-            actor=SYSTEM,
-            summary=f"Approval link sent to {', '.join(reached)}",
-            version=draft.version,
-        )
+    with audit_batch():
+        for draft in drafts if reached else []:
+            audit_record(
+                action="approval.requested",
+                obj=draft,
+                actor=SYSTEM,
+                summary=f"Approval link sent to {', '.join(reached)}",
+                version=draft.version,
+            )
     return issued
 
 
-def _approval_request_mail(approver: str, links: list[tuple[Draft, IssuedLink]]) -> OutboundEmail:
+def _approval_request_mail(
+    approver: str, links: list[tuple[Draft, IssuedLink]], *, more: int = 0
+) -> OutboundEmail:
     context = {
         "links": links,
         "business_name": settings.BUSINESS_NAME,
         "hours": settings.APPROVAL_LINK_MAX_AGE_HOURS,
     }
     count = len(links)
+    subject = f"{count} draft{'s' if count != 1 else ''} waiting for your approval"
+    body = render_to_string("portal/email/approval_request.txt", context)
+    html = render_to_string("portal/email/approval_request.html", context)
+    if more:
+        subject = f"{count} of {count + more:,} drafts waiting for your approval"
+        line = (
+            f"{more:,} more draft{'s' if more != 1 else ''} wait{'' if more != 1 else 's'} "
+            f"for approval: the next pass sends their links, oldest first, and the daily "
+            f"digest lists every waiting draft with its own link."
+        )
+        body = f"{body.rstrip()}\n\n{line}\n"
+        html = html.replace("</body>", f"<p>{escape(line)}</p>\n</body>", 1)
     return notice_send(
         kind=OutboundEmail.Kind.APPROVAL_REQUEST,
         to=[approver],
-        subject=f"{count} draft{'s' if count != 1 else ''} waiting for your approval",
-        body=render_to_string("portal/email/approval_request.txt", context),
-        html=render_to_string("portal/email/approval_request.html", context),
+        subject=subject,
+        body=body,
+        html=html,
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from mailagent.models import ApprovalLink, AuditEvent
+from mailagent.services import approvals
 from mailagent.services.approvals import approval_requests_send, drafts_awaiting_links
 from portal.tokens import token_hash
 from tests.conftest import free_port
@@ -61,3 +62,29 @@ def test_failed_request_leaves_links_already_in_the_inbox_working(settings, smtp
     assert list(live.values_list("token_hash", flat=True)) == [
         token_hash(delivered.url.rstrip("/").rpartition("/")[2])
     ]
+
+
+def test_a_long_backlog_is_asked_for_oldest_first_a_request_at_a_time(
+    settings, smtp_server, monkeypatch
+):
+    monkeypatch.setattr(approvals, "LINKS_PER_REQUEST", 2)
+    drafts = [
+        reply_draft(email=customer_message(message_id=f"<order-{n}@customer.example>"))
+        for n in range(3)
+    ]
+
+    first = approval_requests_send()
+
+    assert [link.draft_id for link in first] == [drafts[0].pk, drafts[1].pk]
+    [received] = smtp_server.received
+    assert received.message["Subject"] == "2 of 3 drafts waiting for your approval"
+    text = received.message.get_body(("plain",)).get_content()
+    assert "1 more draft waits for approval: the next pass sends their links" in text
+    assert "1 more draft waits" in received.message.get_body(("html",)).get_content()
+    assert drafts_awaiting_links() == [drafts[2]]
+
+    [last] = approval_requests_send()
+
+    assert last.draft_id == drafts[2].pk
+    assert smtp_server.received[1].message["Subject"] == "1 draft waiting for your approval"
+    assert "more draft" not in smtp_server.received[1].message.get_body(("plain",)).get_content()
