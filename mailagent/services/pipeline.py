@@ -39,7 +39,7 @@ from mailagent.services.processing import (
     email_process,
     email_quarantine,
 )
-from mailagent.services.waves import wave_write
+from mailagent.services.waves import wave_plan, wave_write
 from mailagent.services.workers import ProcessingPool, Stored
 from mailagent.types import ParsedEmail
 
@@ -240,10 +240,12 @@ class _Wave:
         # a model thinks.
         answers = [_answer(future) for _, future in items]
         try:
+            # Decided before the write lock is taken, so that it is held for the writes alone.
+            plan = wave_plan(
+                [(placed, answer) for (placed, _), answer in zip(items, answers, strict=True)]
+            )
             with transaction.atomic():
-                outcomes = wave_write(
-                    [(placed, answer) for (placed, _), answer in zip(items, answers, strict=True)]
-                )
+                outcomes = wave_write(plan)
         except Exception:
             # The wave's commit itself failed (the database went away, say): nothing of it was
             # written, so each message is processed again on its own.

@@ -15,6 +15,7 @@ own savepoint, so that one bad message never takes the others down with it.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -71,32 +72,50 @@ class _Plan:
         return self.placed.email
 
 
-def wave_write(
-    items: list[tuple[Prepared | Settled, Proposal | Exception | None]],
-) -> list[Outcome]:
-    """Write what was decided for each placed message (with its model answer, or the error the
-    model raised); one outcome for each, in order. Call it inside the wave's transaction."""
-    outcomes: dict[int, Outcome] = {}
-    together: list[_Plan] = []
-    alone: list[_Plan] = []
+@dataclass
+class WavePlan:
+    """A wave decided, not written: what the policy said and the rows to write, built before
+    the write lock is taken so that the lock is held for the writes alone."""
+
+    order: list[int]
+    together: list[_Plan]
+    alone: list[_Plan]
+    # Messages whose decision failed, quarantined already.
+    outcomes: dict[int, Outcome]
+
+
+def wave_plan(items: list[tuple[Prepared | Settled, Proposal | Exception | None]]) -> WavePlan:
+    """Decide each placed message (with its model answer, or the error the model raised). Writes
+    nothing but the quarantine of a message that could not be decided."""
+    plan = WavePlan([placed.email.pk for placed, _ in items], [], [], {})
     for placed, answer in items:
         try:
-            plan = _plan(placed, answer)
+            decided = _plan(placed, answer)
         except Exception as exc:
-            outcomes[placed.email.pk] = _quarantined(placed.email.pk, exc)
+            plan.outcomes[placed.email.pk] = _quarantined(placed.email.pk, exc)
             continue
-        (alone if _needs_its_own_writes(plan) else together).append(plan)
-    if together:
+        (plan.alone if _needs_its_own_writes(decided) else plan.together).append(decided)
+    return plan
+
+
+def wave_write(plan: WavePlan) -> list[Outcome]:
+    """Write a planned wave; one outcome for each message, in order. Call it inside the wave's
+    transaction."""
+    outcomes = dict(plan.outcomes)
+    alone = plan.alone
+    if plan.together:
         try:
             with transaction.atomic():
-                outcomes.update(_write_together(together))
+                outcomes.update(_write_together(plan.together))
         except Exception as exc:
             if not isinstance(exc, ClaimedElsewhere):
-                log.exception("Writing %s message(s) together failed; one by one", len(together))
-            alone = together + alone
-    for plan in sorted(alone, key=lambda p: p.email.pk):
-        outcomes[plan.email.pk] = _write_alone(plan)
-    return [outcomes[placed.email.pk] for placed, _ in items]
+                log.exception(
+                    "Writing %s message(s) together failed; one by one", len(plan.together)
+                )
+            alone = plan.together + alone
+    for decided in sorted(alone, key=lambda p: p.email.pk):
+        outcomes[decided.email.pk] = _write_alone(decided)
+    return [outcomes[email_id] for email_id in plan.order]
 
 
 def _plan(placed: Prepared | Settled, answer: Proposal | Exception | None) -> _Plan:
@@ -104,13 +123,18 @@ def _plan(placed: Prepared | Settled, answer: Proposal | Exception | None) -> _P
         raise answer
     if isinstance(placed, Settled):
         return _Plan(placed, ticket=placed.ticket)
-    return _Plan(
-        placed,
-        proposal=answer,
-        assessment=prepared_assess(placed, proposal=answer),
-        ticket=placed.ticket,
-        opened=placed.ticket is None,
-    )
+    assessment = prepared_assess(placed, proposal=answer)
+    opened = placed.ticket is None
+    # A copy of a ticket read for the wave: if the wave ends up written one by one, each
+    # message starts again from what was read.
+    ticket = ticket_new(placed) if opened else copy.copy(placed.ticket)
+    triage_fields(ticket, answer, assessment)
+    draft = None
+    if assessment.may_draft:
+        fields = reply_draft_fields(ticket, placed.email, placed.parsed, answer, assessment)
+        fields.pop("triggered_at")
+        draft = Draft(to_addresses=fields.pop("to"), flags=fields.pop("flags") or [], **fields)
+    return _Plan(placed, answer, assessment, ticket, opened, draft)
 
 
 def _needs_its_own_writes(plan: _Plan) -> bool:
@@ -141,10 +165,6 @@ def _quarantined(email_id: int, exc: Exception) -> Outcome:
 
 def _write_together(plans: list[_Plan]) -> dict[int, Outcome]:
     triaged = [p for p in plans if isinstance(p.placed, Prepared)]
-    for plan in triaged:
-        if plan.opened:
-            plan.ticket = ticket_new(plan.placed)
-        triage_fields(plan.ticket, plan.proposal, plan.assessment)
     # Tickets first, so that the claims can point the messages at them.
     Ticket.objects.bulk_create([p.ticket for p in triaged if p.opened])
     for plan in triaged:
@@ -156,15 +176,6 @@ def _write_together(plans: list[_Plan]) -> dict[int, Outcome]:
         ticket_ids=[p.ticket.pk for p in triaged if not p.opened and p.assessment.may_draft]
     ):
         superseded.setdefault(old.ticket_id, []).append(old)
-    for plan in triaged:
-        if plan.assessment.may_draft:
-            fields = reply_draft_fields(
-                plan.ticket, plan.email, plan.placed.parsed, plan.proposal, plan.assessment
-            )
-            fields.pop("triggered_at")
-            plan.draft = Draft(
-                to_addresses=fields.pop("to"), flags=fields.pop("flags") or [], **fields
-            )
     Draft.objects.bulk_create([p.draft for p in triaged if p.draft is not None])
     with audit_batch():
         for plan in plans:
