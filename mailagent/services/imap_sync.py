@@ -343,7 +343,12 @@ def _held_before(folder: ImapFolder, raw: bytes, envelope: Envelope) -> InboundE
     """The message we already hold from this folder that this one is: the same bytes, or the same
     Message-ID with the same body (a rebuilt mailbox may have rewritten a header or two)."""
     digest = hashlib.sha256(raw).hexdigest()
-    same = InboundEmail.objects.filter(source=folder.source, sha256=digest).order_by("pk").first()
+    same = (
+        InboundEmail.objects.filter(source=folder.source, sha256=digest)
+        .defer("raw")
+        .order_by("pk")
+        .first()
+    )
     if same is not None:
         return same
     mid = normalised_message_id(envelope.message_id)

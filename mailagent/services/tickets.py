@@ -50,7 +50,7 @@ def ticket_conversation(ticket: Ticket) -> list[ConversationEntry]:
             text=m.body_text,
             obj=m,
         )
-        for m in ticket.messages.exclude(status=InboundEmail.Status.QUARANTINED)
+        for m in ticket.messages.exclude(status=InboundEmail.Status.QUARANTINED).defer("raw")
     ]
     entries += [
         ConversationEntry(
