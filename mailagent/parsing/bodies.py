@@ -8,6 +8,7 @@ languages.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -165,11 +166,7 @@ def split_reply(text: str) -> SplitText:
     """New text, quoted history and signature of one body."""
     if not text.strip():
         return SplitText("", "", "")
-    # keep_hyphen_lists: by default the library takes a "- item" line for a "-Name" signature and
-    # drops a customer's whole bulleted order list from the new text.
-    message = EmailMessage(
-        text=text, languages=list(_REPLY_LANGUAGES), keep_hyphen_lists=True
-    ).read()
+    message = _reply_message(text).read()
     if not message.replies:
         return SplitText(text.strip(), "", "")
     latest = message.replies[0]
@@ -182,6 +179,22 @@ def split_reply(text: str) -> SplitText:
         body = body.replace(disclaimer, "")
     new_text = _drop_quote_lines(body)
     return SplitText(new_text or body.strip(), quoted, signature)
+
+
+def _reply_message(text: str) -> EmailMessage:
+    # keep_hyphen_lists: by default the library takes a "- item" line for a "-Name" signature and
+    # drops a customer's whole bulleted order list from the new text.
+    message = EmailMessage(text=text, languages=list(_REPLY_LANGUAGES), keep_hyphen_lists=True)
+    # The library builds (and logs) its three patterns anew for every message; they depend only
+    # on the arguments above, so they are built once.
+    message._header_regex, message._disclaimers_regex, message._signature_regex = _reply_patterns()
+    return message
+
+
+@functools.cache
+def _reply_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    built = EmailMessage(text="", languages=list(_REPLY_LANGUAGES), keep_hyphen_lists=True)
+    return built.HEADER_REGEX, built.DISCLAIMERS_REGEX, built.SIGNATURE_REGEX
 
 
 def _real_signature(signature: str, pattern: re.Pattern[str]) -> str:
