@@ -308,24 +308,21 @@ def imap_folder_run_once(
     report.outcomes += emails_process(email_ids=emails_waiting(source=folder.source))
     with contextlib.ExitStack() as stack:
         workers = pool or stack.enter_context(ProcessingPool(workers=1))
-        submitted = False
 
         def process(stored: list[Stored]) -> None:
-            nonlocal submitted
-            if submitted:
-                report.outcomes.extend(workers.collect())
+            workers.submit(stored)
+            finished = workers.finished()
+            if finished:
+                report.outcomes.extend(finished)
                 if progress:
                     progress("processed", len(report.outcomes), 0)
-            workers.submit(stored)
-            submitted = True
 
         try:
             sync, state = folder_sync(
                 conn=conn, folder=folder, today=today, on_stored=process, progress=progress
             )
         finally:
-            if submitted:
-                report.outcomes.extend(workers.collect())
+            report.outcomes.extend(workers.collect())
     reset_queries()
     report.stored, report.known = len(sync.stored), sync.recognised + sync.already_stored
     report.first_sync, report.uidvalidity_changed = sync.first_sync, sync.uidvalidity_changed

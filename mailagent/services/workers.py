@@ -10,6 +10,10 @@ list in arrival order, so that its writes commit in waves (`pipeline.emails_proc
 message by message. Writes stay safe without that, too: every message is claimed by a
 conditional UPDATE before anything is written for it.
 
+Batches overlap: while the workers process one, the next is fetched, stored and handed over, so
+that a worker done with its share goes on with the next batch's. A chain of a new batch tied to
+one still being processed is held back until that one is written.
+
 Workers are forked from a single-threaded process (`poll --once`) and hold no database
 connection of the parent's; the watching threads of `poll` process their (small) batches inline.
 """
@@ -31,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Below this many messages a batch is processed inline: forking costs more than it saves.
 MIN_PARALLEL = 16
+# Batches processed at once, at most: the fetching runs no further ahead than this.
+IN_FLIGHT = 3
 
 # Matched on the message lowered: the names are ASCII, and lowering keeps every offset.
 _THREAD_HEADERS = re.compile(
@@ -121,16 +127,33 @@ def _forget_parent_connections() -> None:
         conn.connection = None
 
 
+@dataclass
+class _Job:
+    """Chains handed to the workers together, and the Message-IDs they name."""
+
+    chains: list[list[Stored]]
+    keys: frozenset[bytes]
+    result: object = None
+
+    @property
+    def email_ids(self) -> list[int]:
+        return [s.email_id for chain in self.chains for s in chain]
+
+
 class ProcessingPool:
-    """Worker processes for one pass; `submit` a batch, `collect` its outcomes. While one batch
-    is processed, the caller fetches and stores the next."""
+    """Worker processes for one pass: `submit` each batch as it is stored, `collect` the outcomes
+    of everything submitted. Up to IN_FLIGHT batches are processed at once while the caller
+    fetches and stores the next, so that a worker done with its share of one batch goes on with
+    the next instead of waiting for the slowest share. A chain of the new batch tied (by any
+    Message-ID) to one still being processed waits for it, so a reply still finds its parent's
+    ticket."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         self._pool = None
-        self._pending = None
-        self._inline: list[Outcome] = []
-        self._batch: list[int] = []
+        self._running: list[_Job] = []
+        self._held: list[_Job] = []
+        self._done: list[Outcome] = []
 
     def __enter__(self) -> ProcessingPool:
         return self
@@ -145,38 +168,87 @@ class ProcessingPool:
             self._pool = None
 
     def submit(self, stored: list[Stored]) -> None:
-        """Start processing a batch. The previous batch must have been collected."""
+        """Start processing a batch (waiting first if IN_FLIGHT batches are being processed)."""
         from mailagent.services.pipeline import emails_process
 
-        assert self._pending is None and not self._inline, "collect() the previous batch first"
-        self._batch = [s.email_id for s in stored]
-        if self.workers == 1 or len(stored) < MIN_PARALLEL or not _workers_can_see_the_data():
-            self._inline = emails_process(email_ids=self._batch)
+        if not stored:
             return
-        shares = chain_shares(thread_chains(stored), self.workers)
-        self._pending = self._ensure_pool().map_async(_process_share, shares, chunksize=1)
+        busy = self._running or self._held
+        if not busy and (
+            self.workers == 1 or len(stored) < MIN_PARALLEL or not _workers_can_see_the_data()
+        ):
+            self._done += emails_process(email_ids=[s.email_id for s in stored])
+            return
+        self._reap(wait=len(self._running) >= IN_FLIGHT)
+        by_id = {s.email_id: s for s in stored}
+        free: list[list[Stored]] = []
+        for chain in thread_chains(stored):
+            members = [by_id[email_id] for email_id in chain]
+            keys = frozenset(k for s in members for k in s.thread_keys)
+            if any(not job.keys.isdisjoint(keys) for job in (*self._running, *self._held)):
+                self._held.append(_Job([members], keys))
+            else:
+                free.append(members)
+        if free:
+            self._start(free)
+
+    def finished(self) -> list[Outcome]:
+        """The outcomes come in so far, without waiting."""
+        self._reap(wait=False)
+        done, self._done = self._done, []
+        return done
 
     def collect(self) -> list[Outcome]:
-        """The outcomes of the batch submitted last (waiting for it if need be)."""
+        """The outcomes of everything submitted (waiting for it if need be)."""
+        while self._running or self._held:
+            self._reap(wait=True)
+        done, self._done = self._done, []
+        return sorted(done, key=lambda o: o.email_id)
+
+    def _start(self, chains: list[list[Stored]]) -> None:
+        keys = frozenset(k for chain in chains for s in chain for k in s.thread_keys)
+        job = _Job(chains, keys)
+        ids = [[s.email_id for s in chain] for chain in chains]
+        job.result = self._ensure_pool().map_async(
+            _process_share, chain_shares(ids, self.workers), chunksize=1
+        )
+        self._running.append(job)
+
+    def _reap(self, *, wait: bool) -> None:
+        """Take in finished jobs (the oldest one, waiting for it, when `wait`), then start held
+        chains no longer tied to a running one, in order."""
+        if wait and self._running:
+            self._running[0].result.wait()
+        for job in [j for j in self._running if j.result.ready()]:
+            self._running.remove(job)
+            self._done += self._outcomes(job)
+        held, self._held = self._held, []
+        released: list[list[Stored]] = []
+        for job in held:
+            ahead = (*self._running, *self._held)
+            if any(not other.keys.isdisjoint(job.keys) for other in ahead):
+                self._held.append(job)
+            else:
+                released += job.chains
+        if released:
+            self._start(released)
+
+    def _outcomes(self, job: _Job) -> list[Outcome]:
         from mailagent.services.pipeline import emails_process, emails_waiting
 
-        if self._pending is None:
-            outcomes, self._inline = self._inline, []
-            return outcomes
-        pending, self._pending = self._pending, None
         try:
-            chains = pending.get()
+            return [o for share in job.result.get() for o in share]
         except Exception:
             # A worker failed outside the per-message safety net (its database went away, say):
             # whatever it left unprocessed is processed here, one by one.
             log.exception("A processing worker failed; finishing its batch in the main process")
-            left = set(emails_waiting()) & set(self._batch)
-            done = InboundEmail.objects.filter(pk__in=self._batch).exclude(pk__in=left)
+            batch = job.email_ids
+            left = set(emails_waiting()) & set(batch)
+            done = InboundEmail.objects.filter(pk__in=batch).exclude(pk__in=left)
             return [
                 Outcome(pk, status, ticket)
                 for pk, status, ticket in done.values_list("pk", "status", "ticket_id")
             ] + emails_process(email_ids=sorted(left))
-        return sorted((o for chain in chains for o in chain), key=lambda o: o.email_id)
 
     def _ensure_pool(self):
         if self._pool is None:

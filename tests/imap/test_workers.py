@@ -56,3 +56,30 @@ class TestWorkers:
         assert len(pairs) == 30
         assert all(mine == parents for mine, parents in pairs)
         assert poller.scalar("SELECT count(*) FROM mailagent_draft WHERE status='pending'") == 30
+
+    def test_replies_in_the_next_batches_wait_for_their_parents_still_being_processed(
+        self, mailbox, make_poller
+    ):
+        # A batch is 100 messages, and up to three are processed at once: the replies of the
+        # second and third batch are tied to conversations the workers may still be writing.
+        mailbox.append_many(
+            [question(n) for n in range(100)]
+            + [reply_to(200 + n, n) for n in range(100)]
+            + [reply_to(400 + n, 200 + n) for n in range(100)]
+        )
+        poller = make_poller(INGEST_WORKERS="2")
+
+        poller.once()
+
+        assert poller.scalar("SELECT count(*) FROM mailagent_ticket") == 100
+        pairs = poller.query(
+            "SELECT r.ticket_id, p.ticket_id FROM mailagent_inboundemail r "
+            "JOIN mailagent_inboundemail p ON r.in_reply_to = p.message_id"
+        )
+        assert len(pairs) == 200
+        assert all(mine == parents for mine, parents in pairs)
+        assert (
+            poller.scalar("SELECT count(*) FROM mailagent_auditevent WHERE action='ticket.opened'")
+            == 100
+        )
+        assert poller.scalar("SELECT count(*) FROM mailagent_draft WHERE status='pending'") == 100
