@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from mailagent.models import ApprovalLink, Draft, OutboundEmail
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
@@ -206,22 +205,16 @@ def _approval_request_mail(
 ) -> OutboundEmail:
     context = {
         "links": links,
+        "more": more,
         "business_name": settings.BUSINESS_NAME,
         "hours": settings.APPROVAL_LINK_MAX_AGE_HOURS,
     }
     count = len(links)
     subject = f"{count} draft{'s' if count != 1 else ''} waiting for your approval"
-    body = render_to_string("portal/email/approval_request.txt", context)
-    html = render_to_string("portal/email/approval_request.html", context)
     if more:
         subject = f"{count} of {count + more:,} drafts waiting for your approval"
-        line = (
-            f"{more:,} more draft{'s' if more != 1 else ''} wait{'' if more != 1 else 's'} "
-            f"for approval: the next pass sends their links, oldest first, and the daily "
-            f"digest lists every waiting draft with its own link."
-        )
-        body = f"{body.rstrip()}\n\n{line}\n"
-        html = html.replace("</body>", f"<p>{escape(line)}</p>\n</body>", 1)
+    body = render_to_string("portal/email/approval_request.txt", context)
+    html = render_to_string("portal/email/approval_request.html", context)
     return notice_send(
         kind=OutboundEmail.Kind.APPROVAL_REQUEST,
         to=[approver],
