@@ -8,8 +8,9 @@ connections for the given time. Prints requests per second, p50/p90/p99 latency 
 and as a baseline in the same run the rate of a static page (`/`, no database, no token) so that
 the figures can be compared across machines. Target: no errors, p99 under 100 ms.
 
-The approval pages are rate-limited per address; every client here comes from 127.0.0.1, so the
-bench raises the limit for its own server (PORTAL_RATE_PER_ADDRESS) rather than measure 429s.
+The approval pages are rate-limited per address and per link; every client here comes from
+127.0.0.1 and reopens the same links, so the bench raises both limits for its own server rather
+than measure 429s (the limits themselves are tested in tests/portal/test_rate_limits.py).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main() -> None:
         ALLOWED_HOSTS="127.0.0.1",
         PORTAL_BASE_URL=base,
         PORTAL_RATE_PER_ADDRESS="1000000/m",
+        PORTAL_RATE_PER_TOKEN="1000000/m",
         OUTBOX_DIR=str(ROOT / "var" / "bench-outbox"),
     )
     server = None
