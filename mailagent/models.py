@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from mailagent.types import Category, Tier, Tone, Urgency
 
@@ -34,7 +34,8 @@ class InboundEmail(models.Model):
     # share one.
     source = models.CharField(max_length=255)
     source_key = models.CharField(max_length=500)
-    raw = models.BinaryField()
+    # The bytes live in their own table (`RawMessage`, read and written through `raw`): on
+    # SQLite an UPDATE rewrites the whole row, and processing updates every message once.
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -69,6 +70,80 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_address or '?'}: {self.subject or '(no subject)'}"
+
+    def save(self, *args, **kwargs) -> None:
+        # `raw` is not a column of this table: saved (in the same transaction) to its own.
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
+        raw_named = update_fields is not None and "raw" in update_fields
+        if raw_named:
+            kwargs["update_fields"] = [f for f in update_fields if f != "raw"]
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if self.__dict__.get("_raw_unsaved") and (update_fields is None or raw_named):
+                raws_save([self], created=adding)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        if not self.__dict__.get("_raw_unsaved"):
+            self.__dict__.pop("_raw", None)
+            self._state.fields_cache.pop("stored", None)
+
+    @property
+    def raw(self) -> bytes:
+        """The message exactly as the mailbox gave it (b"" when none was kept). Read on first
+        use; `InboundEmail.objects.select_related("stored")` reads it with the rows."""
+        if "_raw" not in self.__dict__:
+            try:
+                self._raw = bytes(self.stored.data)
+            except RawMessage.DoesNotExist:
+                self._raw = b""
+        return self._raw
+
+    @raw.setter
+    def raw(self, value: bytes) -> None:
+        self._raw = bytes(value)
+        self._raw_unsaved = True
+
+    def _raw_saved(self) -> None:
+        self.__dict__.pop("_raw_unsaved", None)
+
+
+class RawMessage(models.Model):
+    """The bytes of an `InboundEmail`, apart from the row that processing updates."""
+
+    email = models.OneToOneField(
+        InboundEmail, primary_key=True, on_delete=models.CASCADE, related_name="stored"
+    )
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = "raw message"
+
+    def __str__(self) -> str:
+        return f"{len(self.data):,} bytes of message #{self.email_id}"
+
+
+def raws_save(emails: list[InboundEmail], *, created: bool = False) -> None:
+    """Store (or replace) the bytes of saved messages, in one statement for new ones (`created`:
+    all of them are). Used by `InboundEmail.save`, and after a bulk insert, which does not call
+    it."""
+    existing = (
+        set()
+        if created
+        else set(
+            RawMessage.objects.filter(email_id__in=[e.pk for e in emails]).values_list(
+                "email_id", flat=True
+            )
+        )
+    )
+    RawMessage.objects.bulk_create(
+        [RawMessage(email_id=e.pk, data=e.raw) for e in emails if e.pk not in existing]
+    )
+    for email in emails:
+        if email.pk in existing:
+            RawMessage.objects.filter(email_id=email.pk).update(data=email.raw)
+        email._raw_saved()
 
 
 class MailboxFolder(models.Model):

@@ -157,7 +157,7 @@ def digest_gather(*, now: datetime, since: datetime) -> DigestContent:
         .order_by("created_at", "id")
     )
     cutoff = now - timedelta(hours=settings.APPROVAL_REMIND_HOURS)
-    quarantined = InboundEmail.objects.filter(status=InboundEmail.Status.QUARANTINED).defer("raw")
+    quarantined = InboundEmail.objects.filter(status=InboundEmail.Status.QUARANTINED)
     overdue = Invoice.objects.filter(
         status=Invoice.Status.OPEN,
         kind=Invoice.Kind.INVOICE,

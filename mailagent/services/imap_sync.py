@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from mailagent.errors import ConfigurationError, TransientError
@@ -312,8 +312,8 @@ def _fetch_now_allowed(
             source_key__startswith=f"{state.uidvalidity}:",
             size__lte=folder.max_message_bytes,
         )
-        .annotate(stored=Length("raw"))
-        .filter(stored__lt=F("size"))
+        .annotate(kept=Coalesce(Length("stored__data"), 0))
+        .filter(kept__lt=F("size"))
         .values_list("pk", "source_key", "size")
     )
     stored: list[Stored] = []
@@ -343,12 +343,7 @@ def _held_before(folder: ImapFolder, raw: bytes, envelope: Envelope) -> InboundE
     """The message we already hold from this folder that this one is: the same bytes, or the same
     Message-ID with the same body (a rebuilt mailbox may have rewritten a header or two)."""
     digest = hashlib.sha256(raw).hexdigest()
-    same = (
-        InboundEmail.objects.filter(source=folder.source, sha256=digest)
-        .defer("raw")
-        .order_by("pk")
-        .first()
-    )
+    same = InboundEmail.objects.filter(source=folder.source, sha256=digest).order_by("pk").first()
     if same is not None:
         return same
     mid = normalised_message_id(envelope.message_id)

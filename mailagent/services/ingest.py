@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mailagent.integrations.sources import MailSource
-from mailagent.models import InboundEmail
+from mailagent.models import InboundEmail, raws_save
 from mailagent.parsing.headers import first_address, header, message_id
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 
@@ -56,6 +56,7 @@ def emails_store(*, source: str, messages: list[tuple[str, bytes]]) -> list[Inbo
     try:
         with transaction.atomic(), audit_batch():
             InboundEmail.objects.bulk_create(emails)
+            raws_save(emails, created=True)
             for email in emails:
                 _audit_received(email)
     except IntegrityError:

@@ -107,7 +107,7 @@ def emails_process(*, email_ids: Iterable[int], progress: Progress | None = None
         for start in range(0, len(ids), WAVE_SIZE):
             chunk = ids[start : start + WAVE_SIZE]
             # One query for the stored messages of a wave; their parsing writes nothing.
-            rows = InboundEmail.objects.in_bulk(chunk)
+            rows = InboundEmail.objects.select_related("stored").in_bulk(chunk)
             reads = []
             for email_id in chunk:
                 try:

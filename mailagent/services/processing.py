@@ -489,8 +489,7 @@ def escalation_notify(*, ticket_id: int, email_id: int) -> OutboundEmail:
     from mailagent.services.outbound import notice_send
 
     ticket = Ticket.objects.get(pk=ticket_id)
-    # Not the stored bytes: the notice quotes the text read from them.
-    email = InboundEmail.objects.defer("raw").get(pk=email_id)
+    email = InboundEmail.objects.get(pk=email_id)
     context = {"ticket": ticket, "email": email, "portal": settings.PORTAL_BASE_URL}
     return notice_send(
         kind=OutboundEmail.Kind.ESCALATION,

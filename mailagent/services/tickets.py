@@ -50,7 +50,7 @@ def ticket_conversation(ticket: Ticket) -> list[ConversationEntry]:
             text=m.body_text,
             obj=m,
         )
-        for m in ticket.messages.exclude(status=InboundEmail.Status.QUARANTINED).defer("raw")
+        for m in ticket.messages.exclude(status=InboundEmail.Status.QUARANTINED)
     ]
     entries += [
         ConversationEntry(
