@@ -137,9 +137,7 @@ def test_payment_withdraws_a_reminder_still_waiting_for_approval(books):
     assert draft.status == Draft.Status.SUPERSEDED
 
 
-def test_a_draft_that_fails_validation_is_not_saved_and_the_failure_is_audited(
-    books, monkeypatch
-):
+def test_a_draft_that_fails_validation_is_not_saved_and_the_failure_is_audited(books, monkeypatch):
     real = reminders_service.reminder_text
 
     def typo(plan, **kwargs):
