@@ -16,12 +16,8 @@ from __future__ import annotations
 import re
 
 from mailagent.riskconcepts import concept_risks
+from mailagent.textpatterns import GAP, lower_rx
 from mailagent.types import Assessment, Category, Proposal, Tier
-
-# Within one sentence: no full stop and no line break, but a decimal point ("£3,410.00")
-# does not end a sentence.
-GAP = r"(?:[^.\n]|(?<=\d)\.(?=\d))"
-
 
 CATEGORY_TIERS: dict[Category, Tier] = {
     Category.SUPPORT_QUESTION: Tier.LOW,
@@ -37,7 +33,7 @@ CATEGORY_TIERS: dict[Category, Tier] = {
 
 # Each pattern names money moving or a commitment only a person may make.
 HIGH_RISK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), reason)
+    (lower_rx(pattern, 0), reason)
     for pattern, reason in (
         (
             r"\b(bank|banking|account|payment|remittance|wire|ach)\s+(details?|info(rmation)?|"
@@ -121,14 +117,14 @@ HIGH_RISK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-_POLICY_NAMED = re.compile(r"\b(refund|returns?)\s+polic(y|ies)\b", re.IGNORECASE)
+_POLICY_NAMED = lower_rx(r"\b(refund|returns?)\s+polic(y|ies)\b", 0)
 
 
 def text_risks(text: str) -> tuple[str, ...]:
     """Reasons in the text itself that make a message high risk, whatever its category."""
     # A question about the refund policy is not a request for one; "I'd like my money back under
     # your refund policy" still is (the concepts read the rest).
-    plain = _POLICY_NAMED.sub("policy", text or "")
+    plain = _POLICY_NAMED.sub("policy", (text or "").lower())
     found = [reason for pattern, reason in HIGH_RISK_PATTERNS if pattern.search(plain)]
     return tuple(dict.fromkeys(found + list(concept_risks(text))))
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 _FOLD = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "\u2019": "'", "\u2018": "'"})
 
@@ -66,7 +68,10 @@ def folded(text: str) -> str:
 
 
 def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+    # Every alternative starts with a letter, a digit or a currency sign (a test checks): saying
+    # so up front lets the matcher pass over spaces and punctuation without trying each one,
+    # which halves the time of the longest list.
+    return re.compile(r"\b(?=[\w£€$])(?:" + "|".join(alternatives) + r")\b")
 
 
 # Money named as a thing: "the difference", "£45", "what we paid".
@@ -234,21 +239,54 @@ CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n\s*\n|\n\s*[-*•]")
 
 
-def _scopes(text: str) -> dict[str, list[str]]:
-    sentences = [s.strip() for s in _SENTENCE_END.split(text.replace("\r", "")) if s.strip()]
-    sentences = [re.sub(r"\s+", " ", s) for s in sentences]
-    windows = [" \n ".join(sentences[i : i + 2]) for i in range(len(sentences))]
-    return {"sentence": sentences, "window": windows, "message": [" \n ".join(sentences)]}
+def _sentences(text: str) -> list[str]:
+    sentences = (s.strip() for s in _SENTENCE_END.split(text.replace("\r", "")))
+    return [re.sub(r"\s+", " ", s) for s in sentences if s]
+
+
+class _Places:
+    """Which sentences each concept appears in, found by one scan of the whole message.
+
+    The sentences are joined by " \n ", which no concept's pattern can match across (they name
+    words and the single spaces between them), so each match lies within one sentence, and a
+    scan for the leftmost matches finds every sentence a concept appears in: the same answer as
+    searching each sentence in turn, at a fraction of the cost (a rule asks about its concepts
+    sentence by sentence, and mail runs to dozens of sentences)."""
+
+    def __init__(self, sentences: list[str]) -> None:
+        self.count = len(sentences)
+        self.message = " \n ".join(sentences)
+        self.starts = list(accumulate((len(s) + 3 for s in sentences[:-1]), initial=0))
+        self.found: dict[str, frozenset[int]] = {}
+
+    def of(self, concept: str) -> frozenset[int]:
+        if concept not in self.found:
+            self.found[concept] = frozenset(
+                bisect_right(self.starts, match.start()) - 1
+                for match in CONCEPTS[concept].finditer(self.message)
+            )
+        return self.found[concept]
+
+    def together(self, needed: tuple[str, ...], where: str) -> bool:
+        """Whether every concept needed appears in one sentence, in one sentence and the next
+        ("window"), or anywhere in the message."""
+        places = []
+        for concept in needed:
+            place = self.of(concept)
+            if not place:
+                return False
+            places.append(place)
+        if where == "message":
+            return True
+        if where == "sentence":
+            return bool(frozenset.intersection(*places))
+        return any(all(i in place or i + 1 in place for place in places) for i in range(self.count))
 
 
 @lru_cache(maxsize=256)
 def concept_risks(text: str) -> tuple[str, ...]:
     """Reasons found by meaning rather than by phrase: see CONCEPTS and CONCEPT_RULES. Cached:
     the triage rules ask about the same text several times, and the policy asks again."""
-    scopes = _scopes(folded(text))
-    found = (
-        reason
-        for reason, needed, where in CONCEPT_RULES
-        if any(all(CONCEPTS[c].search(part) for c in needed) for part in scopes[where])
-    )
+    places = _Places(_sentences(folded(text)))
+    found = (reason for reason, needed, where in CONCEPT_RULES if places.together(needed, where))
     return tuple(dict.fromkeys(found))

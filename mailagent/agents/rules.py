@@ -15,15 +15,13 @@ from dataclasses import dataclass
 
 from mailagent import riskconcepts
 from mailagent.agents.replies import reply_for
+from mailagent.textpatterns import GAP, lower_rx
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
-
-# Within one sentence: no full stop and no line break, but a decimal point ("£3,410.00")
-# does not end a sentence.
-GAP = r"(?:[^.\n]|(?<=\d)\.(?=\d))"
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(patterns), re.IGNORECASE | re.MULTILINE)
+    """Any of these patterns, read in lower-cased text (`textpatterns.lower_rx`)."""
+    return lower_rx("|".join(patterns))
 
 
 @dataclass(frozen=True)
@@ -307,8 +305,17 @@ _HUMAN_REASONS = {
 }
 
 
+def _rule_matches(rule: re.Pattern[str] | _AllOf | _PolicyConcept, text: str, lowered: str) -> bool:
+    # The concepts fold the text themselves, and the policy asks them about the same text: given
+    # as it is, their answer is cached for it.
+    return bool(rule.search(text if isinstance(rule, _PolicyConcept) else lowered))
+
+
 def classify(text: str, tone: Tone = Tone.NEUTRAL) -> Category:
-    category = next((c for c, rule in CATEGORY_RULES if rule.search(text)), Category.OTHER)
+    lowered = text.lower()
+    category = next(
+        (c for c, rule in CATEGORY_RULES if _rule_matches(rule, text, lowered)), Category.OTHER
+    )
     if tone is Tone.ANGRY and category in _ANGER_MAKES_COMPLAINT:
         return Category.COMPLAINT
     return category
@@ -316,20 +323,22 @@ def classify(text: str, tone: Tone = Tone.NEUTRAL) -> Category:
 
 def tone_of(text: str) -> Tone:
     caps_words = re.findall(r"\b[A-Z]{4,}\b", text)
-    if _ANGRY.search(text) or len(caps_words) >= 3:
+    lowered = text.lower()
+    if _ANGRY.search(lowered) or len(caps_words) >= 3:
         return Tone.ANGRY
     # Before the praise words: sarcastic praise is frustration.
-    if _FRUSTRATED.search(text) or _SARCASM.search(text):
+    if _FRUSTRATED.search(lowered) or _SARCASM.search(lowered):
         return Tone.FRUSTRATED
-    if _POSITIVE.search(text):
+    if _POSITIVE.search(lowered):
         return Tone.POSITIVE
     return Tone.NEUTRAL
 
 
 def urgency_of(text: str, tone: Tone) -> Urgency:
-    if _URGENT.search(text) or tone is Tone.ANGRY:
+    lowered = text.lower()
+    if _URGENT.search(lowered) or tone is Tone.ANGRY:
         return Urgency.HIGH
-    if _RELAXED.search(text):
+    if _RELAXED.search(lowered):
         return Urgency.LOW
     return Urgency.NORMAL
 
