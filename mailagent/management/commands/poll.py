@@ -39,6 +39,10 @@ from mailagent.services.workers import ProcessingPool
 
 class Command(BaseCommand):
     help = "Fetch new mail from the configured inbox, triage it, draft replies, request approvals."
+    # Django's system checks (models, admin, templates) are run by `migrate` and `check --deploy`
+    # when the code changes, not at every start of a poller that a schedule may start every few
+    # minutes: they cost a tenth of a second each time. `--skip-checks` is implied.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
