@@ -31,12 +31,25 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
+# Real drafts: customer questions stored and run through the pipeline (rules model), so that
+# each approval page shows a ticket, its risk reasons and the customer's message, as in use.
 SETUP = """
+from mailagent.models import Draft
 from mailagent.services.approvals import approval_link_issue
-from mailagent.services.drafts import draft_create
+from mailagent.services.ingest import email_store
+from mailagent.services.pipeline import emails_process
+ids = []
 for i in range({drafts}):
-    d = draft_create(ticket=None, kind="reply", to=[f"c{{i}}@customer.example"],
-                     subject=f"Re: order {{i}}", body="Hello,\\n\\nThanks for your order.\\n" * 5)
+    raw = (
+        f"From: Customer {{i}} <c{{i}}@customer.example>\\r\\nTo: agent@acme.example\\r\\n"
+        f"Subject: Delivery of order {{1000 + i}}\\r\\nMessage-ID: <q{{i}}@customer.example>\\r\\n"
+        "Content-Type: text/plain; charset=utf-8\\r\\n\\r\\n"
+        "Hello,\\r\\n\\r\\nCould you tell me when my order will ship? I ordered it last week\\r\\n"
+        "and have not heard anything since. Thanks for your help.\\r\\n\\r\\nBest,\\r\\nSam\\r\\n"
+    ).encode()
+    ids.append(email_store(source="bench", source_key=str(i), raw=raw).pk)
+emails_process(email_ids=ids)
+for d in Draft.objects.filter(status=Draft.Status.PENDING).order_by("pk"):
     print(approval_link_issue(draft=d, approver="owner@acme.example").url)
 """
 

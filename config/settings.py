@@ -98,7 +98,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Opening a PostgreSQL connection costs more than serving an approval page: keep them open,
     # and check them before reuse so that a restarted server costs one error, not many.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 else:
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the portal read while the poller writes; the timeout rides out short write locks.

@@ -184,7 +184,7 @@ def test_customer_reply_joins_its_ticket_and_the_conversation_lists_both_in_orde
     assert reply.ticket_id == first.ticket_id
     ticket = first.ticket
     entries = ticket_conversation(ticket)
-    assert [e.obj.pk for e in entries] == [first.pk, reply.pk]
+    assert [e.pk for e in entries] == [first.pk, reply.pk]
     assert [e.direction for e in entries] == ["in", "in"]
     assert entries[1].text.startswith("Hi again,\n\nOne more detail")
     # The reply's draft replaces the one written for the first message.

@@ -80,3 +80,39 @@ def test_page_keeps_its_address_to_itself_but_lets_its_forms_say_where_they_come
 
     assert '<meta name="referrer" content="same-origin">' in page.content.decode()
     assert page.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_conversation_shows_our_sent_reply_between_the_customers_messages(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mailagent.models import Draft, InboundEmail
+    from tests.factories import customer_message
+
+    first = reply_draft()
+    ticket = first.ticket
+    start = timezone.now() - timedelta(hours=3)
+    InboundEmail.objects.filter(ticket=ticket).update(sent_at=start)
+    Draft.objects.filter(pk=first.pk).update(
+        status=Draft.Status.SENT,
+        sent_at=start + timedelta(hours=1),
+        decided_by="owner@acme.example",
+    )
+    later = customer_message(
+        ticket=ticket, message_id="<later@customer.example>", text="It came, but one box is torn."
+    )
+    # A message from the customer whose name we never learnt is shown by its address.
+    InboundEmail.objects.filter(pk=later.pk).update(from_name="")
+    quarantined = customer_message(ticket=ticket, message_id="<bad@customer.example>", text="?!")
+    InboundEmail.objects.filter(pk=quarantined.pk).update(status=InboundEmail.Status.QUARANTINED)
+    second = reply_draft(email=later, body="Sorry about the torn box: a new one is on its way.")
+
+    text = page_text(client.get(review_path(second)))
+
+    conversation = text[text.index("The conversation") : text.index("The draft")]
+    assert conversation.index("From Jane Doe") < conversation.index("Sent by us")
+    assert conversation.index("Sent by us") < conversation.index("From jane@customer.example")
+    assert " ".join(REPLY_BODY.split()) in conversation
+    assert "It came, but one box is torn." in conversation
+    assert "?!" not in conversation
