@@ -88,9 +88,9 @@ def approval_link_check(*, draft_id: int, token: str) -> LinkCheck:
     # The link, its draft and the draft's ticket in one query: every view of the page asks.
     link = next(
         iter(
-            ApprovalLink.objects.select_related("draft__ticket").filter(
-                token_hash=token_hash(token), draft_id=draft_id
-            )[:1]
+            ApprovalLink.objects.select_related("draft__ticket")
+            .filter(token_hash=token_hash(token), draft_id=draft_id)
+            .order_by()[:1]  # the hash is unique: no need to sort
         ),
         None,
     )
