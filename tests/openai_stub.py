@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -80,11 +81,20 @@ class StubServer:
                     reply = stub.script.pop(0) if stub.script else None
                     stub.in_flight += 1
                     stub.max_in_flight = max(stub.max_in_flight, stub.in_flight)
+                settled = []
+
+                def settle() -> None:
+                    # Counted out before the answer is written: the client may send its next
+                    # request as soon as it has read this one, before this thread goes on.
+                    if not settled:
+                        settled.append(True)
+                        with stub.lock:
+                            stub.in_flight -= 1
+
                 try:
-                    stub._answer(self, body, reply)
+                    stub._answer(self, body, reply, settle)
                 finally:
-                    with stub.lock:
-                        stub.in_flight -= 1
+                    settle()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -94,12 +104,19 @@ class StubServer:
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
-    def _answer(self, handler: BaseHTTPRequestHandler, body: dict, reply: Reply | None) -> None:
+    def _answer(
+        self,
+        handler: BaseHTTPRequestHandler,
+        body: dict,
+        reply: Reply | None,
+        settle: Callable[[], None],
+    ) -> None:
         prompt_chars = sum(len(m.get("content") or "") for m in body.get("messages", []))
         tokens = max(1, prompt_chars // 4)
         if reply is None:
             reply = Reply(body=json.dumps(self.default_answer), delay=self.delay)
         time.sleep(reply.delay)
+        settle()
         if reply.status == 200 and isinstance(reply.body, str):
             payload = completion(reply.body, tokens)
         else:
