@@ -89,22 +89,26 @@ def draft_send(*, draft_id: int, now: datetime | None = None) -> Draft:
     that would carry a line break fails the draft and raises `UnsafeHeader`: nothing leaves.
     What the server said decides what follows (`mailagent.services.delivery`)."""
     now = now or timezone.now()
-    claimed = Draft.objects.filter(pk=draft_id, status=Draft.Status.APPROVED).update(
-        status=Draft.Status.SENDING
-    )
-    draft = Draft.objects.select_related("ticket").get(pk=draft_id)
-    if not claimed:
+    try:
+        # The claim and the record of what will be sent commit together: a worker that stops
+        # between them leaves the draft approved, to be sent by the next one, never "sending"
+        # with nothing recorded (which no one would ever pick up again).
+        with transaction.atomic():
+            claimed = Draft.objects.filter(pk=draft_id, status=Draft.Status.APPROVED).update(
+                status=Draft.Status.SENDING
+            )
+            draft = Draft.objects.select_related("ticket").get(pk=draft_id)
+            outbound = _draft_record(draft, now=now) if claimed else None
+    except UnsafeHeader as exc:
+        # Approved but not sendable: say so on the draft rather than try again and again.
+        _draft_unsendable(Draft.objects.get(pk=draft_id), error=str(exc))
+        raise
+    if outbound is None:
         if draft.status in _NEVER_APPROVED:
             raise InvalidTransition(
                 f"Draft #{draft_id} is {draft.status}: only approved drafts go."
             )
         return draft
-    try:
-        outbound = _draft_record(draft, now=now)
-    except UnsafeHeader as exc:
-        # Claimed but not sendable: say so on the draft rather than leave it "sending" forever.
-        _draft_unsendable(draft, error=str(exc))
-        raise
     outbound_attempt(outbound=outbound, now=now)
     draft.refresh_from_db()
     return draft
@@ -113,7 +117,6 @@ def draft_send(*, draft_id: int, now: datetime | None = None) -> Draft:
 _NEVER_APPROVED = (Draft.Status.PENDING, Draft.Status.REJECTED, Draft.Status.SUPERSEDED)
 
 
-@transaction.atomic
 def _draft_record(draft: Draft, *, now: datetime) -> OutboundEmail:
     """Compose the draft and store it, Message-ID included, before any transport sees it."""
     reminder = draft.kind == Draft.Kind.REMINDER

@@ -90,3 +90,33 @@ def test_workers_released_at_the_same_instant_deliver_one_message(smtp_server):
         assert list(results.values()).count(Draft.Status.SENT) >= 1, results
     assert len(smtp_server.received) == 5
     assert OutboundEmail.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_failing_between_claim_and_record_leaves_the_draft_to_the_next(
+    smtp_server, monkeypatch
+):
+    # The database goes away after the draft is claimed, before what will be sent is stored: the
+    # claim must not survive on its own, or the draft would sit "sending" with nothing recorded
+    # and no retry would ever find it.
+    from django.db import OperationalError
+
+    from mailagent.services import outbound
+
+    draft = approved(reply_draft())
+
+    def lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(outbound, "compose", lost)
+        with pytest.raises(OperationalError):
+            draft_send(draft_id=draft.pk)
+
+    assert Draft.objects.get(pk=draft.pk).status == Draft.Status.APPROVED
+    assert OutboundEmail.objects.filter(draft=draft).count() == 0
+    assert smtp_server.received == []
+
+    assert draft_send(draft_id=draft.pk).status == Draft.Status.SENT
+    assert draft_send(draft_id=draft.pk).status == Draft.Status.SENT
+    assert len(smtp_server.received) == 1
