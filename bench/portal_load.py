@@ -1,6 +1,6 @@
 """Load on the approval page: gunicorn on 127.0.0.1 with PostgreSQL, N concurrent clients.
 
-    .venv/bin/python bench/portal_load.py [--clients 50] [--seconds 30] [--workers 3]
+    .venv/bin/python bench/portal_load.py [--clients 50] [--seconds 30] [--workers CPUs]
                                           [--client wrk|python]
 
 Creates a throw-away PostgreSQL database, fills it with pending drafts made by the pipeline and
@@ -186,9 +186,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    # As docs/deploy.md runs it. On 2 CPUs shared with PostgreSQL, 3 workers gave the same rate
-    # as gunicorn's 2 x CPUs + 1 with a shorter tail.
-    parser.add_argument("--workers", type=int, default=3)
+    # One per CPU, as docs/deploy.md advises (its figures come from this bench).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--drafts", type=int, default=200)
     parser.add_argument(
         "--client",
