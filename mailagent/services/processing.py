@@ -8,6 +8,9 @@ same message write its ticket once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -354,9 +357,7 @@ def _apply(prepared: Prepared, proposal: Proposal, assessment: Assessment) -> Ou
         if assessment.may_draft:
             draft = _draft_reply(ticket, email, parsed, proposal, assessment, opened)
             return Outcome(email.pk, email.status, ticket.pk, draft_id=draft.pk)
-        transaction.on_commit(
-            lambda: escalation_notify(ticket_id=ticket.pk, email_id=email.pk), robust=True
-        )
+        escalation_notify_on_commit(ticket_id=ticket.pk, email_id=email.pk)
     return Outcome(email.pk, email.status, ticket.pk, escalated=True)
 
 
@@ -482,6 +483,44 @@ def reply_draft_fields(ticket, email, parsed, proposal, assessment) -> dict:
             proposal.draft_body, thread_text, allowed=(settings.AGENT_EMAIL.lower(),)
         ),
     )
+
+
+# Escalation notices go out once the message's writes are committed. A worker process of the
+# processing pool (`workers.ProcessingPool`) leaves them to the process that started it, which
+# sends them as the workers' outcomes come in: sent from the workers, each notice queued for the
+# database's write lock behind the other workers' writes, and on SQLite that cost a poll of a
+# busy mailbox a tenth of its time. A notice the caller never sends (it was killed first) is not
+# a lost escalation: the ticket stays escalated, in the admin and in the next digest.
+_notices_left_to_caller: ContextVar[bool] = ContextVar("notices_left_to_caller", default=False)
+
+
+@contextmanager
+def escalation_notices_left_to_caller() -> Iterator[None]:
+    """Within this block, escalations are reported in the outcomes (`Outcome.escalated`) and the
+    caller sends their notices (`escalation_notices_send`)."""
+    token = _notices_left_to_caller.set(True)
+    try:
+        yield
+    finally:
+        _notices_left_to_caller.reset(token)
+
+
+def escalation_notify_on_commit(*, ticket_id: int, email_id: int) -> None:
+    if not _notices_left_to_caller.get():
+        transaction.on_commit(
+            lambda: escalation_notify(ticket_id=ticket_id, email_id=email_id), robust=True
+        )
+
+
+def escalation_notices_send(outcomes: list[Outcome]) -> None:
+    """The notices of the escalations among these outcomes (reported by a worker that left them
+    to its caller). One that fails is logged, as on commit, and the others still go."""
+    for outcome in outcomes:
+        if outcome.escalated and outcome.ticket_id is not None:
+            try:
+                escalation_notify(ticket_id=outcome.ticket_id, email_id=outcome.email_id)
+            except Exception:
+                log.exception("The escalation notice for message #%s failed", outcome.email_id)
 
 
 def escalation_notify(*, ticket_id: int, email_id: int) -> OutboundEmail:

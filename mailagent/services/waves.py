@@ -39,7 +39,7 @@ from mailagent.services.processing import (
     Settled,
     claim_fields,
     email_quarantine,
-    escalation_notify,
+    escalation_notify_on_commit,
     prepared_apply,
     prepared_assess,
     reply_draft_fields,
@@ -184,12 +184,7 @@ def _write_together(plans: list[_Plan]) -> dict[int, Outcome]:
     for plan in plans:
         outcomes[plan.email.pk] = _outcome(plan)
         if plan.assessment is not None and not plan.assessment.may_draft:
-            transaction.on_commit(
-                lambda t=plan.ticket.pk, e=plan.email.pk: escalation_notify(
-                    ticket_id=t, email_id=e
-                ),
-                robust=True,
-            )
+            escalation_notify_on_commit(ticket_id=plan.ticket.pk, email_id=plan.email.pk)
     return outcomes
 
 

@@ -29,7 +29,11 @@ from dataclasses import dataclass
 from django.db import connections
 
 from mailagent.models import InboundEmail
-from mailagent.services.processing import Outcome
+from mailagent.services.processing import (
+    Outcome,
+    escalation_notices_left_to_caller,
+    escalation_notices_send,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +113,10 @@ def chain_shares(chains: list[list[int]], shares: int) -> list[list[int]]:
 def _process_share(email_ids: list[int]) -> list[Outcome]:
     from mailagent.services.pipeline import emails_process
 
-    return emails_process(email_ids=email_ids)
+    # The pool's caller sends the escalation notices (see `processing`): from here each would
+    # wait for the database's write lock behind the other workers' writes.
+    with escalation_notices_left_to_caller():
+        return emails_process(email_ids=email_ids)
 
 
 def _workers_can_see_the_data() -> bool:
@@ -237,7 +244,7 @@ class ProcessingPool:
         from mailagent.services.pipeline import emails_process, emails_waiting
 
         try:
-            return [o for share in job.result.get() for o in share]
+            outcomes = [o for share in job.result.get() for o in share]
         except Exception:
             # A worker failed outside the per-message safety net (its database went away, say):
             # whatever it left unprocessed is processed here, one by one.
@@ -245,10 +252,14 @@ class ProcessingPool:
             batch = job.email_ids
             left = set(emails_waiting()) & set(batch)
             done = InboundEmail.objects.filter(pk__in=batch).exclude(pk__in=left)
+            # What is processed here sends its own notices; those of the messages the worker
+            # had finished are not known (their tickets stay escalated, and the digest lists them).
             return [
                 Outcome(pk, status, ticket)
                 for pk, status, ticket in done.values_list("pk", "status", "ticket_id")
             ] + emails_process(email_ids=sorted(left))
+        escalation_notices_send(outcomes)
+        return outcomes
 
     def _ensure_pool(self):
         if self._pool is None:

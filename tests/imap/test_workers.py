@@ -83,3 +83,27 @@ class TestWorkers:
             == 100
         )
         assert poller.scalar("SELECT count(*) FROM mailagent_draft WHERE status='pending'") == 100
+
+    def test_every_escalation_in_a_backlog_tells_the_approvers_once(self, mailbox, make_poller):
+        # The workers leave escalation notices to the poller, which sends them as their outcomes
+        # come in: none may be lost, none sent twice.
+        bank = "Please update our bank details: from now on pay into our new account below."
+        mailbox.append_many(
+            [
+                question(n, body=bank if n % 5 == 0 else "", subject=f"Order {n}")
+                for n in range(150)
+            ]
+        )
+        poller = make_poller(INGEST_WORKERS="2")
+
+        poller.once()
+
+        escalated = poller.query(
+            "SELECT id FROM mailagent_ticket WHERE category='bank_detail_change' ORDER BY id"
+        )
+        assert len(escalated) == 30
+        notices = poller.query(
+            "SELECT ticket_id, count(*) FROM mailagent_outboundemail WHERE kind='escalation' "
+            "GROUP BY ticket_id ORDER BY ticket_id"
+        )
+        assert notices == [(ticket_id, 1) for (ticket_id,) in escalated]
