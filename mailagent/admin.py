@@ -230,8 +230,14 @@ class DeliveryActions:
     delivered"), or they decide to send it again, confirmed on a page of its own. Both audited
     with their name; sending again reuses the message's bytes and Message-ID."""
 
+    # How the selected rows lead to their outbound mail: "" when they are that mail, else the
+    # field of OutboundEmail that points at them.
+    outbound_via = ""
+
     def outbound_for(self, queryset, statuses: tuple[str, ...]):
-        raise NotImplementedError
+        """The outbound mail of the selected rows that is in one of these states."""
+        rows = {f"{self.outbound_via}__in": queryset} if self.outbound_via else {"pk__in": queryset}
+        return OutboundEmail.objects.filter(**rows, status__in=statuses)
 
     @admin.action(description="Mark as delivered (you checked that it arrived)")
     def mark_delivered(self, request: HttpRequest, queryset) -> None:
@@ -287,6 +293,7 @@ class DeliveryActions:
 
 @admin.register(Draft)
 class DraftAdmin(DeliveryActions, ReadOnlyAdmin):
+    outbound_via = "draft"
     list_display = (
         "id",
         "created_at",
@@ -302,9 +309,6 @@ class DraftAdmin(DeliveryActions, ReadOnlyAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("ticket_link", "delivery", "history")
     actions = ["resend_approval_link", "mark_delivered", "send_again"]
-
-    def outbound_for(self, queryset, statuses: tuple[str, ...]):
-        return OutboundEmail.objects.filter(draft__in=queryset, status__in=statuses)
 
     @admin.display(description="delivery")
     def delivery(self, obj: Draft) -> str:
@@ -373,9 +377,6 @@ class OutboundEmailAdmin(DeliveryActions, ReadOnlyAdmin):
     exclude = ("raw",)
     readonly_fields = ("raw_text", "history")
     actions = ["mark_delivered", "send_again"]
-
-    def outbound_for(self, queryset, statuses: tuple[str, ...]):
-        return queryset.filter(status__in=statuses)
 
     @admin.display(description="history")
     def history(self, obj: OutboundEmail) -> str:

@@ -1,8 +1,8 @@
 """The bytes of an inbound message move to their own table (`RawMessage`): processing updates
 every message once, and on SQLite an UPDATE rewrites the whole row, bytes included."""
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
 
 CHUNK = 200
 

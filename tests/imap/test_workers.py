@@ -89,10 +89,7 @@ class TestWorkers:
         # come in: none may be lost, none sent twice.
         bank = "Please update our bank details: from now on pay into our new account below."
         mailbox.append_many(
-            [
-                question(n, body=bank if n % 5 == 0 else "", subject=f"Order {n}")
-                for n in range(150)
-            ]
+            [question(n, body=bank if n % 5 == 0 else "", subject=f"Order {n}") for n in range(150)]
         )
         poller = make_poller(INGEST_WORKERS="2")
 
