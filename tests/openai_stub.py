@@ -131,7 +131,8 @@ class StubServer:
             handler.end_headers()
             handler.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test): nothing to answer
+            # The client gave up (a timeout test): nothing to answer.
+            return
 
     def start(self) -> StubServer:
         self.thread.start()
