@@ -72,11 +72,7 @@ def poll_env(mailbox: Mailbox, work: Path, *, workers: int) -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
         OUTBOX_DIR=str(work / "outbox"),
-        IMAP_HOST=mailbox.host,
-        IMAP_PORT=str(mailbox.port),
-        IMAP_USER=mailbox.user,
-        IMAP_PASSWORD=mailbox.password,
-        IMAP_SSL="false",
+        **mailbox.poller_env(),
         AGENT_MODEL="rules",
         DEBUG="false",
         INGEST_WORKERS=str(workers),

@@ -106,12 +106,7 @@ class Poller:
         self.env.update(
             DATABASE_URL=f"sqlite:///{database}",
             OUTBOX_DIR=str(folder / "outbox"),
-            IMAP_HOST=mailbox.host,
-            IMAP_PORT=str(mailbox.port),
-            IMAP_USER=mailbox.user,
-            IMAP_PASSWORD=mailbox.password,
-            IMAP_SSL="false",
-            IMAP_STARTTLS="false",
+            **mailbox.poller_env(),
             IMAP_TIMEOUT="5",
             SMTP_HOST="",
             AGENT_MODEL="rules",

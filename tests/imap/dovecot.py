@@ -95,6 +95,17 @@ class Mailbox:
     user: str
     password: str
 
+    def poller_env(self) -> dict[str, str]:
+        """The environment a `manage.py poll` process needs to read this mailbox."""
+        return {
+            "IMAP_HOST": self.host,
+            "IMAP_PORT": str(self.port),
+            "IMAP_USER": self.user,
+            "IMAP_PASSWORD": self.password,
+            "IMAP_SSL": "false",
+            "IMAP_STARTTLS": "false",
+        }
+
     @contextmanager
     def client(self) -> IMAPClient:
         client = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
