@@ -7,7 +7,6 @@ files (HTML for people, CSV for spreadsheets).
 
 from __future__ import annotations
 
-import csv
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from django.utils import timezone
 from mailagent import policy
 from mailagent.agents.base import triage_backend
 from mailagent.agents.reminders import Action, reminder_plan, reminder_text
+from mailagent.csvsafe import safe_writer
 from mailagent.errors import UserInputError
 from mailagent.integrations.sources import MailSource
 from mailagent.models import Customer, Invoice
@@ -165,7 +165,8 @@ def shadow_write(report: ShadowReport, *, folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"shadow-{report.created_at:%Y%m%d-%H%M%S}"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Names, subjects and drafts come from outside: no cell may run as a spreadsheet formula.
+    writer = safe_writer(buffer)
     writer.writerow(COLUMNS)
     for row in report.rows:
         writer.writerow([getattr(row, c) for c in COLUMNS])
