@@ -128,6 +128,10 @@ class ParsedEmail:
     #: The text of a forwarded or attached message that was not unwrapped (not a trusted staff
     #: forward): not the customer's new text, but the policy reads it all the same.
     embedded_text: str = ""
+    #: Why the headers that name the sender cannot be trusted (several From addresses, a name
+    #: hiding a line break or another address, an envelope of another domain): no draft is
+    #: written and a person looks first.
+    suspicious: tuple[str, ...] = ()
 
     @property
     def risk_text(self) -> str:

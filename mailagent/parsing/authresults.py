@@ -17,7 +17,7 @@ import authres
 from mailagent.parsing.headers import decode_value
 
 
-def _aligned(domain: str, from_domain: str) -> bool:
+def domains_aligned(domain: str, from_domain: str) -> bool:
     """Relaxed alignment (RFC 7489 3.1): the same domain or one a subdomain of the other."""
     domain, from_domain = domain.lower().strip(". "), from_domain.lower().strip(". ")
     if not domain or not from_domain:
@@ -57,10 +57,10 @@ def sender_authenticated(msg: Message, *, from_domain: str, authserv_id: str) ->
         }
         if method == "dmarc":
             checked = props.get("header.from", from_domain)
-            if _aligned(checked, from_domain):
+            if domains_aligned(checked, from_domain):
                 return True
         elif method == "dkim":
-            if _aligned(
+            if domains_aligned(
                 props.get("header.d", "")
                 or props.get("header.i", "").lstrip("@").rpartition("@")[2],
                 from_domain,
@@ -68,6 +68,6 @@ def sender_authenticated(msg: Message, *, from_domain: str, authserv_id: str) ->
                 return True
         elif method == "spf":
             mailfrom = props.get("smtp.mailfrom", "") or props.get("smtp.helo", "")
-            if _aligned(mailfrom.rpartition("@")[2], from_domain):
+            if domains_aligned(mailfrom.rpartition("@")[2], from_domain):
                 return True
     return False

@@ -24,12 +24,12 @@ from mailagent.parsing.forwards import (
 )
 from mailagent.parsing.headers import (
     addresses,
-    first_address,
     header,
     message_id,
     message_ids,
     parse_date,
 )
+from mailagent.parsing.senders import sender_check
 from mailagent.types import ParsedEmail, StaffDirectory
 
 
@@ -44,7 +44,8 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
     if not msg.keys():
         raise UnparseableEmail("The message has no header section.")
 
-    sender = first_address(header(msg, "From")) or first_address(header(msg, "Sender"))
+    check = sender_check(msg, own_domains=staff.domains)
+    sender = check.sender
     if sender is None:
         raise UnparseableEmail("The message has no readable sender (From header).")
     subject = header(msg, "Subject")
@@ -55,7 +56,11 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
     sender_verified = bool(staff.authserv_id) and sender_authenticated(
         msg, from_domain=sender.domain, authserv_id=staff.authserv_id
     )
-    from_staff = staff.is_staff(sender) and (not staff.authserv_id or sender_verified)
+    # Staff trust reads the parsed address alone, and only from a From header that names one
+    # mailbox cleanly and agrees with the envelope: never a display name, never a guess.
+    from_staff = (
+        check.clean and staff.is_staff(sender) and (not staff.authserv_id or sender_verified)
+    )
     embedded: Forwarded | None = None
     if automatic:
         split = SplitText(body, "", "")
@@ -90,6 +95,7 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         staff_note=forwarded.note if forwarded else "",
         original_message_id=forwarded.message_id if forwarded else "",
         defects=_defects(msg),
+        suspicious=check.suspicious + (forwarded.problems if forwarded else ()),
     )
 
 

@@ -14,7 +14,14 @@ from datetime import datetime
 from email.message import Message
 
 from mailagent.parsing.bodies import body_parts, message_text
-from mailagent.parsing.headers import first_address, header, message_id, parse_date
+from mailagent.parsing.headers import (
+    address_field,
+    first_address,
+    header,
+    message_id,
+    parse_date,
+    raw_values,
+)
 from mailagent.types import Address
 
 _SEPARATOR = re.compile(
@@ -41,6 +48,8 @@ class Forwarded:
     message_id: str = ""
     date: datetime | None = None
     references: tuple[str, ...] = ()
+    #: What is suspicious about the forwarded message's own From header.
+    problems: tuple[str, ...] = ()
 
 
 def strip_forward_prefix(subject: str) -> str:
@@ -56,11 +65,12 @@ def attached_original(msg: Message, note: str) -> Forwarded | None:
         inner = payload[0] if isinstance(payload, list) and payload else None
         if not isinstance(inner, Message):
             continue
-        sender = first_address(header(inner, "From"))
-        if sender is None:
+        sender = address_field("From", raw_values(inner, "From"))
+        if sender.first is None:
             continue
         return Forwarded(
-            sender=sender,
+            sender=sender.first,
+            problems=tuple(f"in the forwarded message, {p}" for p in sender.problems),
             subject=header(inner, "Subject"),
             text=message_text(inner),
             note=note,

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from email import _header_value_parser as _hvp
 from email.header import decode_header
 from email.message import Message
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from mailagent.types import Address
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 _ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_ANGLE = re.compile(r"<\s*([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)\s*>", re.UNICODE)
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
@@ -51,9 +57,16 @@ def _codec(charset: str | None) -> str:
 
 def _unescape(value: str) -> str:
     # The stdlib parser keeps raw 8-bit header bytes as lone surrogates; get the bytes back.
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if not _ESCAPED.search(value):
+        return value
+    try:
         return decode_bytes(value.encode("ascii", "surrogateescape"))
-    return value
+    except UnicodeEncodeError:
+        # Decoded text beside raw bytes: an address parser's name, where one encoded-word was in
+        # a charset Python knows and another was not. Each run of raw bytes is decoded alone.
+        return _ESCAPED.sub(
+            lambda run: decode_bytes(run.group().encode("ascii", "surrogateescape")), value
+        )
 
 
 def decode_value(value: str) -> str:
@@ -87,22 +100,135 @@ def headers(msg: Message, name: str) -> list[str]:
     return [decode_value(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
 
 
+def raw_values(msg: Message, name: str) -> list[str]:
+    """Every value of a header as it came, unfolded but with no encoded-word decoded yet."""
+    return [
+        _FOLD.sub(" ", _unescape(str(v))) for k, v in msg.raw_items() if k.lower() == name.lower()
+    ]
+
+
+@dataclass(frozen=True)
+class AddressField:
+    """The addresses of one address header, and what about the header should worry a person.
+
+    `problems` are reasons to distrust the header (it names several mailboxes, a name hides a line
+    break or another address, the list could be read two ways): such a sender is never staff and
+    gets no draft. `malformed` says the header broke the syntax in a way that still leaves one
+    clear address (old clients write `Ivy Smith ivy@example.com`): it is kept as a defect, but
+    the address is not trusted as staff either."""
+
+    addresses: tuple[Address, ...] = ()
+    problems: tuple[str, ...] = ()
+    malformed: bool = False
+
+    @property
+    def first(self) -> Address | None:
+        return self.addresses[0] if self.addresses else None
+
+    @property
+    def clean(self) -> bool:
+        return bool(self.addresses) and not self.problems and not self.malformed
+
+
+def address_field(name: str, values: list[str]) -> AddressField:
+    """An address header read the way mail servers read it: the raw value is split into mailboxes
+    first (RFC 5322) and only then are display names decoded (RFC 2047). Decoding first, as
+    `email.utils.getaddresses` over a decoded value does, lets an encoded-word smuggle a second
+    address or a line break into the list, and lets `=?utf-8?q?maria=40ourdomain?=` read as
+    maria@ourdomain.
+
+    The parser is the one behind `email.headerregistry` (policy.default). The registry's own
+    `Address` refuses a display name holding CR or LF with a ValueError, and such a name is exactly
+    the attack this must read, so the parsed tokens are taken directly."""
+    found: list[Address] = []
+    problems: list[str] = []
+    malformed = False
+    for value in values:
+        mailboxes, trouble, bad_syntax = _mailboxes(value)
+        malformed = malformed or bad_syntax
+        problems += [f"the {name} header {t}" for t in trouble]
+        found += mailboxes
+    unique = tuple(dict.fromkeys(found))
+    if len({a.email for a in unique}) > 1:
+        listed = ", ".join(a.email for a in unique[:4])
+        problems.append(f"the {name} header names {len(unique)} addresses ({listed})")
+    if len(values) > 1:
+        problems.append(f"the message has {len(values)} {name} headers")
+    return AddressField(unique, tuple(dict.fromkeys(problems)), malformed)
+
+
+def _mailboxes(value: str) -> tuple[list[Address], list[str], bool]:
+    """The mailboxes of one raw value, what is suspicious about them, and whether the syntax was
+    broken. A value the parser cannot make sense of falls back to the addresses it plainly holds
+    in raw, undecoded text (so an encoded-word never becomes an address)."""
+    try:
+        parsed, rest = _hvp.get_address_list(value)
+        boxes = list(parsed.all_mailboxes)
+    except Exception:  # the parser's own errors on hostile input: read the raw text instead
+        parsed, rest, boxes = None, value, []
+    trouble: list[str] = []
+    found: list[Address] = []
+    invalid = bool(rest.strip())
+    for box in boxes:
+        address = _address(box)
+        if box.token_type == "invalid-mailbox" or address is None:  # noqa: S105 - a parser token
+            invalid = True
+            continue
+        trouble += _name_trouble(address, _unescape(box.display_name or ""))
+        found.append(address)
+    if len(found) == 1 and not invalid:
+        # A comment or a stray word can carry an address too: `evil@x.example (boss@ours)`.
+        trouble += _name_trouble(found[0], value)
+    if not invalid:
+        return found, list(dict.fromkeys(trouble)), False
+    plain = _plain_addresses(value)
+    if not plain:
+        return found, [*trouble, "could not be read as an address"], True
+    if len(plain) > 1 or (found and {a.email for a in found} != {plain[0].email}):
+        trouble.append("can be read as more than one address")
+    return plain[:1], list(dict.fromkeys(trouble + _name_trouble(plain[0], value))), True
+
+
+def _address(box) -> Address | None:
+    local, domain = (box.local_part or ""), (box.domain or "").strip().rstrip(".").lower()
+    if not local or not domain or _CONTROL.search(local) or any(c in "<> " for c in domain):
+        return None
+    email = box.addr_spec.strip().lower()
+    return Address(email=email[:-1] if email.endswith(".") else email, name=_clean_name(box))
+
+
+def _clean_name(box) -> str:
+    name = _unescape(box.display_name or "")
+    return " ".join(_CONTROL.sub(" ", name).split()).strip('"').strip()
+
+
+def _name_trouble(address: Address, name: str) -> list[str]:
+    trouble = []
+    if _CONTROL.search(name):
+        trouble.append("hides a line break or control character in a name")
+    for other in _ADDR.findall(name):
+        if other.lower().rstrip(".") != address.email:
+            trouble.append(f"writes the name as another address ({other.lower()})")
+            break
+    return trouble
+
+
+def _plain_addresses(value: str) -> list[Address]:
+    """The addresses a raw value plainly holds: its `<angle addresses>`, or else its bare ones."""
+    for pattern in (_ANGLE, _ADDR):
+        candidates = dict.fromkeys(m.lower().rstrip(".") for m in pattern.findall(value))
+        if candidates:
+            return [Address(email=c) for c in candidates]
+    return []
+
+
 def addresses(msg: Message, name: str) -> tuple[Address, ...]:
-    values = headers(msg, name)
-    return parse_addresses(", ".join(values)) if values else ()
+    return address_field(name, raw_values(msg, name)).addresses
 
 
 def parse_addresses(value: str) -> tuple[Address, ...]:
-    found = []
-    for display, email in getaddresses([value]):
-        email = email.strip().lower()
-        if "@" not in email:
-            bare = _ADDR.search(display)
-            if not bare:
-                continue
-            email, display = bare.group(0).lower(), display.replace(bare.group(0), "")
-        found.append(Address(email=email, name=display.strip().strip('"').strip()))
-    return tuple(found)
+    """Addresses in text that is already decoded: a `From:` line of a forward quoted in a body."""
+    return address_field("From", [value]).addresses if value else ()
 
 
 def first_address(value: str) -> Address | None:

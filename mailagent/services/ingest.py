@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from mailagent.integrations.sources import MailSource
 from mailagent.models import InboundEmail, raws_save
-from mailagent.parsing.headers import first_address, header, message_id
+from mailagent.parsing.headers import header, message_id
+from mailagent.parsing.senders import sender_check
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 
 
@@ -87,7 +88,7 @@ def email_store_oversize(
         "MAX_MESSAGE_BYTES and the next pass fetches it whole and processes it."
     )
     msg = BytesHeaderParser().parsebytes(headers)
-    sender = first_address(header(msg, "From"))
+    sender = sender_check(msg).sender
     try:
         with transaction.atomic():
             email = InboundEmail.objects.create(

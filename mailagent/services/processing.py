@@ -194,7 +194,9 @@ def prepared_assess(prepared: Prepared, *, proposal: Proposal) -> Assessment:
     parsed = prepared.parsed
     # The staff note counts too: "he wants his money back, see below" over a polite customer
     # message is still a refund, and only a person may decide one.
-    assessment = policy.assess(proposal=proposal, text=parsed.risk_text)
+    assessment = policy.assess(
+        proposal=proposal, text=parsed.risk_text, sender_doubts=parsed.suspicious
+    )
     if prepared.answers_reminder:
         # A customer answering a payment reminder ("we paid", "this is wrong", "next Friday")
         # pauses their reminders and goes to a person, whatever the model made of it.

@@ -106,7 +106,9 @@ def _decide(item, backend) -> ShadowRow:
         return item
     key, parsed, context = item
     proposal = backend.triage(context)
-    assessment = policy.assess(proposal=proposal, text=parsed.risk_text)
+    assessment = policy.assess(
+        proposal=proposal, text=parsed.risk_text, sender_doubts=parsed.suspicious
+    )
     drafted = assessment.may_draft
     return ShadowRow(
         "reply",
