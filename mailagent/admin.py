@@ -40,8 +40,17 @@ def admin_link(obj, label: str | None = None) -> str:
     return format_html('<a href="{}">{}</a>', url, label or str(obj))
 
 
+class AuditStyles:
+    """The admin's own few styles (wrapped <pre> for raw mail and diffs) come as a stylesheet: the
+    Content-Security-Policy refuses inline style attributes."""
+
+    css = {"all": ["mailagent/admin.css"]}
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown, searched and filtered; never added to, changed or deleted."""
+
+    Media = AuditStyles
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -85,7 +94,7 @@ def _events_table(obj) -> str:
                     e.actor,
                     e.action,
                     e.summary,
-                    format_html('<pre style="white-space:pre-wrap">{}</pre>', e.details["diff"])
+                    format_html('<pre class="wrapped">{}</pre>', e.details["diff"])
                     if e.details.get("diff")
                     else "",
                 )
@@ -141,7 +150,7 @@ class InboundEmailAdmin(ReadOnlyAdmin):
     @admin.display(description="raw message (first 20 kB)")
     def raw_preview(self, obj: InboundEmail) -> str:
         text = bytes(obj.raw[:20_000]).decode("utf-8", "replace")
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
+        return format_html('<pre class="wrapped">{}</pre>', text)
 
     @admin.display(description="history")
     def history(self, obj: InboundEmail) -> str:
@@ -175,6 +184,7 @@ class MailboxFolderAdmin(ReadOnlyAdmin):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
+    Media = AuditStyles
     list_display = (
         "id",
         "created_at",
@@ -389,7 +399,7 @@ class OutboundEmailAdmin(DeliveryActions, ReadOnlyAdmin):
     @admin.display(description="message as sent")
     def raw_text(self, obj: OutboundEmail) -> str:
         return format_html(
-            '<pre style="white-space:pre-wrap">{}</pre>', bytes(obj.raw).decode("utf-8", "replace")
+            '<pre class="wrapped">{}</pre>', bytes(obj.raw).decode("utf-8", "replace")
         )
 
 
