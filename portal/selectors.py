@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mailagent.models import Draft
+from mailagent.services.outbound import draft_delivery_problem
 from mailagent.services.tickets import ticket_conversation
 
 
@@ -14,4 +15,5 @@ def review_context(draft: Draft) -> dict:
         "ticket": ticket,
         "conversation": conversation,
         "risk_reasons": ticket.risk_reasons if ticket else [],
+        "delivery_problem": draft_delivery_problem(draft),
     }

@@ -59,6 +59,11 @@ PROBLEMS: dict[LinkState, tuple[int, str, str]] = {
         "Another approver acted on this draft first. Its current state is shown below; "
         "nothing was changed.",
     ),
+    LinkState.UNDELIVERABLE: (
+        409,
+        "This draft cannot be sent to its address",
+        "{detail} Nothing was sent and the link still works for a rejection.",
+    ),
     LinkState.SUPERSEDED: (
         409,
         "A newer draft replaced this one",
@@ -83,7 +88,9 @@ def _problem(request: HttpRequest, check: LinkCheck, token: str) -> HttpResponse
     renew_url = reverse("portal:renew", args=[check.draft.pk, token]) if can_renew else ""
     context = {
         "title": title,
-        "text": text.format(hours=_hours(settings.APPROVAL_LINK_MAX_AGE_HOURS)),
+        "text": text.format(
+            hours=_hours(settings.APPROVAL_LINK_MAX_AGE_HOURS), detail=check.detail
+        ),
         "state": check.state.value,
         "draft": check.draft
         if check.state not in (LinkState.TAMPERED, LinkState.FOREIGN)

@@ -97,6 +97,16 @@ class SmtpServer:
 @pytest.fixture
 def smtp_server(settings):
     """A real aiosmtpd server on 127.0.0.1 that keeps every message it accepts."""
+    yield from _smtp_server(settings, smtputf8=False)
+
+
+@pytest.fixture
+def smtputf8_server(settings):
+    """The same server, offering SMTPUTF8 (RFC 6531) as most large providers do."""
+    yield from _smtp_server(settings, smtputf8=True)
+
+
+def _smtp_server(settings, *, smtputf8: bool):
     from aiosmtpd.controller import Controller
 
     server = SmtpServer(host="127.0.0.1", port=free_port())
@@ -111,7 +121,9 @@ def smtp_server(settings):
                 )
             return "250 OK queued"
 
-    controller = Controller(Handler(), hostname=server.host, port=server.port)
+    controller = Controller(
+        Handler(), hostname=server.host, port=server.port, enable_SMTPUTF8=smtputf8
+    )
     controller.start()
     settings.SMTP_HOST, settings.SMTP_PORT = server.host, server.port
     settings.SMTP_STARTTLS, settings.SMTP_USER, settings.SMTP_PASSWORD = False, "", ""

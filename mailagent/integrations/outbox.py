@@ -15,6 +15,10 @@ class OutboxTransport:
         self.path = Path(path)
         self.name = f"outbox:{self.path}"
 
+    def offers(self, extension: str) -> bool:
+        """A folder takes any message a server could: every extension is "offered"."""
+        return True
+
     def deliver(self, raw: bytes, *, sender: str, recipients: list[str], message_id: str) -> str:
         self.path.mkdir(parents=True, exist_ok=True)
         # Named after the Message-ID: a message sent again replaces its own file, never doubles.

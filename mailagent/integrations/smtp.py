@@ -26,10 +26,12 @@ import re
 
 import aiosmtplib
 
+from mailagent.addresses import wire_address
 from mailagent.errors import ConfigurationError, DeliveryRefused, DeliveryUnknown, TransientError
 
 _LONE_LINE_END = re.compile(rb"\r\n|\r|\n")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 class SmtpTransport:
@@ -53,25 +55,56 @@ class SmtpTransport:
         copy kept in OutboundEmail). Returns the server's reply to the end of DATA."""
         return _run(self._send(raw, sender, recipients))
 
-    async def _send(self, raw: bytes, sender: str, recipients: list[str]) -> str:
-        client = aiosmtplib.SMTP(
+    def offers(self, extension: str) -> bool:
+        """Whether the server announces an ESMTP extension (after STARTTLS, where it is used).
+        Connects and says EHLO, nothing more. Raises what connecting raises."""
+        return _run(self._offers(extension))
+
+    async def _offers(self, extension: str) -> bool:
+        client = self._client()
+        try:
+            await self._open(client, login=False)
+            return client.supports_extension(extension)
+        finally:
+            await _close(client)
+
+    def _client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(
             hostname=self.host, port=self.port, timeout=self.timeout, start_tls=False
         )
+
+    async def _send(self, raw: bytes, sender: str, recipients: list[str]) -> str:
+        envelope = [wire_address(r) for r in recipients]
+        sender_wire = wire_address(sender)
+        # A UTF-8 local part or UTF-8 headers (RFC 6532) need the server's SMTPUTF8 (RFC 6531).
+        utf8 = (
+            any(w.needs_smtputf8 for w in [*envelope, sender_wire])
+            or not _header_section(raw).isascii()
+        )
+        client = self._client()
         try:
             await self._open(client)
-            await self._envelope(client, sender, recipients)
+            if utf8 and not client.supports_extension("smtputf8"):
+                raise DeliveryRefused(
+                    f"SMTP_HOST={self.host}:{self.port} does not offer SMTPUTF8, which an address "
+                    "with non-ASCII letters before the @ needs; nothing was sent. Answer from a "
+                    "mail program whose server offers it, or ask the customer for another address."
+                )
+            await self._envelope(
+                client, sender_wire.envelope, [w.envelope for w in envelope], utf8=utf8
+            )
             await self._data_command(client)
             return await self._content(client, raw)
         finally:
             await _close(client)
 
-    async def _open(self, client: aiosmtplib.SMTP) -> None:
+    async def _open(self, client: aiosmtplib.SMTP, *, login: bool = True) -> None:
         try:
             await client.connect()
             await client.ehlo()
             if self.starttls:
                 await client.starttls()
-            if self.username:
+            if self.username and login:
                 await client.login(self.username, self.password)
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise ConfigurationError(
@@ -89,13 +122,16 @@ class SmtpTransport:
                 f"SMTP_HOST={self.host}:{self.port}: {exc} (check SMTP_STARTTLS, SMTP_USER)"
             ) from exc
 
-    async def _envelope(self, client: aiosmtplib.SMTP, sender: str, recipients: list[str]) -> None:
+    async def _envelope(
+        self, client: aiosmtplib.SMTP, sender: str, recipients: list[str], *, utf8: bool = False
+    ) -> None:
+        encoding = "utf-8" if utf8 else "ascii"
         try:
-            await client.mail(sender)
+            await client.mail(sender, options=["SMTPUTF8"] if utf8 else None, encoding=encoding)
             refused: dict[str, aiosmtplib.SMTPRecipientRefused] = {}
             for address in recipients:
                 try:
-                    await client.rcpt(address)
+                    await client.rcpt(address, encoding=encoding)
                 except aiosmtplib.SMTPRecipientRefused as exc:
                     refused[address] = exc
         except aiosmtplib.SMTPResponseException as exc:
@@ -139,6 +175,11 @@ class SmtpTransport:
             refused = aiosmtplib.SMTPResponseException(reply.code, reply.message)
             raise _refusal(refused, "end of DATA")
         return reply.message
+
+
+def _header_section(raw: bytes) -> bytes:
+    end = _HEADER_END.search(raw)
+    return raw[: end.start()] if end else raw
 
 
 def _dot_stuffed(raw: bytes) -> bytes:

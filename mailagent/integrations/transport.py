@@ -20,6 +20,11 @@ class Transport(Protocol):
         `ConfigurationError`."""
         ...
 
+    def offers(self, extension: str) -> bool:
+        """Whether the far end takes an ESMTP extension (SMTPUTF8). May raise what connecting
+        raises."""
+        ...
+
 
 def mail_transport() -> Transport:
     if settings.SMTP_HOST:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from mailagent.models import ApprovalLink, Draft, OutboundEmail
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 from mailagent.services.drafts import AlreadyDecided, draft_approve, draft_reject
-from mailagent.services.outbound import notice_send
+from mailagent.services.outbound import draft_delivery_problem, notice_send
 from portal.tokens import TokenInvalid, TokenPayload, token_hash, token_make, token_read
 
 
@@ -41,6 +41,7 @@ class LinkState(StrEnum):
     STALE = "stale"
     DECIDED = "decided"
     SUPERSEDED = "superseded"
+    UNDELIVERABLE = "undeliverable"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class LinkCheck:
     draft: Draft | None = None
     link: ApprovalLink | None = None
     payload: TokenPayload | None = None
+    #: What is wrong, in words, where the state alone does not say (an undeliverable address).
+    detail: str = ""
 
     @property
     def ok(self) -> bool:
@@ -125,6 +128,11 @@ def approval_decide(
             check = approval_link_check(draft_id=draft_id, token=token)
             if not check.ok:
                 return Decision(check=check)
+            problem = draft_delivery_problem(check.draft) if action != "reject" else ""
+            if problem:
+                # Refused before the click counts: the link stays usable for a rejection.
+                state = LinkState.UNDELIVERABLE
+                return Decision(check=LinkCheck(state, check.draft, check.link, detail=problem))
             # Spend the link first: of two concurrent clicks exactly one gets past this line.
             spent = ApprovalLink.objects.filter(pk=check.link.pk, used_at__isnull=True).update(
                 used_at=timezone.now()

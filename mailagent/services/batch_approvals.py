@@ -21,6 +21,7 @@ from django.utils import timezone
 from mailagent.models import Draft
 from mailagent.services.audit import audit_record
 from mailagent.services.drafts import AlreadyDecided, draft_approve
+from mailagent.services.outbound import draft_delivery_problem
 from portal.models import BatchApprovalLink
 from portal.tokens import TokenInvalid, TokenProblem, batch_token_make, batch_token_read, token_hash
 
@@ -38,6 +39,7 @@ class ItemState(StrEnum):
     DECIDED = "decided"
     SUPERSEDED = "superseded"
     MISSING = "missing"
+    UNDELIVERABLE = "undeliverable"  # its address cannot be delivered to: approved, it would fail
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def _item(draft_id: int, version: int, draft: Draft | None) -> BatchItem:
         state = ItemState.DECIDED
     elif draft.version != version:
         state = ItemState.CHANGED
+    elif draft_delivery_problem(draft):
+        state = ItemState.UNDELIVERABLE
     else:
         state = ItemState.READY
     return BatchItem(draft_id=draft_id, version=version, state=state, draft=draft)

@@ -25,7 +25,7 @@ from mailagent.services.approvals import approval_link_issue, approval_requests_
 from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.batch_approvals import batch_link_issue
 from mailagent.services.metrics import Figures, metrics_headline
-from mailagent.services.outbound import notice_send
+from mailagent.services.outbound import draft_delivery_problem, notice_send
 from mailagent.services.undelivered import Undelivered, undelivered_sends
 
 QUARANTINE_SHOWN = 10
@@ -110,8 +110,9 @@ class DigestContent:
 
     @property
     def batchable(self) -> list[Draft]:
-        """Drafts an approve-all link may cover: a flagged draft needs its own look."""
-        return [d for d in self.pending if not d.flags]
+        """Drafts an approve-all link may cover: a flagged draft, or one that could not be
+        delivered as addressed, needs its own look."""
+        return [d for d in self.pending if not d.flags and not draft_delivery_problem(d)]
 
 
 def last_digest_at(*, now: datetime) -> datetime:

@@ -16,10 +16,19 @@ from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from mailagent.errors import InvalidTransition, UnsafeHeader
+from mailagent.addresses import UnusableAddress, wire_address
+from mailagent.errors import (
+    ConfigurationError,
+    DeliveryRefused,
+    InvalidTransition,
+    TransientError,
+    UnsafeHeader,
+)
+from mailagent.integrations.transport import mail_transport
 from mailagent.models import Draft, OutboundEmail, Ticket
 from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.delivery import outbound_attempt
@@ -27,12 +36,49 @@ from mailagent.services.delivery import outbound_attempt
 # RFC 5322 allows 998 characters a line; folding long References is legal but some clients
 # thread badly on folded ids, so keep header lines whole where they fit.
 _POLICY = SMTP.clone(max_line_length=998)
+_POLICY_UTF8 = _POLICY.clone(utf8=True)
 
 
 def _safe(name: str, value: str) -> str:
     if "\r" in value or "\n" in value:
         raise UnsafeHeader(f"Refusing to send: the {name} header would contain a line break.")
     return value
+
+
+#: How long the mail server's answer to "do you offer SMTPUTF8?" is trusted before asking again.
+SMTPUTF8_CHECK_SECONDS = 3600
+
+
+def smtputf8_offered() -> bool | None:
+    """Whether the configured way out takes UTF-8 addresses (RFC 6531); None when the server
+    could not be asked just now. The answer is cached: approval pages ask for every draft."""
+    transport = mail_transport()
+    key = f"mailagent:smtputf8:{transport.name}"
+    offered = cache.get(key)
+    if offered is None:
+        try:
+            offered = transport.offers("smtputf8")
+        except (TransientError, ConfigurationError, DeliveryRefused):
+            return None
+        cache.set(key, offered, SMTPUTF8_CHECK_SECONDS)
+    return offered
+
+
+def draft_delivery_problem(draft: Draft) -> str:
+    """Why this draft could not be delivered as it is addressed, "" when it can: shown before
+    anyone approves it, so that no click ends in a refusal."""
+    try:
+        wire = [wire_address(address) for address in draft.to_addresses]
+    except UnusableAddress as exc:
+        return str(exc)
+    utf8 = [a for a, w in zip(draft.to_addresses, wire, strict=True) if w.needs_smtputf8]
+    if utf8 and smtputf8_offered() is False:
+        return (
+            f"{utf8[0]} has non-ASCII letters before the @, which only a mail server offering "
+            "SMTPUTF8 can deliver, and the one in SMTP_HOST does not. Reject this draft and "
+            "answer from a mail program whose server offers it, or ask for another address."
+        )
+    return ""
 
 
 def new_message_id() -> str:
@@ -50,10 +96,15 @@ def compose(
     references: str = "",
     html: str = "",
 ) -> EmailMessage:
-    """Build an outgoing message. Every header built from inbound data is checked for CR/LF."""
-    msg = EmailMessage(policy=_POLICY)
+    """Build an outgoing message. Every header built from inbound data is checked for CR/LF.
+    Recipients are written as `mailagent.addresses` says: IDNA domains, and UTF-8 headers
+    (RFC 6532) only when a local part needs them. Raises `UnusableAddress` for an address that
+    cannot be written at all."""
+    wire = [wire_address(_safe("To", address)) for address in to]
+    utf8 = any(w.needs_smtputf8 for w in wire)
+    msg = EmailMessage(policy=_POLICY_UTF8 if utf8 else _POLICY)
     msg["From"] = formataddr((settings.BUSINESS_NAME, settings.AGENT_EMAIL))
-    msg["To"] = _safe("To", ", ".join(to))
+    msg["To"] = ", ".join(w.envelope for w in wire)
     msg["Subject"] = _safe("Subject", subject)
     msg["Date"] = format_datetime(timezone.now())
     msg["Message-ID"] = _safe("Message-ID", message_id)
