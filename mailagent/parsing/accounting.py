@@ -5,27 +5,28 @@ Contact List", Xero "Aged Receivables Detail" and its contacts export, and a pla
 Real exports carry title rows before the header, section and subtotal rows between the data, a
 byte-order mark, thousands separators, currency symbols, parenthesised credits, several emails in
 one cell. Columns are found by name, never by position. A row that cannot be read with certainty
-is returned in `skipped` with its reason; it is never half-imported.
+is returned in `skipped` with its reason; it is never half-imported. Nor is a row whose values the
+database could not hold as they are (see `mailagent.parsing.limits`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from mailagent.errors import UserInputError
-from mailagent.parsing.money import (
-    UnreadableValue,
-    date_order,
-    parse_amount,
-    parse_date,
-    split_emails,
+from mailagent.parsing.export_files import UnknownExport, export_rows, one_line
+from mailagent.parsing.limits import (
+    FieldLimits,
+    amount_checked,
+    currency_checked,
+    date_checked,
+    emails_checked,
+    text_checked,
 )
+from mailagent.parsing.money import UnreadableValue, date_order, parse_amount, parse_date, shown
 
 
 class ExportKind(StrEnum):
@@ -34,10 +35,6 @@ class ExportKind(StrEnum):
     XERO_AGING = "Xero Aged Receivables Detail"
     XERO_CONTACTS = "Xero contacts"
     INVOICE_LIST = "invoice list"
-
-
-class UnknownExport(UserInputError):
-    """The file is not an export this importer recognises; the message says what it found."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +67,7 @@ class SkippedRow:
     line: int
     reason: str
     text: str
+    number: str = ""  # the invoice number it names, if any: listed, so not gone (paid)
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,12 @@ class ParsedExport:
     invoices: tuple[InvoiceRow, ...] = ()
     contacts: tuple[ContactRow, ...] = ()
     skipped: tuple[SkippedRow, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def customer_key(name: str) -> str:
+    """Exports identify customers by name: the name case-folded, with single spaces."""
+    return " ".join(name.casefold().split())
 
 
 # Column names as the exports write them (normalised: lower case, no '*', single spaces).
@@ -128,19 +132,6 @@ def _roles_of(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _rows(text: str) -> list[list[str]]:
-    sample = "\n".join(text.splitlines()[:40])
-    delimiter = max(",;\t", key=lambda d: sample.count(d))
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
 def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     best = (-1, {})
     for index, row in enumerate(rows[:40]):
@@ -162,7 +153,7 @@ def _kind(roles: dict[str, int], header: list[str], title: str) -> ExportKind:
         if starred or "xero" in title.lower() or "first_name" in roles:
             return ExportKind.XERO_CONTACTS
         return ExportKind.QBO_CONTACTS
-    names = ", ".join(c for c in header if c.strip()) or "none"
+    names = one_line(", ".join(c for c in header if c.strip()) or "none", limit=200)
     raise UnknownExport(
         "This file is not an export the importer recognises. It needs an invoice list (invoice "
         "number, customer, due date, balance), an A/R aging report, or a contact list "
@@ -170,39 +161,50 @@ def _kind(roles: dict[str, int], header: list[str], title: str) -> ExportKind:
     )
 
 
-def _as_of(title_rows: list[list[str]]) -> date | None:
+def _as_of(title_rows: list[list[str]]) -> tuple[date | None, tuple[str, ...]]:
     for row in title_rows:
         for cell in row:
             found = _AS_OF.match(cell)
             if found:
                 try:
-                    return parse_date(found.group(1), order="dmy")
-                except UnreadableValue:
-                    return None
-    return None
+                    return date_checked(parse_date(found.group(1), order="dmy"), what="as-of"), ()
+                except UnreadableValue as exc:
+                    # A report "as of 9999" would make every later export look older than it.
+                    return None, (f"{exc}: the report's date is ignored",)
+    return None, ()
 
 
-def parse_export(data: bytes, *, default_currency: str = "USD") -> ParsedExport:
-    """Read one export file. Raises `UnknownExport` when the file is none of the known kinds."""
-    rows = _rows(_decode(data))
+def parse_export(
+    data: bytes, *, default_currency: str = "USD", limits: FieldLimits | None = None
+) -> ParsedExport:
+    """Read one export file. Raises `UnknownExport` when the file is none of the known kinds.
+
+    With `limits` (the importer always gives them), a row whose values its columns could not
+    hold exactly is skipped with the reason."""
+    rows = export_rows(data)
     header_at, roles = _find_header(rows)
     if header_at < 0:
-        raise UnknownExport("The file is empty or has no header row.")
+        raise UnknownExport(
+            "The file has no header row: none of its first 40 rows names the columns of an "
+            "export (such as invoice number, customer, due date, balance, or email)."
+        )
     header = rows[header_at]
     title = " ".join(" ".join(r) for r in rows[:header_at])
     kind = _kind(roles, header, title)
     body = [(header_at + 2 + i, row) for i, row in enumerate(rows[header_at + 1 :])]
-    as_of = _as_of(rows[:header_at])
+    as_of, notes = _as_of(rows[:header_at])
     if kind in (ExportKind.QBO_CONTACTS, ExportKind.XERO_CONTACTS):
-        contacts, skipped = _contacts(body, roles)
-        return ParsedExport(kind, as_of, contacts=tuple(contacts), skipped=tuple(skipped))
+        contacts, skipped = _contacts(body, roles, limits)
+        return ParsedExport(
+            kind, as_of, contacts=tuple(contacts), skipped=tuple(skipped), notes=notes
+        )
     dates = [_cell(r, roles, "due_date") for _, r in body] + [
         _cell(r, roles, "issue_date") for _, r in body
     ]
     order = date_order(dates, default="dmy" if kind is ExportKind.XERO_AGING else "mdy")
     reader = _xero_invoices if kind is ExportKind.XERO_AGING else _table_invoices
-    invoices, skipped = reader(body, roles, order=order, currency=default_currency)
-    return ParsedExport(kind, as_of, invoices=tuple(invoices), skipped=tuple(skipped))
+    invoices, skipped = reader(body, roles, order=order, currency=default_currency, limits=limits)
+    return ParsedExport(kind, as_of, invoices=tuple(invoices), skipped=tuple(skipped), notes=notes)
 
 
 def _cell(row: list[str], roles: dict[str, int], role: str) -> str:
@@ -223,53 +225,81 @@ def _is_structure(row: list[str]) -> bool:
     return first.startswith("total") or (len(filled) == 1 and row[0].strip() != "")
 
 
-def _contacts(body, roles) -> tuple[list[ContactRow], list[SkippedRow]]:
+def _limit(limits: FieldLimits | None, name: str) -> int | None:
+    return getattr(limits, name) if limits is not None else None
+
+
+def _customer_checked(name: str, limits: FieldLimits | None) -> str:
+    text_checked(name, what="customer name", max_length=_limit(limits, "customer"))
+    # The key is the name case-folded, which can be longer ("ß" -> "ss"), and is stored too.
+    text_checked(customer_key(name), what="customer name", max_length=_limit(limits, "customer"))
+    return name
+
+
+def _contacts(body, roles, limits) -> tuple[list[ContactRow], list[SkippedRow]]:
     contacts, skipped = [], []
     for line, row in body:
         if not _filled(row):
             continue
-        customer = _cell(row, roles, "customer")
-        if not customer:
-            skipped.append(SkippedRow(line, "no customer name", ",".join(row)))
-            continue
-        name = _cell(row, roles, "full_name") or " ".join(
-            p for p in (_cell(row, roles, "first_name"), _cell(row, roles, "last_name")) if p
-        )
-        contacts.append(
-            ContactRow(
-                line=line,
-                customer=customer,
-                emails=split_emails(_cell(row, roles, "email")),
-                contact_name=name,
-                phone=_cell(row, roles, "phone"),
-            )
-        )
+        try:
+            contacts.append(_contact(line, row, roles, limits))
+        except UnreadableValue as exc:
+            skipped.append(SkippedRow(line, str(exc), ",".join(row)))
     return contacts, skipped
+
+
+def _contact(line, row, roles, limits) -> ContactRow:
+    customer = _cell(row, roles, "customer")
+    if not customer:
+        raise UnreadableValue("no customer name")
+    name = _cell(row, roles, "full_name") or " ".join(
+        p for p in (_cell(row, roles, "first_name"), _cell(row, roles, "last_name")) if p
+    )
+    return ContactRow(
+        line=line,
+        customer=_customer_checked(customer, limits),
+        emails=emails_checked(_cell(row, roles, "email")),
+        contact_name=text_checked(
+            name, what="contact name", max_length=_limit(limits, "contact_name")
+        ),
+        phone=text_checked(
+            _cell(row, roles, "phone"), what="phone", max_length=_limit(limits, "phone")
+        ),
+    )
 
 
 _CREDIT_TYPES = {"credit memo", "credit note", "payment", "credit"}
 _INVOICE_TYPES = {"invoice", "tax invoice", "bill"}
 
 
-def _table_invoices(body, roles, *, order, currency) -> tuple[list[InvoiceRow], list[SkippedRow]]:
+def _skip(line: int, row: list[str], roles: dict[str, int], reason: str) -> SkippedRow:
+    return SkippedRow(line, reason, ",".join(row), number=_cell(row, roles, "number"))
+
+
+def _table_invoices(
+    body, roles, *, order, currency, limits
+) -> tuple[list[InvoiceRow], list[SkippedRow]]:
     invoices, skipped = [], []
     for line, row in body:
         if _is_structure(row):
             continue
         kind = _cell(row, roles, "type").lower()
         if kind and kind not in _CREDIT_TYPES | _INVOICE_TYPES:
-            skipped.append(
-                SkippedRow(line, f"a {kind!r} is neither an invoice nor a credit", ",".join(row))
-            )
+            reason = f"a {shown(kind)} is neither an invoice nor a credit"
+            skipped.append(_skip(line, row, roles, reason))
             continue
         try:
-            invoices.append(_invoice(line, row, roles, order=order, currency=currency, kind=kind))
+            invoices.append(
+                _invoice(line, row, roles, order=order, currency=currency, kind=kind, limits=limits)
+            )
         except UnreadableValue as exc:
-            skipped.append(SkippedRow(line, str(exc), ",".join(row)))
+            skipped.append(_skip(line, row, roles, str(exc)))
     return invoices, skipped
 
 
-def _xero_invoices(body, roles, *, order, currency) -> tuple[list[InvoiceRow], list[SkippedRow]]:
+def _xero_invoices(
+    body, roles, *, order, currency, limits
+) -> tuple[list[InvoiceRow], list[SkippedRow]]:
     """Xero groups invoices under a row holding only the contact's name."""
     invoices, skipped, customer = [], [], ""
     # The aged report shows what is owed per line, not the invoice's original total.
@@ -283,38 +313,58 @@ def _xero_invoices(body, roles, *, order, currency) -> tuple[list[InvoiceRow], l
             continue
         try:
             invoices.append(
-                _invoice(line, row, roles, order=order, currency=currency, customer=customer)
+                _invoice(
+                    line,
+                    row,
+                    roles,
+                    order=order,
+                    currency=currency,
+                    customer=customer,
+                    limits=limits,
+                )
             )
         except UnreadableValue as exc:
-            skipped.append(SkippedRow(line, str(exc), ",".join(row)))
+            skipped.append(_skip(line, row, roles, str(exc)))
     return invoices, skipped
 
 
-def _invoice(line, row, roles, *, order, currency, kind="", customer="") -> InvoiceRow:
+def _invoice(line, row, roles, *, order, currency, limits, kind="", customer="") -> InvoiceRow:
     number = _cell(row, roles, "number")
     if not number:
         raise UnreadableValue("no invoice number")
+    text_checked(number, what="invoice number", max_length=_limit(limits, "number"))
     customer = customer or _cell(row, roles, "customer")
     if not customer:
         raise UnreadableValue(f"invoice {number} has no customer")
     balance_text = _cell(row, roles, "balance") or _cell(row, roles, "total")
-    balance = parse_amount(balance_text)
+    balance = amount_checked(parse_amount(balance_text), limits and limits.balance, what="balance")
     total_text = _cell(row, roles, "total") if "balance" in roles else ""
-    total = parse_amount(total_text) if total_text else None
+    total = (
+        amount_checked(parse_amount(total_text), limits and limits.total, what="total")
+        if total_text
+        else None
+    )
     due_text = _cell(row, roles, "due_date") or _cell(row, roles, "issue_date")
     issue_text = _cell(row, roles, "issue_date")
     is_credit = kind in _CREDIT_TYPES or balance < 0 or number.upper().startswith("CN")
     return InvoiceRow(
         line=line,
         number=number,
-        customer=customer,
-        due_date=parse_date(due_text, order=order),
+        customer=_customer_checked(customer, limits),
+        due_date=date_checked(parse_date(due_text, order=order), what="due date"),
         balance=balance,
-        currency=(_cell(row, roles, "currency") or currency).upper(),
+        currency=currency_checked(
+            (_cell(row, roles, "currency") or currency).upper(),
+            max_length=_limit(limits, "currency"),
+        ),
         is_credit=is_credit,
         total=total,
-        issue_date=parse_date(issue_text, order=order) if issue_text else None,
+        issue_date=(
+            date_checked(parse_date(issue_text, order=order), what="invoice date")
+            if issue_text
+            else None
+        ),
         status=_cell(row, roles, "status").lower(),
-        emails=split_emails(_cell(row, roles, "email")),
+        emails=emails_checked(_cell(row, roles, "email")),
         reference=_cell(row, roles, "reference"),
     )

@@ -15,6 +15,11 @@ class UnreadableValue(ValueError):
     """A cell that cannot be read with certainty; the message says what was wrong."""
 
 
+def shown(text: str, *, limit: int = 40) -> str:
+    """A cell quoted in a reason: its repr (control characters escaped), cut to `limit`."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
 _SYMBOLS = re.compile(r"[$£€¥]|\b(USD|GBP|EUR|CAD|AUD|NZD|CHF)\b", re.IGNORECASE)
 _US = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _EU = re.compile(r"^\d{1,3}(\.\d{3})+,\d{1,2}$|^\d+,\d{2}$")
@@ -39,11 +44,15 @@ def parse_amount(text: str) -> Decimal:
     elif _EU.match(value):
         number = value.replace(".", "").replace(",", ".")
     else:
-        raise UnreadableValue(f"the amount {raw!r} is not a number this importer can read safely")
+        raise UnreadableValue(
+            f"the amount {shown(raw)} is not a number this importer can read safely"
+        )
     try:
         amount = Decimal(number)
     except InvalidOperation as exc:
-        raise UnreadableValue(f"the amount {raw!r} is not a number") from exc
+        raise UnreadableValue(f"the amount {shown(raw)} is not a number") from exc
+    if not amount.is_finite():  # Decimal reads "NaN", "sNaN" and "Infinity" as numbers
+        raise UnreadableValue(f"the amount {shown(raw)} is not a number")
     return -amount if negative else amount
 
 
@@ -79,7 +88,7 @@ def parse_date(text: str, *, order: str = "mdy") -> date:
                 return datetime.strptime(raw, fmt).date()
             except ValueError:
                 continue
-    raise UnreadableValue(f"the date {raw!r} is not in a format this importer knows")
+    raise UnreadableValue(f"the date {shown(raw)} is not in a format this importer knows")
 
 
 def split_emails(text: str) -> tuple[str, ...]:
