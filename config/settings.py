@@ -294,6 +294,12 @@ DIGEST_TIME = env.str("DIGEST_TIME", default="07:30")
 ACCOUNTING_EXPORT_SENDERS = env.list("ACCOUNTING_EXPORT_SENDERS", default=[])
 # A folder watched for accounting exports (CSV); empty: none.
 ACCOUNTING_EXPORT_DIR = env.str("ACCOUNTING_EXPORT_DIR", default="")
+# An export that would mark more than this share of the open invoices of its kind paid at once
+# (by not listing them) is held, whole, until a person imports it with --accept-missing; only
+# when more than 3 would go (mailagent/services/export_holds.py). 1 turns the hold off.
+EXPORT_MAX_PAID_SHARE = env.float("EXPORT_MAX_PAID_SHARE", default=0.5)
+if not 0 <= EXPORT_MAX_PAID_SHARE <= 1:
+    raise ImproperlyConfigured("EXPORT_MAX_PAID_SHARE is a share between 0 and 1, such as 0.5.")
 # Poll the inbox from the task scheduler. Off when a `poll` process stays connected with IDLE.
 POLL_BY_SCHEDULE = env.bool("POLL_BY_SCHEDULE", default=True)
 

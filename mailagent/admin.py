@@ -509,8 +509,9 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "updated",
         "marked_paid",
         "skipped_count",
+        "held",
     )
-    list_filter = ("kind", "created_at")
+    list_filter = ("held", "kind", "created_at")
     search_fields = ("file_name",)
 
     @admin.display(description="skipped")

@@ -481,10 +481,16 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     marked_paid = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=list, blank=True)
+    # Open invoices of its kind when it was read, and how many of them it does not list (those
+    # are marked paid). An export that would mark too many paid at once is held: nothing of it
+    # is applied until a person imports it again with --accept-missing.
+    open_before = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    held = models.BooleanField(default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.kind} from {self.file_name}"
+        return f"{self.kind} from {self.file_name}" + (" (held)" if self.held else "")

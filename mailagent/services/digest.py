@@ -24,6 +24,7 @@ from mailagent.models import AuditEvent, Draft, InboundEmail, Invoice, OutboundE
 from mailagent.services.approvals import approval_link_issue, approval_requests_send
 from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.batch_approvals import batch_link_issue
+from mailagent.services.export_holds import HeldExport, exports_held
 from mailagent.services.metrics import Figures, metrics_headline
 from mailagent.services.outbound import draft_delivery_problem, notice_send
 from mailagent.services.undelivered import Undelivered, undelivered_sends
@@ -95,6 +96,7 @@ class DigestContent:
     recovered: dict[str, Decimal]
     headline: dict[str, Figures] = field(default_factory=dict)
     undelivered: list[Undelivered] = field(default_factory=list)
+    held_exports: list[HeldExport] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -106,6 +108,7 @@ class DigestContent:
             or self.receivables
             or self.collected
             or self.undelivered
+            or self.held_exports
         )
 
     @property
@@ -186,6 +189,7 @@ def digest_gather(*, now: datetime, since: datetime) -> DigestContent:
         recovered=recovered,
         headline=metrics_headline(now=now),
         undelivered=undelivered_sends(since=since, now=now),
+        held_exports=exports_held(),
     )
 
 
@@ -205,6 +209,8 @@ def _subject(content: DigestContent) -> str:
         parts.append(f"{len(content.escalations)} escalated")
     if content.undelivered:
         parts.append(f"{len(content.undelivered)} not delivered")
+    if content.held_exports:
+        parts.append(f"{len(content.held_exports)} export(s) held")
     return f"{settings.BUSINESS_NAME} daily digest: {', '.join(parts)}"
 
 

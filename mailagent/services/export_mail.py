@@ -4,6 +4,10 @@ Only mail from ACCOUNTING_EXPORT_SENDERS counts, and, when TRUSTED_AUTHSERV_ID i
 our own mail server vouches for the sender: a forged "aging report" that leaves invoices out
 would mark them paid and stop their reminders. A message from such a sender without a CSV file is
 ordinary mail and is triaged as usual.
+
+A file that cannot be read is refused with its reason (the message is quarantined when no file
+could be imported); one that would mark too many invoices paid at once is held, as on the command
+line, and since mail cannot say --accept-missing, the digest asks a person to import it by hand.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from django.utils import timezone
 from mailagent.errors import UserInputError
 from mailagent.models import InboundEmail
 from mailagent.parsing.bodies import csv_attachments
+from mailagent.parsing.export_files import one_line
 from mailagent.services.audit import SYSTEM, audit_record
-from mailagent.services.invoices import export_import
+from mailagent.services.invoices import export_import, stored_file_name
 from mailagent.types import ParsedEmail
 
 
@@ -40,7 +45,7 @@ def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail):
     files = csv_attachments(message_from_bytes(bytes(email.raw), policy=compat32))
     if not files:
         return None
-    imported, refused = [], []
+    imported, held, refused = [], [], []
     for name, data in files:
         try:
             report = export_import(
@@ -50,13 +55,20 @@ def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail):
                 default_currency=settings.DEFAULT_CURRENCY,
             )
         except UserInputError as exc:
-            refused.append(f"{name}: {exc}")
+            refused.append(f"{stored_file_name(name)}: {one_line(str(exc))}")
+            continue
+        if report.held:
+            held.append(
+                f"{report.file_name}: held, it would mark {report.missing} of the "
+                f"{report.open_before} open invoices paid; nothing imported"
+            )
             continue
         imported.append(
-            f"{name}: {report.kind}, {len(report.created)} new, {len(report.updated)} updated, "
-            f"{len(report.paid)} paid, {len(report.skipped)} skipped"
+            f"{report.file_name}: {report.kind}, {len(report.created)} new, "
+            f"{len(report.updated)} updated, {len(report.paid)} paid, "
+            f"{len(report.skipped)} skipped"
         )
-    if not imported:
+    if not imported and not held:
         return email_quarantine(
             email_id=email.pk, error="No attachment could be imported: " + "; ".join(refused)
         )
@@ -78,8 +90,11 @@ def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail):
                 action="export.received_by_email",
                 obj=email,
                 actor=SYSTEM,
-                summary=f"Accounting export from {parsed.sender.email}: " + "; ".join(imported),
+                summary=f"Accounting export from {parsed.sender.email}: "
+                + "; ".join(imported + held),
                 imported=imported,
+                held=held,
                 refused=refused,
             )
-    return Outcome(email.pk, InboundEmail.Status.PROCESSED, detail="; ".join(imported + refused))
+    detail = "; ".join(imported + held + refused)
+    return Outcome(email.pk, InboundEmail.Status.PROCESSED, detail=detail)

@@ -4,13 +4,17 @@ Importing the same file twice changes nothing. An invoice that a newer export of
 longer lists, or whose balance falls to zero, has been paid: it is marked paid, its reminders stop,
 and the money is counted as collected (as recovered revenue when a reminder had gone out, with the
 days it took). Money is Decimal with its currency.
+
+An export that would mark too many open invoices paid at once is held instead, whole
+(`mailagent.services.export_holds`). Values are checked against the columns that will hold them
+(`export_limits`) before anything is stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,14 +24,43 @@ from django.utils import timezone
 
 from mailagent.errors import UserInputError
 from mailagent.models import Customer, Draft, ImportRun, Invoice
-from mailagent.parsing.accounting import ContactRow, ExportKind, InvoiceRow, parse_export
+from mailagent.parsing.accounting import (
+    ContactRow,
+    ExportKind,
+    InvoiceRow,
+    ParsedExport,
+    customer_key,
+    parse_export,
+)
+from mailagent.parsing.export_files import one_line
+from mailagent.parsing.limits import AmountField, FieldLimits
 from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.export_holds import paid_share_held
 
 _TRACKED = ("kind", "currency", "total", "balance", "issue_date", "due_date", "status")
+_CONTACT_KINDS = (ExportKind.QBO_CONTACTS, ExportKind.XERO_CONTACTS)
 
 
-def customer_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+def _amount_field(model, name: str) -> AmountField:
+    column = model._meta.get_field(name)
+    return AmountField(max_digits=column.max_digits, decimal_places=column.decimal_places)
+
+
+def export_limits() -> FieldLimits:
+    """What the columns an import writes can hold, read from the models themselves."""
+
+    def length(model, name: str) -> int:
+        return model._meta.get_field(name).max_length
+
+    return FieldLimits(
+        balance=_amount_field(Invoice, "balance"),
+        total=_amount_field(Invoice, "total"),
+        number=length(Invoice, "number"),
+        customer=min(length(Customer, "name"), length(Customer, "key")),
+        currency=length(Invoice, "currency"),
+        contact_name=length(Customer, "contact_name"),
+        phone=length(Customer, "phone"),
+    )
 
 
 @dataclass
@@ -40,47 +73,98 @@ class ImportReport:
     paid: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Open invoices of its kind before it, and those it does not list (marked paid unless held).
+    open_before: int = 0
+    missing: int = 0
+    held: bool = False
+
+
+def stored_file_name(name: str) -> str:
+    """A file name as it is kept and shown: one line, as long as its column allows. Names come
+    from outside (an attachment's, a dropped file's) and may carry anything."""
+    return one_line(name, limit=ImportRun._meta.get_field("file_name").max_length) or "(no name)"
 
 
 def export_import(
-    *, data: bytes, file_name: str, today: date, default_currency: str = "USD"
+    *,
+    data: bytes,
+    file_name: str,
+    today: date,
+    default_currency: str = "USD",
+    accept_missing: bool = False,
+    max_paid_share: float | None = None,
 ) -> ImportReport:
-    """Read one export and apply it. Raises `UnknownExport` for a file of no known kind."""
-    parsed = parse_export(data, default_currency=default_currency)
-    report = ImportReport(file_name=file_name, kind=parsed.kind.value)
-    report.skipped = [(s.line, s.reason) for s in parsed.skipped]
+    """Read one export and apply it. Raises `UnknownExport` for a file that cannot be read or is
+    of no known kind.
+
+    An export that would mark more than `max_paid_share` (default EXPORT_MAX_PAID_SHARE) of the
+    open invoices of its kind paid at once is held: nothing of it is applied, the run is recorded
+    as held and `report.held` says so, unless `accept_missing`."""
+    parsed = parse_export(data, default_currency=default_currency, limits=export_limits())
+    report = ImportReport(file_name=stored_file_name(file_name), kind=parsed.kind.value)
+    report.skipped = [(s.line, one_line(s.reason, limit=500)) for s in parsed.skipped]
+    report.warnings = [one_line(note) for note in parsed.notes]
+    as_of = parsed.as_of
+    if as_of is not None and as_of > today + timedelta(days=1):
+        # A report from the future would make every real one after it look older.
+        report.warnings.append(f"the report says it is as of {as_of}, after today: date ignored")
+        as_of = None
+    share = settings.EXPORT_MAX_PAID_SHARE if max_paid_share is None else max_paid_share
     with transaction.atomic():
-        if parsed.contacts:
+        if parsed.kind in _CONTACT_KINDS:
             for row in parsed.contacts:
                 _contact_upsert(row, report)
         else:
-            seen = {row.number for row in parsed.invoices}
-            for row in parsed.invoices:
-                _invoice_upsert(row, parsed.kind, report, today=parsed.as_of or today)
-            _mark_disappeared(parsed.kind, seen, parsed.as_of, report, today=parsed.as_of or today)
-        run = ImportRun.objects.create(
-            file_name=file_name[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            kind=parsed.kind.value,
-            as_of=parsed.as_of,
-            created=len(report.created),
-            updated=len(report.updated),
-            unchanged=report.unchanged,
-            marked_paid=len(report.paid),
-            skipped=[{"line": line, "reason": reason} for line, reason in report.skipped],
-        )
-        audit_record(
-            action="export.imported",
-            obj=run,
-            actor=SYSTEM,
-            summary=(
-                f"{parsed.kind.value}: {len(report.created)} new, {len(report.updated)} updated, "
-                f"{len(report.paid)} paid, {len(report.skipped)} skipped"
-            ),
-            skipped=run.skipped,
-            warnings=report.warnings,
-        )
+            gone = _disappeared(parsed, as_of, report)
+            report.held = not accept_missing and paid_share_held(
+                missing=report.missing, open_before=report.open_before, max_share=share
+            )
+            if not report.held:
+                for row in parsed.invoices:
+                    _invoice_upsert(row, parsed.kind, report, today=as_of or today)
+                _mark_paid(gone, report, today=as_of or today)
+        _run_record(parsed, data, as_of, report, accept_missing=accept_missing)
     return report
+
+
+def _run_record(
+    parsed: ParsedExport, data: bytes, as_of: date | None, report: ImportReport, **details
+) -> None:
+    run = ImportRun.objects.create(
+        file_name=report.file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=parsed.kind.value,
+        as_of=as_of,
+        created=len(report.created),
+        updated=len(report.updated),
+        unchanged=report.unchanged,
+        marked_paid=len(report.paid),
+        skipped=[{"line": line, "reason": reason} for line, reason in report.skipped],
+        open_before=report.open_before,
+        missing=report.missing,
+        held=report.held,
+    )
+    if report.held:
+        summary = (
+            f"{report.file_name} held: it would mark {report.missing} of the {report.open_before} "
+            f"open invoices of its kind paid at once; nothing was applied"
+        )
+    else:
+        summary = (
+            f"{parsed.kind.value}: {len(report.created)} new, {len(report.updated)} updated, "
+            f"{len(report.paid)} paid, {len(report.skipped)} skipped"
+        )
+    audit_record(
+        action="export.held" if report.held else "export.imported",
+        obj=run,
+        actor=SYSTEM,
+        summary=summary,
+        skipped=run.skipped,
+        warnings=report.warnings,
+        open_before=report.open_before,
+        missing=report.missing,
+        **details,
+    )
 
 
 def _customer_for(name: str, emails: tuple[str, ...] = ()) -> Customer:
@@ -170,19 +254,30 @@ def _invoice_upsert(
         )
 
 
-def _mark_disappeared(kind, seen, as_of, report: ImportReport, *, today: date) -> None:
-    newer = ImportRun.objects.filter(kind=kind.value, as_of__gt=as_of) if as_of else None
-    if newer is not None and newer.exists():
+def _disappeared(parsed: ParsedExport, as_of: date | None, report: ImportReport) -> list[Invoice]:
+    """The open invoices of this kind the export does not list: paid since. A row skipped for a
+    bad value still lists its invoice (a hostile cell must not mark an invoice paid)."""
+    kind = parsed.kind.value
+    seen = {row.number for row in parsed.invoices} | {s.number for s in parsed.skipped}
+    # Compared here rather than with NOT IN: an export of many thousand rows would pass SQLite's
+    # limit on a statement's parameters.
+    open_now = list(
+        Invoice.objects.select_for_update().filter(source_kind=kind, status=Invoice.Status.OPEN)
+    )
+    gone = [invoice for invoice in open_now if invoice.number not in seen]
+    report.open_before, report.missing = len(open_now), len(gone)
+    applied = ImportRun.objects.filter(kind=kind, held=False)
+    if as_of is not None and applied.filter(as_of__gt=as_of).exists():
         report.warnings.append(
             "a newer export of this kind was imported before; invoices missing from this older "
             "one were not marked paid"
         )
-        return
-    gone = (
-        Invoice.objects.select_for_update()
-        .filter(source_kind=kind.value, status=Invoice.Status.OPEN)
-        .exclude(number__in=seen)
-    )
+        report.missing = 0
+        return []
+    return gone
+
+
+def _mark_paid(gone: list[Invoice], report: ImportReport, *, today: date) -> None:
     for invoice in gone:
         previous = invoice.balance
         invoice.status, invoice.balance = Invoice.Status.PAID, Decimal("0.00")
@@ -250,13 +345,17 @@ def export_folder_import(*, folder: str | Path, today: date) -> list[ImportRepor
                 )
             )
         except UserInputError as exc:
+            name = stored_file_name(path.name)
             run = ImportRun.objects.create(
-                file_name=path.name[:255],
+                file_name=name,
                 sha256=digest,
                 kind="refused",
-                skipped=[{"line": 0, "reason": str(exc)}],
+                skipped=[{"line": 0, "reason": one_line(str(exc), limit=500)}],
             )
             audit_record(
-                action="export.refused", obj=run, actor=SYSTEM, summary=f"{path.name}: {exc}"[:500]
+                action="export.refused",
+                obj=run,
+                actor=SYSTEM,
+                summary=f"{name}: {one_line(str(exc))}",
             )
     return reports

@@ -79,7 +79,7 @@ def test_an_invoice_missing_from_a_newer_export_is_marked_paid_and_counted_colle
 
 def test_an_older_export_imported_late_does_not_mark_anything_paid():
     newer = (EXPORTS / "qbo_ar_aging_detail.csv").read_bytes()
-    load("newer.csv", data=newer.replace(b"November 24", b"November 30"))
+    load("newer.csv", data=newer.replace(b"November 24", b"November 30"), today=date(2026, 11, 30))
     lines = [line for line in newer.split(b"\n") if b'"1051"' not in line]
     report = load("older.csv", data=b"\n".join(lines))
     assert report.paid == []

@@ -1,4 +1,7 @@
-"""`python manage.py import_invoices FILE [FILE ...]`: load accounting exports."""
+"""`python manage.py import_invoices [--accept-missing] FILE [FILE ...]`: load accounting exports.
+
+One line per file that cannot be read, saying why; a held export says how to apply it anyway.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from mailagent.errors import UserInputError
+from mailagent.parsing.export_files import one_line
+from mailagent.services.export_holds import accept_missing_command
 from mailagent.services.invoices import ImportReport, export_import
 
 
@@ -25,31 +30,66 @@ class Command(BaseCommand):
             default=None,
             help="currency of exports that do not name one (default: DEFAULT_CURRENCY)",
         )
+        parser.add_argument(
+            "--accept-missing",
+            action="store_true",
+            help="apply an export even though it would mark more than EXPORT_MAX_PAID_SHARE of "
+            "the open invoices of its kind paid (it does not list them): only for a complete "
+            "export",
+        )
 
-    def handle(self, *args, files: list[Path], currency: str | None, **options):
-        failed = 0
+    def handle(
+        self,
+        *args,
+        files: list[Path],
+        currency: str | None,
+        accept_missing: bool,
+        **options,
+    ):
+        problems = []
         for path in files:
-            try:
-                report = export_import(
-                    data=path.read_bytes(),
-                    file_name=path.name,
-                    today=timezone.localdate(),
-                    default_currency=(currency or settings.DEFAULT_CURRENCY).upper(),
-                )
-            except OSError as exc:
-                failed += 1
-                self.stderr.write(self.style.ERROR(f"{path}: cannot read the file ({exc})"))
-                continue
-            except UserInputError as exc:
-                failed += 1
-                self.stderr.write(self.style.ERROR(f"{path}: {exc}"))
-                continue
-            self._print(path, report)
-        if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) could not be imported.")
+            problem = self._import(path, currency=currency, accept_missing=accept_missing)
+            if problem:
+                problems.append(problem)
+                if len(files) > 1:
+                    self.stderr.write(self.style.ERROR(problem))
+        if len(problems) == 1 and len(files) == 1:
+            raise CommandError(problems[0])
+        if problems:
+            raise CommandError(f"{len(problems)} of {len(files)} file(s) could not be imported.")
 
-    def _print(self, path: Path, report: ImportReport) -> None:
-        self.stdout.write(f"{path.name}: {report.kind}")
+    def _import(self, path: Path, *, currency: str | None, accept_missing: bool) -> str | None:
+        """Import one file; what went wrong, in one line, or None."""
+        name = one_line(str(path))
+        try:
+            report = export_import(
+                data=path.read_bytes(),
+                file_name=path.name,
+                today=timezone.localdate(),
+                default_currency=(currency or settings.DEFAULT_CURRENCY).upper(),
+                accept_missing=accept_missing,
+            )
+        except OSError as exc:
+            return f"{name}: cannot read the file ({one_line(exc.strerror or str(exc))})"
+        except UserInputError as exc:
+            return f"{name}: {one_line(str(exc))}"
+        if report.held:
+            share = settings.EXPORT_MAX_PAID_SHARE
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{name}: held, nothing imported. It does not list {report.missing} of the "
+                    f"{report.open_before} open invoices from earlier {report.kind} exports, and "
+                    f"importing it would mark them all paid (more than EXPORT_MAX_PAID_SHARE="
+                    f"{share:.0%}). If the export is complete and they were paid, run:\n"
+                    f"  {accept_missing_command(str(path))}"
+                )
+            )
+            return f"{name}: held (see above); nothing was imported from it"
+        self._print(report)
+        return None
+
+    def _print(self, report: ImportReport) -> None:
+        self.stdout.write(f"{report.file_name}: {report.kind}")
         self.stdout.write(
             f"  {len(report.created)} new, {len(report.updated)} updated, "
             f"{report.unchanged} unchanged, {len(report.paid)} marked paid, "
