@@ -275,6 +275,9 @@ REMINDER_FIRM_DAYS = env.int("REMINDER_FIRM_DAYS", default=14)
 REMINDER_FINAL_DAYS = env.int("REMINDER_FINAL_DAYS", default=30)
 # Never remind the same customer twice within this many days.
 REMINDER_MIN_GAP_DAYS = env.int("REMINDER_MIN_GAP_DAYS", default=7)
+# A customer never reminded before whose oldest invoice is this many days overdue goes to a
+# person instead of getting a first letter that late.
+REMINDER_FIRST_CONTACT_ESCALATE_DAYS = env.int("REMINDER_FIRST_CONTACT_ESCALATE_DAYS", default=90)
 
 # --- Workflows and schedules -------------------------------------------------------------------
 

@@ -1,11 +1,17 @@
 """The reminder agent's decisions and words. PURE: facts and today's date in, a plan out.
 
 One email per customer covers all their overdue invoices, net of open credits, with each number,
-amount, due date and days overdue exactly as in the data. The tone escalates with the oldest
-overdue invoice (friendly, firm, final), each stage once; after the final notice there are no more
-drafts, only an escalation to a person. A customer never reminded before starts at most at the
-firm stage: a final notice always follows an earlier reminder. Nobody is chased who is paid up,
-disputing, in credit, paused, or was reminded less than the minimum gap ago.
+amount, due date and days overdue exactly as in the data, and a total per currency (amounts in two
+currencies are never added up). The tone escalates with the oldest overdue invoice (friendly,
+firm, final), each stage once; after the final notice there are no more drafts, only an
+escalation to a person. A customer never reminded before starts at most at the firm stage: a
+final notice always follows an earlier reminder. Nobody is chased who is paid up, disputing, in
+credit, paused, or was reminded less than the minimum gap ago.
+
+What a reminder says about the business's own conduct is true: "second", "again", "as we wrote
+on ..." appear only when an earlier reminder was sent (accepted by the mail server) and is on the
+record with its date (`CustomerFacts.history`). A first contact is worded as one, however long
+the invoice is overdue; one past `Schedule.first_contact_escalate_days` goes to a person first.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+
+from babel.numbers import get_currency_precision, list_currencies
 
 STAGES = ("friendly", "firm", "final")
 
@@ -40,14 +48,30 @@ class InvoiceFacts:
 
 
 @dataclass(frozen=True)
+class SentReminder:
+    """A reminder that went out: the server accepted it, and the record says when."""
+
+    stage: str
+    sent_on: date
+
+
+@dataclass(frozen=True)
 class CustomerFacts:
     name: str
     emails: tuple[str, ...]
     invoices: tuple[InvoiceFacts, ...]
     paused_reason: str = ""
-    last_stage: str = ""  # the stage of the last reminder sent
-    last_sent_on: date | None = None
+    #: The reminders sent to this customer, oldest first. Only these may be spoken of.
+    history: tuple[SentReminder, ...] = ()
     pending_draft: bool = False
+
+    @property
+    def last_stage(self) -> str:
+        return self.history[-1].stage if self.history else ""
+
+    @property
+    def last_sent_on(self) -> date | None:
+        return self.history[-1].sent_on if self.history else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,9 @@ class Schedule:
     firm: int = 14
     final: int = 30
     min_gap_days: int = 7
+    #: A customer never reminded before whose oldest invoice is this many days overdue is a
+    #: person's call: a first letter that late is a conversation, not a form.
+    first_contact_escalate_days: int = 90
 
     def stage_for(self, days: int) -> str:
         if days >= self.final:
@@ -76,8 +103,14 @@ class Plan:
     stage: str = ""
     overdue: tuple[InvoiceFacts, ...] = ()
     credits: tuple[InvoiceFacts, ...] = ()
-    currency: str = ""
-    total: Decimal = Decimal("0")
+    #: What is due, per currency, net of that currency's credits: never a sum across currencies.
+    totals: tuple[tuple[str, Decimal], ...] = ()
+    #: The reminders sent before this one, oldest first: all that the text may claim.
+    history: tuple[SentReminder, ...] = ()
+
+    @property
+    def first_contact(self) -> bool:
+        return not self.history
 
 
 def reminder_plan(customer: CustomerFacts, *, today: date, schedule: Schedule) -> Plan:
@@ -101,15 +134,9 @@ def reminder_plan(customer: CustomerFacts, *, today: date, schedule: Schedule) -
     disputed = [i.number for i in customer.invoices if i.disputed]
     if disputed:
         return Plan(Action.SKIP, f"disputed: {', '.join(disputed)}")
-    currencies = {i.currency for i in overdue + credits}
-    if len(currencies) > 1:
-        return Plan(
-            Action.ESCALATE, f"invoices in several currencies ({', '.join(sorted(currencies))})"
-        )
-    currency = currencies.pop()
-    total = sum((i.balance for i in overdue + credits), Decimal("0"))
-    if total <= 0:
-        return Plan(Action.SKIP, f"credits cover what is overdue (net {currency} {total:,.2f})")
+    overdue, credits, totals, covered = _per_currency(overdue, credits)
+    if not totals:
+        return Plan(Action.SKIP, f"credits cover what is overdue ({'; '.join(covered)})")
     if customer.pending_draft:
         return Plan(Action.SKIP, "a reminder is already waiting for approval")
     days = overdue[0].days_overdue(today)
@@ -119,7 +146,7 @@ def reminder_plan(customer: CustomerFacts, *, today: date, schedule: Schedule) -
     if customer.last_sent_on and (today - customer.last_sent_on).days < schedule.min_gap_days:
         gap = (today - customer.last_sent_on).days
         return Plan(Action.SKIP, f"reminded {gap} day(s) ago (minimum gap {schedule.min_gap_days})")
-    plan = dict(overdue=overdue, credits=credits, currency=currency, total=total)
+    plan = dict(overdue=overdue, credits=credits, totals=totals, history=customer.history)
     if customer.last_stage == "final":
         return Plan(Action.ESCALATE, "the final notice went unanswered", stage="final", **plan)
     if customer.last_stage and STAGES.index(stage) <= STAGES.index(customer.last_stage):
@@ -130,57 +157,114 @@ def reminder_plan(customer: CustomerFacts, *, today: date, schedule: Schedule) -
         stage = "firm"
     if not customer.emails:
         return Plan(Action.ESCALATE, "no email address on file", stage=stage, **plan)
-    return Plan(Action.DRAFT, f"{stage} reminder, {days} days overdue", stage=stage, **plan)
+    if not customer.history and days >= schedule.first_contact_escalate_days:
+        return Plan(
+            Action.ESCALATE,
+            f"never reminded before and the oldest invoice is {days} days overdue (a first "
+            f"contact from {schedule.first_contact_escalate_days} days is a person's call)",
+            stage=stage,
+            **plan,
+        )
+    before = f"{len(customer.history)} sent before" if customer.history else "a first contact"
+    return Plan(
+        Action.DRAFT, f"{stage} reminder, {days} days overdue, {before}", stage=stage, **plan
+    )
+
+
+def _per_currency(overdue, credits):
+    """Overdue invoices and credits grouped by currency; a currency whose credits cover what is
+    overdue in it drops out (a euro credit never pays a dollar invoice)."""
+    kept_overdue, kept_credits, totals, covered = [], [], [], []
+    for currency in sorted({i.currency for i in overdue}):
+        due = [i for i in overdue if i.currency == currency]
+        offsets = [c for c in credits if c.currency == currency]
+        net = sum((i.balance for i in due + offsets), Decimal("0"))
+        if net <= 0:
+            covered.append(f"net {money(net, currency)}")
+            continue
+        kept_overdue += due
+        kept_credits += offsets
+        totals.append((currency, net))
+    order = {i: n for n, i in enumerate(overdue)}
+    kept_overdue.sort(key=order.__getitem__)
+    return tuple(kept_overdue), tuple(kept_credits), tuple(totals), covered
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{currency} {amount:,.2f}"
+    """An amount with its currency's own number of decimals (JPY none, BHD three)."""
+    places = get_currency_precision(currency)
+    return f"{currency} {amount:,.{places}f}"
 
 
+# Openings never claim an earlier reminder: what was sent before is said in `_history_line`, from
+# the record, with its dates. Figures are the plan's, never a description such as "two weeks".
 _OPENING = {
     "friendly": (
         "This is a friendly reminder that the following {invoices} now past due. If you have "
         "already paid, thank you, and please ignore this message."
     ),
     "firm": (
-        "Our records show the following {invoices} still unpaid, the oldest now more than two "
-        "weeks past due. Please arrange payment, or let us know if there is a problem we can "
-        "help with."
+        "Our records show the following {invoices} unpaid, the oldest now {days} days past due. "
+        "Please arrange payment, or let us know if there is a problem we can help with."
     ),
     "final": (
-        "This is a final notice about the following {invoices} unpaid, the oldest now more than "
-        "a month past due. Please pay the balance now, or reply to this email today to discuss it."
+        "This is a final notice about the following {invoices} unpaid, the oldest now {days} "
+        "days past due. Please pay the balance now, or reply to this email today to discuss it."
     ),
 }
-_SUBJECT = {
-    "friendly": "Payment reminder",
-    "firm": "Second reminder: payment overdue",
-    "final": "Final notice: payment overdue",
-}
+
+
+def _subject_label(plan: Plan) -> str:
+    if plan.stage == "final":
+        return "Final notice: payment overdue"
+    if plan.first_contact:
+        return "Payment reminder" if plan.stage == "friendly" else "Payment overdue"
+    if len(plan.history) == 1:
+        return "Second reminder: payment overdue"
+    return "Further reminder: payment overdue"
 
 
 def reminder_subject(plan: Plan, *, business: str) -> str:
     numbers = ", ".join(i.number for i in plan.overdue)
     label = "invoice" if len(plan.overdue) == 1 else "invoices"
-    return f"{_SUBJECT[plan.stage]}: {label} {numbers} ({business})"
+    return f"{_subject_label(plan)}: {label} {numbers} ({business})"
+
+
+def _day(value: date) -> str:
+    return f"{value:%d %b %Y}"
+
+
+def _history_line(plan: Plan) -> list[str]:
+    if plan.first_contact:
+        return []
+    dates = [_day(r.sent_on) for r in plan.history]
+    said = dates[0] if len(dates) == 1 else f"{', '.join(dates[:-1])} and {dates[-1]}"
+    about = "this" if len(plan.overdue) == 1 else "these"
+    return [f"We wrote to you about {about} on {said}.", ""]
 
 
 def reminder_text(plan: Plan, *, customer_name: str, business: str, today: date) -> str:
     """The reminder email. Every figure comes from the data, formatted one way."""
     phrase = "invoice is" if len(plan.overdue) == 1 else "invoices are"
-    lines = [f"Dear {customer_name},", "", _OPENING[plan.stage].format(invoices=phrase), ""]
+    days = plan.overdue[0].days_overdue(today)
+    opening = _OPENING[plan.stage].format(invoices=phrase, days=days)
+    lines = [f"Dear {customer_name},", "", *_history_line(plan), opening, ""]
     for inv in plan.overdue:
         lines.append(
             f"  Invoice {inv.number}: {money(inv.balance, inv.currency)}, due "
-            f"{inv.due_date:%d %b %Y}, {inv.days_overdue(today)} days overdue"
+            f"{_day(inv.due_date)}, {inv.days_overdue(today)} days overdue"
         )
     for credit in plan.credits:
         lines.append(
             f"  Credit {credit.number}: {money(credit.balance, credit.currency)}, "
-            f"dated {credit.due_date:%d %b %Y}"
+            f"dated {_day(credit.due_date)}"
         )
-    lines += ["", f"  Total now due: {money(plan.total, plan.currency)}", ""]
+    lines.append("")
+    for currency, total in plan.totals:
+        label = "Total now due" if len(plan.totals) == 1 else f"Total now due in {currency}"
+        lines.append(f"  {label}: {money(total, currency)}")
     lines += [
+        "",
         "If anything here looks wrong, reply to this email and a person will look into it.",
         "",
         "Kind regards,",
@@ -189,20 +273,60 @@ def reminder_text(plan: Plan, *, customer_name: str, business: str, today: date)
     return "\n".join(lines)
 
 
-_AMOUNT = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})*\.\d{2}(?![\d])")
+# Any amount: with a currency code before it (what the text must always write), or bare.
+_MONEY = re.compile(r"\b([A-Z]{3}) ?(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\d)")
+_BARE_AMOUNT = re.compile(
+    r"(?<![\w.,-])\d+(?:,\d{3})*\.\d{2,3}(?!\d)|(?<![\w.,-])\d{1,3}(?:,\d{3})+(?![\d.,])"
+)
+_ISO_CODES = frozenset(list_currencies())
+_DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b")
+# Words that speak of an earlier reminder: true only when one was sent and is on the record.
+_HISTORY_CLAIMS = re.compile(
+    r"\b(second|third|again|further reminder|another reminder|final notice|last reminder|"
+    r"we wrote|as we (?:said|wrote|mentioned)|previous(?:ly)?|earlier (?:reminder|letter|email|"
+    r"message|notice)|(?:already|recently) (?:reminded|wrote|written|sent|contacted)|"
+    r"reminded you|still (?:unpaid|outstanding|due|open|overdue|not paid|awaiting))\b",
+    re.IGNORECASE,
+)
 
 
 def reminder_problems(
     text: str, plan: Plan, *, other_numbers: frozenset[str] = frozenset()
 ) -> list[str]:
-    """Why a reminder must not be saved: an invoice number or amount in the text that is not
-    exactly one of this customer's, or one of theirs that is missing."""
+    """Why a reminder (subject and body) must not be saved: an invoice number, amount, currency
+    or date that is not exactly the data's, a figure of theirs missing, or a word about an
+    earlier reminder that the record of sent mail does not bear out."""
+    return (
+        _amount_problems(text, plan)
+        + _invoice_problems(text, plan, other_numbers)
+        + _date_problems(text, plan)
+        + history_problems(text, plan.history, final=plan.stage == "final")
+    )
+
+
+def _amount_problems(text: str, plan: Plan) -> list[str]:
     problems = []
-    allowed = {abs(i.balance) for i in plan.overdue + plan.credits} | {plan.total}
-    allowed |= {i.balance for i in plan.credits}
-    for found in _AMOUNT.findall(text):
-        if Decimal(found.replace(",", "")) not in allowed:
-            problems.append(f"amount {found} is not one of the customer's balances or the total")
+    items = plan.overdue + plan.credits
+    allowed = {(i.currency, abs(i.balance)) for i in items} | {
+        (i.currency, i.balance) for i in items
+    }
+    allowed |= set(plan.totals)
+    for currency, figure in _MONEY.findall(text):
+        if currency not in _ISO_CODES:
+            continue  # "INV 1042": a word of three capitals, not a currency
+        if (currency, Decimal(figure.replace(",", ""))) not in allowed:
+            problems.append(f"{currency} {figure} is not one of the customer's balances or totals")
+    unpriced = _MONEY.sub(lambda m: "" if m.group(1) in _ISO_CODES else m.group(0), text)
+    for figure in _BARE_AMOUNT.findall(unpriced):
+        problems.append(f"the amount {figure} is written without its currency")
+    for currency, total in plan.totals:
+        if money(total, currency) not in text:
+            problems.append(f"the total due in {currency} is missing or wrong")
+    return problems
+
+
+def _invoice_problems(text: str, plan: Plan, other_numbers: frozenset[str]) -> list[str]:
+    problems = []
     for inv in plan.overdue + plan.credits:
         if not re.search(rf"(?<![\w-]){re.escape(inv.number)}(?![\w-])", text):
             problems.append(f"invoice {inv.number} is missing")
@@ -212,6 +336,27 @@ def reminder_problems(
     for number in sorted(other_numbers - ours):
         if re.search(rf"(?<![\w-]){re.escape(number)}(?![\w-])", text):
             problems.append(f"invoice {number} belongs to someone else")
-    if money(plan.total, plan.currency) not in text:
-        problems.append("the total due is missing or wrong")
+    return problems
+
+
+def _date_problems(text: str, plan: Plan) -> list[str]:
+    known = {_day(i.due_date) for i in plan.overdue + plan.credits}
+    known |= {_day(r.sent_on) for r in plan.history}
+    return [f"the date {d} is not in the data" for d in _DATE.findall(text) if d not in known]
+
+
+def history_problems(
+    text: str, history: tuple[SentReminder, ...], *, final: bool = False
+) -> list[str]:
+    """Claims about earlier reminders that the sent mail does not bear out."""
+    claims = {m.group(0).lower() for m in _HISTORY_CLAIMS.finditer(text)}
+    if not history:
+        return [f"says {c!r}, but no reminder was sent before" for c in sorted(claims)]
+    problems = []
+    if "final notice" in claims and not final:
+        problems.append("says 'final notice' in a reminder that is not the final one")
+    if "second" in claims and len(history) != 1:
+        problems.append(f"says 'second', but {len(history)} reminders were sent before")
+    if "third" in claims and len(history) != 2:
+        problems.append(f"says 'third', but {len(history)} reminders were sent before")
     return problems

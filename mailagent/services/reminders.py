@@ -7,7 +7,7 @@ customer with the pure `reminder_plan`, writes the draft, checks every number in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from mailagent.agents.reminders import (
     InvoiceFacts,
     Plan,
     Schedule,
+    SentReminder,
     reminder_plan,
     reminder_problems,
     reminder_subject,
@@ -47,6 +48,7 @@ def reminder_schedule() -> Schedule:
         firm=settings.REMINDER_FIRM_DAYS,
         final=settings.REMINDER_FINAL_DAYS,
         min_gap_days=settings.REMINDER_MIN_GAP_DAYS,
+        first_contact_escalate_days=settings.REMINDER_FIRST_CONTACT_ESCALATE_DAYS,
     )
 
 
@@ -66,15 +68,20 @@ def customer_facts(customer: Customer) -> CustomerFacts:
         )
         for i in open_invoices
     )
-    sent = customer.drafts.filter(kind=Draft.Kind.REMINDER, status=Draft.Status.SENT)
-    last = sent.order_by("-sent_at").first()
+    # Only what the mail server accepted counts as sent: a reminder deferred, failed or of unknown
+    # delivery is no earlier letter the next one may speak of.
+    sent = customer.drafts.filter(
+        kind=Draft.Kind.REMINDER, status=Draft.Status.SENT, sent_at__isnull=False
+    ).order_by("sent_at")
+    history = tuple(
+        SentReminder(stage=d.reminder_stage, sent_on=timezone.localdate(d.sent_at)) for d in sent
+    )
     return CustomerFacts(
         name=customer.name,
         emails=tuple(customer.emails),
         invoices=invoices,
         paused_reason=customer.paused_reason if customer.reminders_paused else "",
-        last_stage=last.reminder_stage if last else "",
-        last_sent_on=timezone.localdate(last.sent_at) if last and last.sent_at else None,
+        history=history,
         pending_draft=customer.drafts.filter(
             kind=Draft.Kind.REMINDER,
             status__in=[*Draft.IN_FLIGHT, Draft.Status.PENDING, Draft.Status.APPROVED],
@@ -112,9 +119,11 @@ def _draft(customer: Customer, plan: Plan, *, today: date, started: datetime) ->
         business=settings.BUSINESS_NAME,
         today=today,
     )
+    subject = reminder_subject(plan, business=settings.BUSINESS_NAME)
     others = frozenset(Invoice.objects.exclude(customer=customer).values_list("number", flat=True))
-    problems = reminder_problems(body, plan, other_numbers=others)
+    problems = reminder_problems(f"{subject}\n{body}", plan, other_numbers=others)
     if problems:
+        # Not saved: a person writes this one, with the reason in front of them.
         audit_record(
             action="reminder.invalid",
             obj=customer,
@@ -122,13 +131,14 @@ def _draft(customer: Customer, plan: Plan, *, today: date, started: datetime) ->
             problems=problems,
             text=body,
         )
-        return CustomerResult(customer.name, "refused", "; ".join(problems))
+        reason = f"the reminder draft failed its checks: {'; '.join(problems)}"
+        return _escalate(customer, replace(plan, action=Action.ESCALATE, reason=reason[:480]))
     with transaction.atomic():
         draft = draft_create(
             ticket=None,
             kind=Draft.Kind.REMINDER,
             to=list(customer.emails),
-            subject=reminder_subject(plan, business=settings.BUSINESS_NAME),
+            subject=subject,
             body=body,
             risk=Tier.MEDIUM,
             actor=AGENT,
@@ -143,8 +153,8 @@ def _draft(customer: Customer, plan: Plan, *, today: date, started: datetime) ->
             obj=draft,
             summary=f"{plan.stage.capitalize()} reminder to {customer.name}: {plan.reason}",
             checked=numbers,
-            total=str(plan.total),
-            currency=plan.currency,
+            totals={currency: str(total) for currency, total in plan.totals},
+            earlier_reminders=[str(r.sent_on) for r in plan.history],
         )
     return CustomerResult(customer.name, f"drafted {plan.stage}", plan.reason, draft.pk)
 
@@ -193,7 +203,7 @@ def _escalate(customer: Customer, plan: Plan) -> CustomerResult:
             obj=ticket,
             summary=f"{customer.name}: {plan.reason}",
             overdue=[i.number for i in plan.overdue],
-            total=str(plan.total),
+            totals={currency: str(total) for currency, total in plan.totals},
         )
     context = {
         "customer": customer,

@@ -54,8 +54,14 @@ def test_one_reminder_per_customer_with_overdue_invoices(books, django_capture_o
     # The customer without an email is not skipped silently: a person is told.
     miller = Ticket.objects.get(customer__name="Miller & Sons Hardware")
     assert miller.needs_human and "no email address" in miller.human_reason
-    notices = [m for m in outbox_messages_of_kind("Overdue account")]
-    assert len(notices) == 1 and "1027" in notices[0].get_content()
+    # Never reminded, 117 days overdue: a first letter that late is a person's call.
+    assert results["Blue Harbor Marina"].action == "escalated"
+    marina = Ticket.objects.get(customer__name="Blue Harbor Marina")
+    assert "never reminded before" in marina.human_reason and "117 days" in marina.human_reason
+    notices = {m["Subject"]: m.get_content() for m in outbox_messages_of_kind("Overdue account")}
+    assert len(notices) == 2
+    assert "1027" in notices["[Needs a person] Overdue account: Miller & Sons Hardware"]
+    assert "1003" in notices["[Needs a person] Overdue account: Blue Harbor Marina"]
 
 
 def outbox_messages_of_kind(subject_part: str):
@@ -145,10 +151,13 @@ def test_a_draft_that_fails_validation_is_not_saved_and_the_failure_is_audited(b
 
     monkeypatch.setattr(reminders_service, "reminder_text", typo)
     results = {r.customer: r for r in reminders_run(today=TODAY)}
-    assert results["Sunrise Bakery"].action == "refused"
+    assert results["Sunrise Bakery"].action == "escalated"
     assert not Draft.objects.filter(customer__name="Sunrise Bakery").exists()
     event = AuditEvent.objects.get(action="reminder.invalid")
-    assert "1,890.00" in event.summary or "1890.00" in event.summary
+    assert "USD 1,890.00 is not one of" in event.summary
+    # The customer goes to a person instead, with the reason in front of them.
+    ticket = Ticket.objects.get(customer__name="Sunrise Bakery")
+    assert ticket.needs_human and "failed its checks" in ticket.human_reason
 
 
 def test_remind_command_prints_per_customer_what_it_did(books, capsys):
@@ -157,3 +166,26 @@ def test_remind_command_prints_per_customer_what_it_did(books, capsys):
     assert "Sunrise Bakery" in out and "drafted firm" in out
     assert "Miller & Sons Hardware  escalated: no email address on file" in out
     assert "Approval links sent to the approvers:" in out
+
+
+def test_only_a_reminder_the_server_accepted_is_spoken_of_in_the_next(books):
+    reminders_run(today=TODAY)
+    refused = reminder_for("Sunrise Bakery")
+    Draft.objects.filter(pk=refused.pk).update(status=Draft.Status.FAILED)
+
+    reminders_run(today=TODAY + timedelta(days=8))
+
+    retry = Draft.objects.filter(customer__name="Sunrise Bakery").exclude(pk=refused.pk).get()
+    assert retry.subject.startswith("Payment overdue")
+    assert "We wrote" not in retry.body and "Second" not in retry.subject
+    draft_approve(draft_id=retry.pk, approver="owner@acme.example")
+    draft_send(draft_id=retry.pk)
+    Draft.objects.filter(pk=retry.pk).update(
+        sent_at=timezone.make_aware(timezone.datetime(2026, 12, 2, 9, 0))
+    )
+
+    reminders_run(today=TODAY + timedelta(days=16))
+
+    final = Draft.objects.filter(customer__name="Sunrise Bakery", status=Draft.Status.PENDING).get()
+    assert final.subject.startswith("Final notice")
+    assert "We wrote to you about these on 02 Dec 2026." in final.body
