@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from mailagent.amounts import money
 from mailagent.models import (
     ApprovalLink,
     AuditEvent,
@@ -468,7 +469,7 @@ class CustomerAdmin(PauseActions, ReadOnlyAdmin):
         totals: dict[str, object] = {}
         for inv in obj.invoices.filter(status=Invoice.Status.OPEN):
             totals[inv.currency] = totals.get(inv.currency, 0) + inv.balance
-        return ", ".join(f"{c} {v:,.2f}" for c, v in totals.items()) or "-"
+        return ", ".join(money(v, c) for c, v in sorted(totals.items())) or "-"
 
     @admin.display(description="history")
     def history(self, obj: Customer) -> str:

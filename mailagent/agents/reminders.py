@@ -22,7 +22,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import list_currencies
+
+from mailagent.amounts import money
 
 STAGES = ("friendly", "firm", "final")
 
@@ -188,12 +190,6 @@ def _per_currency(overdue, credits):
     order = {i: n for n, i in enumerate(overdue)}
     kept_overdue.sort(key=order.__getitem__)
     return tuple(kept_overdue), tuple(kept_credits), tuple(totals), covered
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """An amount with its currency's own number of decimals (JPY none, BHD three)."""
-    places = get_currency_precision(currency)
-    return f"{currency} {amount:,.{places}f}"
 
 
 # Openings never claim an earlier reminder: what was sent before is said in `_history_line`, from

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mailagent.amounts import money
 from mailagent.errors import UserInputError
 from mailagent.models import Customer, Draft, ImportRun, Invoice
 from mailagent.parsing.accounting import (
@@ -303,7 +304,7 @@ def _record_paid(
         obj=invoice,
         actor=SYSTEM,
         summary=(
-            f"{invoice.number} paid: {invoice.currency} {collected:,.2f} collected"
+            f"{invoice.number} paid: {money(collected, invoice.currency)} collected"
             + (f", {days} days after the first reminder" if first else "")
         ),
         collected=str(collected),

@@ -18,6 +18,7 @@ from operator import or_
 
 from django.db.models import Q, Value
 
+from mailagent.amounts import money
 from mailagent.models import Customer, Draft, InboundEmail, Invoice, OutboundEmail, Ticket
 from mailagent.types import ParsedEmail
 
@@ -158,8 +159,8 @@ def _invoice_lines_read(customer_ids: set[int]) -> dict[int, tuple[str, ...]]:
 def invoice_line(invoice: Invoice) -> str:
     """An open invoice as the agent is told about it."""
     return (
-        f"{invoice.get_kind_display()} {invoice.number}: {invoice.currency} "
-        f"{invoice.balance:,.2f}, due {invoice.due_date:%d %b %Y}"
+        f"{invoice.get_kind_display()} {invoice.number}: "
+        f"{money(invoice.balance, invoice.currency)}, due {invoice.due_date:%d %b %Y}"
         + (" (disputed)" if invoice.status == Invoice.Status.DISPUTED else "")
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 
+from mailagent.amounts import money as money_text
 from mailagent.services.metrics import duration_text
 
 register = template.Library()
@@ -22,8 +23,9 @@ def duration(seconds: float | None) -> str:
 
 
 @register.filter
-def money(amount: Decimal | None) -> str:
-    return "-" if amount is None else f"{amount:,.2f}"
+def money(amount: Decimal | None, currency: str) -> str:
+    """'USD 1,234.50': an amount is never shown without its currency."""
+    return "-" if amount is None else money_text(amount, currency)
 
 
 @register.filter
@@ -31,7 +33,7 @@ def amounts(by_currency: dict[str, Decimal] | None) -> str:
     """Money per currency, like "EUR 80.00, USD 1,200.00"; "-" for none."""
     if not by_currency:
         return "-"
-    return ", ".join(f"{code} {amount:,.2f}" for code, amount in sorted(by_currency.items()))
+    return ", ".join(money_text(amount, code) for code, amount in sorted(by_currency.items()))
 
 
 @register.filter
