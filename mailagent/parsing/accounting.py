@@ -17,6 +17,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from mailagent.parsing.amounts import AmountRules, decimal_mark_of, row_amounts
+from mailagent.parsing.currencies import CurrencyRules, stated_currency
 from mailagent.parsing.export_files import UnknownExport, export_rows, one_line
 from mailagent.parsing.limits import (
     FieldLimits,
@@ -26,7 +28,7 @@ from mailagent.parsing.limits import (
     emails_checked,
     text_checked,
 )
-from mailagent.parsing.money import UnreadableValue, date_order, parse_amount, parse_date, shown
+from mailagent.parsing.money import UnreadableValue, date_order, parse_date, shown
 
 
 class ExportKind(StrEnum):
@@ -51,6 +53,8 @@ class InvoiceRow:
     status: str = ""
     emails: tuple[str, ...] = ()
     reference: str = ""
+    # Where `currency` came from, for the import summary: "from the £ symbol in the amounts".
+    currency_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,12 +179,18 @@ def _as_of(title_rows: list[list[str]]) -> tuple[date | None, tuple[str, ...]]:
 
 
 def parse_export(
-    data: bytes, *, default_currency: str = "USD", limits: FieldLimits | None = None
+    data: bytes,
+    *,
+    default_currency: str = "USD",
+    default_label: str = "DEFAULT_CURRENCY",
+    limits: FieldLimits | None = None,
 ) -> ParsedExport:
     """Read one export file. Raises `UnknownExport` when the file is none of the known kinds.
 
-    With `limits` (the importer always gives them), a row whose values its columns could not
-    hold exactly is skipped with the reason."""
+    Each amount's currency is the one its row, its cells or the report's title names; only
+    where the file names none is it `default_currency` (`default_label` says, in the summary,
+    where that came from). With `limits` (the importer always gives them), a row whose values
+    its columns could not hold exactly is skipped with the reason."""
     rows = export_rows(data)
     header_at, roles = _find_header(rows)
     if header_at < 0:
@@ -202,8 +212,19 @@ def parse_export(
         _cell(r, roles, "issue_date") for _, r in body
     ]
     order = date_order(dates, default="dmy" if kind is ExportKind.XERO_AGING else "mdy")
+    money = AmountRules(
+        currency=CurrencyRules(
+            stated=stated_currency(rows[:header_at]),
+            default=default_currency,
+            default_label=default_label,
+            column=header[roles["currency"]].strip() if "currency" in roles else "",
+        ),
+        decimal_mark=decimal_mark_of(
+            _cell(r, roles, role) for _, r in body for role in ("balance", "total", "total_column")
+        ),
+    )
     reader = _xero_invoices if kind is ExportKind.XERO_AGING else _table_invoices
-    invoices, skipped = reader(body, roles, order=order, currency=default_currency, limits=limits)
+    invoices, skipped = reader(body, roles, order=order, money=money, limits=limits)
     return ParsedExport(kind, as_of, invoices=tuple(invoices), skipped=tuple(skipped), notes=notes)
 
 
@@ -277,7 +298,7 @@ def _skip(line: int, row: list[str], roles: dict[str, int], reason: str) -> Skip
 
 
 def _table_invoices(
-    body, roles, *, order, currency, limits
+    body, roles, *, order, money, limits
 ) -> tuple[list[InvoiceRow], list[SkippedRow]]:
     invoices, skipped = [], []
     for line, row in body:
@@ -290,7 +311,7 @@ def _table_invoices(
             continue
         try:
             invoices.append(
-                _invoice(line, row, roles, order=order, currency=currency, kind=kind, limits=limits)
+                _invoice(line, row, roles, order=order, money=money, kind=kind, limits=limits)
             )
         except UnreadableValue as exc:
             skipped.append(_skip(line, row, roles, str(exc)))
@@ -298,7 +319,7 @@ def _table_invoices(
 
 
 def _xero_invoices(
-    body, roles, *, order, currency, limits
+    body, roles, *, order, money, limits
 ) -> tuple[list[InvoiceRow], list[SkippedRow]]:
     """Xero groups invoices under a row holding only the contact's name."""
     invoices, skipped, customer = [], [], ""
@@ -318,7 +339,7 @@ def _xero_invoices(
                     row,
                     roles,
                     order=order,
-                    currency=currency,
+                    money=money,
                     customer=customer,
                     limits=limits,
                 )
@@ -328,7 +349,7 @@ def _xero_invoices(
     return invoices, skipped
 
 
-def _invoice(line, row, roles, *, order, currency, limits, kind="", customer="") -> InvoiceRow:
+def _invoice(line, row, roles, *, order, money, limits, kind="", customer="") -> InvoiceRow:
     number = _cell(row, roles, "number")
     if not number:
         raise UnreadableValue("no invoice number")
@@ -336,12 +357,16 @@ def _invoice(line, row, roles, *, order, currency, limits, kind="", customer="")
     customer = customer or _cell(row, roles, "customer")
     if not customer:
         raise UnreadableValue(f"invoice {number} has no customer")
-    balance_text = _cell(row, roles, "balance") or _cell(row, roles, "total")
-    balance = amount_checked(parse_amount(balance_text), limits and limits.balance, what="balance")
-    total_text = _cell(row, roles, "total") if "balance" in roles else ""
+    amounts = row_amounts(
+        balance=_cell(row, roles, "balance") or _cell(row, roles, "total"),
+        total=_cell(row, roles, "total") if "balance" in roles else "",
+        currency_column=_cell(row, roles, "currency"),
+        rules=money,
+    )
+    balance = amount_checked(amounts.balance, limits and limits.balance, what="balance")
     total = (
-        amount_checked(parse_amount(total_text), limits and limits.total, what="total")
-        if total_text
+        amount_checked(amounts.total, limits and limits.total, what="total")
+        if amounts.total is not None
         else None
     )
     due_text = _cell(row, roles, "due_date") or _cell(row, roles, "issue_date")
@@ -353,10 +378,7 @@ def _invoice(line, row, roles, *, order, currency, limits, kind="", customer="")
         customer=_customer_checked(customer, limits),
         due_date=date_checked(parse_date(due_text, order=order), what="due date"),
         balance=balance,
-        currency=currency_checked(
-            (_cell(row, roles, "currency") or currency).upper(),
-            max_length=_limit(limits, "currency"),
-        ),
+        currency=currency_checked(amounts.currency, max_length=_limit(limits, "currency")),
         is_credit=is_credit,
         total=total,
         issue_date=(
@@ -367,4 +389,5 @@ def _invoice(line, row, roles, *, order, currency, limits, kind="", customer="")
         status=_cell(row, roles, "status").lower(),
         emails=emails_checked(_cell(row, roles, "email")),
         reference=_cell(row, roles, "reference"),
+        currency_source=amounts.currency_source,
     )

@@ -67,6 +67,7 @@ def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail):
             f"{report.file_name}: {report.kind}, {len(report.created)} new, "
             f"{len(report.updated)} updated, {len(report.paid)} paid, "
             f"{len(report.skipped)} skipped"
+            + (f", {report.currency_summary()}" if report.currencies else "")
         )
     if not imported and not held:
         return email_quarantine(

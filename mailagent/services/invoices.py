@@ -78,6 +78,26 @@ class ImportReport:
     open_before: int = 0
     missing: int = 0
     held: bool = False
+    # The currencies its invoice rows were read in (code -> rows), and where each came from
+    # ("from the £ symbol in the amounts", "stated in the report title", ...).
+    currencies: dict[str, int] = field(default_factory=dict)
+    currency_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def currency_summary(self) -> str:
+        """'read in GBP (from the £ symbol in the amounts)', or with several currencies
+        'currencies: GBP 12 rows, EUR 3 rows (from the Currency column)'; '' for none."""
+        if not self.currencies:
+            return ""
+        sources = {code: "; ".join(found) for code, found in self.currency_sources.items()}
+        if len(self.currencies) == 1:
+            ((code, _rows),) = self.currencies.items()
+            return f"read in {code} ({sources[code]})"
+        counts = {
+            code: f"{code} {n} row{'s' if n != 1 else ''}" for code, n in self.currencies.items()
+        }
+        if len(set(sources.values())) == 1:
+            return f"currencies: {', '.join(counts.values())} ({next(iter(sources.values()))})"
+        return "currencies: " + ", ".join(f"{counts[c]} ({sources[c]})" for c in counts)
 
 
 def stored_file_name(name: str) -> str:
@@ -92,6 +112,7 @@ def export_import(
     file_name: str,
     today: date,
     default_currency: str = "USD",
+    default_label: str = "DEFAULT_CURRENCY",
     accept_missing: bool = False,
     max_paid_share: float | None = None,
 ) -> ImportReport:
@@ -101,8 +122,14 @@ def export_import(
     An export that would mark more than `max_paid_share` (default EXPORT_MAX_PAID_SHARE) of the
     open invoices of its kind paid at once is held: nothing of it is applied, the run is recorded
     as held and `report.held` says so, unless `accept_missing`."""
-    parsed = parse_export(data, default_currency=default_currency, limits=export_limits())
+    parsed = parse_export(
+        data,
+        default_currency=default_currency,
+        default_label=default_label,
+        limits=export_limits(),
+    )
     report = ImportReport(file_name=stored_file_name(file_name), kind=parsed.kind.value)
+    _currencies_count(parsed, report)
     report.skipped = [(s.line, one_line(s.reason, limit=500)) for s in parsed.skipped]
     report.warnings = [one_line(note) for note in parsed.notes]
     as_of = parsed.as_of
@@ -126,6 +153,16 @@ def export_import(
                 _mark_paid(gone, report, today=as_of or today)
         _run_record(parsed, data, as_of, report, accept_missing=accept_missing)
     return report
+
+
+def _currencies_count(parsed: ParsedExport, report: ImportReport) -> None:
+    for row in parsed.invoices:
+        report.currencies[row.currency] = report.currencies.get(row.currency, 0) + 1
+        found = report.currency_sources.setdefault(row.currency, [])
+        if row.currency_source not in found:
+            found.append(row.currency_source)
+    # The most rows first: the summary leads with what most of the file is in.
+    report.currencies = dict(sorted(report.currencies.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _run_record(
@@ -155,6 +192,8 @@ def _run_record(
             f"{parsed.kind.value}: {len(report.created)} new, {len(report.updated)} updated, "
             f"{len(report.paid)} paid, {len(report.skipped)} skipped"
         )
+        if report.currencies:
+            summary += f"; {report.currency_summary()}"
     audit_record(
         action="export.held" if report.held else "export.imported",
         obj=run,
@@ -164,6 +203,8 @@ def _run_record(
         warnings=report.warnings,
         open_before=report.open_before,
         missing=report.missing,
+        currencies=report.currencies,
+        currency_sources=report.currency_sources,
         **details,
     )
 

@@ -67,6 +67,7 @@ class Command(BaseCommand):
                 file_name=path.name,
                 today=timezone.localdate(),
                 default_currency=(currency or settings.DEFAULT_CURRENCY).upper(),
+                default_label="--currency" if currency else "DEFAULT_CURRENCY",
                 accept_missing=accept_missing,
             )
         except OSError as exc:
@@ -95,6 +96,8 @@ class Command(BaseCommand):
             f"{report.unchanged} unchanged, {len(report.paid)} marked paid, "
             f"{len(report.skipped)} skipped"
         )
+        if report.currencies:
+            self.stdout.write(f"  {report.currency_summary()}")
         if report.paid:
             self.stdout.write(f"  paid: {', '.join(report.paid)}")
         for line, reason in report.skipped:
