@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import Message
 
 import html2text
@@ -35,8 +36,9 @@ class SplitText:
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-    return disposition == "attachment" or bool(part.get_filename())
+    # Not `part.get(...)`: a header holding raw 8-bit bytes comes back as an `email.header.Header`,
+    # not a str; the stdlib's own accessor reads both.
+    return part.get_content_disposition() == "attachment" or bool(part.get_filename())
 
 
 def body_parts(msg: Message) -> Iterator[Message]:
@@ -151,12 +153,13 @@ def attachments(msg: Message) -> tuple[Attachment, ...]:
 
 def _size_of(message: Message | None) -> int:
     """Bytes of an attached message. Flattening it can fail on a charset Python does not know
-    (`unknown-8bit`); the size is then the sum of its parts' raw payloads."""
+    (`unknown-8bit`) or on a header value the generator takes for an embedded header
+    (`HeaderParseError`); the size is then the sum of its parts' raw payloads."""
     if message is None:
         return 0
     try:
         return len(message.as_bytes())
-    except (LookupError, UnicodeError, ValueError):
+    except (LookupError, UnicodeError, ValueError, MessageError):
         return sum(
             len(str(part.get_payload())) for part in message.walk() if not part.is_multipart()
         )
