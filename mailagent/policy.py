@@ -129,12 +129,12 @@ def text_risks(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found + list(concept_risks(text))))
 
 
-def assess(*, proposal: Proposal, text: str, sender_doubts: tuple[str, ...] = ()) -> Assessment:
+def assess(*, proposal: Proposal, text: str, person_first: tuple[str, ...] = ()) -> Assessment:
     """The tier and the reasons for it. Starts from the category, only ever goes up.
 
-    `sender_doubts` are the reasons the headers naming the sender cannot be trusted
-    (`parsing.senders`): whoever the mail claims to be from, a reply to it would go where an
-    attacker chose, so a person answers it."""
+    `person_first` are reasons a person reads the message before anyone answers it
+    (`ParsedEmail.person_first`): a sender whose headers cannot be trusted, where a reply would go
+    where an attacker chose, or a message with no text to answer."""
     tier = CATEGORY_TIERS.get(proposal.category, Tier.MEDIUM)
     reasons = [f"category {proposal.category.value} is {tier.value} risk"]
     if proposal.model_tier is not None and proposal.model_tier.rank > tier.rank:
@@ -147,8 +147,8 @@ def assess(*, proposal: Proposal, text: str, sender_doubts: tuple[str, ...] = ()
     if proposal.needs_human and tier is not Tier.HIGH:
         tier = Tier.HIGH
         reasons.append(f"the agent asked for a person: {proposal.human_reason or 'no reason'}")
-    if sender_doubts:
-        reasons.extend(f"suspicious sender: {doubt}" for doubt in sender_doubts)
+    if person_first:
+        reasons.extend(person_first)
         return Assessment(tier=tier, reasons=tuple(reasons), escalate=True)
     return Assessment(tier=tier, reasons=tuple(reasons))
 

@@ -134,6 +134,14 @@ class ParsedEmail:
     suspicious: tuple[str, ...] = ()
 
     @property
+    def person_first(self) -> tuple[str, ...]:
+        """Why a person must read this before anyone answers it, whatever its risk."""
+        reasons = tuple(f"suspicious sender: {doubt}" for doubt in self.suspicious)
+        if not self.text.strip() and not self.is_automatic:
+            reasons += ("no readable text to answer: a person reads it",)
+        return reasons
+
+    @property
     def risk_text(self) -> str:
         """Everything the policy must read: subject, staff note, new text, embedded forward."""
         return "\n".join(

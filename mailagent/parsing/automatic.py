@@ -13,8 +13,12 @@ from email.message import Message
 from mailagent.parsing.headers import header
 from mailagent.types import Address
 
+# Local parts of machines, in the shapes senders write them: "noreply", "no-reply", "no_reply",
+# "gmail-noreply", "donotreply", "do-not-reply", "notifications", "bounce-123", "bounces+x" ...
 _MACHINE_LOCALPARTS = re.compile(
-    r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+.-].*)?$", re.IGNORECASE
+    r"^(mailer-daemon|postmaster|notifications?|notify|bounces?(?:[+._-].*|\d.*)?)$"
+    r"|(?:^|[+._-])(no[._-]?reply|do[._-]?not[._-]?reply|dont[._-]?reply)(?:$|[+._-])",
+    re.IGNORECASE,
 )
 _AUTO_SUBJECTS = re.compile(
     # "Out of office" only as the responder's prefix: a person may well ask about "Out of office
@@ -45,7 +49,7 @@ def automatic_reason(msg: Message, sender: Address | None, subject: str) -> str:
     for name in ("List-Id", "List-Unsubscribe"):
         if header(msg, name):
             return f"mailing list ({name})"
-    if sender is not None and _MACHINE_LOCALPARTS.match(sender.email.partition("@")[0]):
+    if sender is not None and _MACHINE_LOCALPARTS.search(sender.email.partition("@")[0]):
         return f"machine sender ({sender.email})"
     if _AUTO_SUBJECTS.match(subject or ""):
         return "automatic-reply subject"

@@ -142,13 +142,29 @@ def attachments(msg: Message) -> tuple[Attachment, ...]:
             subject = decode_value(inner_msg.get("Subject", "")) if inner_msg else ""
             found.append(Attachment(f"{subject or 'message'}.eml", ctype, _size_of(inner_msg)))
         elif _is_attachment(part):
-            filename = decode_value(part.get_filename() or "") or "attachment"
+            filename = _filename(part) or "attachment"
             try:
                 size = len(part.get_payload(decode=True) or b"")
             except Exception:
                 size = 0
             found.append(Attachment(filename, ctype, size))
     return tuple(found)
+
+
+def _filename(part: Message) -> str:
+    """The attachment's name as its sender wrote it. Clients write raw UTF-8 or Latin-1 bytes in
+    `filename="ciële.txt"` (not RFC 2231), which `get_filename` turns into U+FFFD; the raw
+    header value is decoded the way every other header is, then its parameter read."""
+    name = part.get_filename() or ""
+    if "\ufffd" in name or any("\udc80" <= c <= "\udcff" for c in name):
+        for key, value in part.raw_items():
+            if key.lower() in ("content-disposition", "content-type"):
+                decoded = Message()
+                decoded[key] = decode_value(value)
+                name = decoded.get_filename() or name
+                if "\ufffd" not in name:
+                    break
+    return decode_value(name)
 
 
 def _size_of(message: Message | None) -> int:

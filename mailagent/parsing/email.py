@@ -10,6 +10,7 @@ answers it, and splitting a newsletter costs more than the rest of its processin
 from __future__ import annotations
 
 import email
+import re
 from email.message import Message
 
 from mailagent.errors import UnparseableEmail
@@ -21,6 +22,7 @@ from mailagent.parsing.forwards import (
     attached_original,
     inline_original,
     strip_forward_prefix,
+    without_separators,
 )
 from mailagent.parsing.headers import (
     addresses,
@@ -37,6 +39,7 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
     """Decode one message. Raises `UnparseableEmail` when there is nothing a person could answer."""
     if not raw or not raw.strip():
         raise UnparseableEmail("The message is empty.")
+    raw, repaired = _without_stray_header_lines(raw)
     try:
         msg = email.message_from_bytes(raw)
     except Exception as exc:  # RecursionError on absurdly nested multiparts, among others
@@ -66,10 +69,23 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         split = SplitText(body, "", "")
     else:
         split = split_reply(body)
-        embedded = attached_original(msg, note=split.text) or inline_original(body)
+        attached = attached_original(msg, note=split.text)
+        embedded = attached or inline_original(body)
         if from_staff and embedded is not None:
             forwarded = embedded
             split = split_reply(forwarded.text)
+        elif embedded is None:
+            split = SplitText(without_separators(split.text), split.quoted, split.signature)
+        elif attached or strip_forward_prefix(subject) != subject:
+            # Someone outside forwards a message ("Fwd: my order"): what they forward is what
+            # they are asking about, so the triage reads it too, after their own note. A reply
+            # quoting our earlier mail under "-----Original Message-----" is not a forward.
+            split = SplitText(
+                "\n\n".join(t for t in (embedded.note, split_reply(embedded.text).text) if t),
+                split.quoted,
+                split.signature,
+            )
+            embedded = None
     reply_to = addresses(msg, "Reply-To")
     return ParsedEmail(
         message_id=message_id(header(msg, "Message-ID")),
@@ -94,9 +110,43 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         embedded_text=embedded.text if embedded and not forwarded else "",
         staff_note=forwarded.note if forwarded else "",
         original_message_id=forwarded.message_id if forwarded else "",
-        defects=_defects(msg),
+        defects=repaired + _defects(msg),
         suspicious=check.suspicious + (forwarded.problems if forwarded else ()),
     )
+
+
+_HEADER_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")
+_ESSENTIAL = re.compile(
+    rb"^(from|to|subject|date|message-id|sender|reply-to|mime-version|content-type)[ \t]*:", re.I
+)
+
+
+def _without_stray_header_lines(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The message without lines in its header section that are no header at all.
+
+    A stray line without a colon (a mangled relay stamp, an mbox `From ` line, a client's junk)
+    ends the header section for the standard parser: every header after it, From included, is
+    read as body, and the message looks senderless. Mail clients skip such a line and read on;
+    so does this, but only where real headers (From, Subject, Date ...) follow it, so that a body
+    that begins without a blank line keeps every line it has."""
+    end = re.search(rb"\r?\n\r?\n", raw)
+    head = raw[: end.start()] if end else raw
+    lines = head.splitlines(keepends=True)
+    stray = [
+        i
+        for i, line in enumerate(lines)
+        if not _HEADER_FIELD.match(line) and line[:1] not in (b" ", b"\t")
+    ]
+    essential = [i for i, line in enumerate(lines) if _ESSENTIAL.match(line)]
+    dropped = [i for i in stray if essential and i < essential[-1]]
+    if not dropped:
+        return raw, ()
+    kept = b"".join(line for i, line in enumerate(lines) if i not in set(dropped))
+    defect = (
+        f"StrayHeaderLineDefect: {len(dropped)} line(s) in the header section were not headers "
+        "and were skipped, as mail clients do"
+    )
+    return kept + raw[len(head) :], (defect,)
 
 
 def _subject(subject: str, forwarded: Forwarded | None) -> str:

@@ -52,6 +52,11 @@ class Forwarded:
     problems: tuple[str, ...] = ()
 
 
+def without_separators(text: str) -> str:
+    """Text with forward separator lines taken out: a separator alone is nothing to answer."""
+    return _SEPARATOR.sub("", text).strip()
+
+
 def strip_forward_prefix(subject: str) -> str:
     return _FWD_PREFIX.sub("", subject or "").strip()
 

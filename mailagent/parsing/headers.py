@@ -46,13 +46,36 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
 
 def _codec(charset: str | None) -> str:
     """The codec to decode a declared charset with; "" when Python does not know it."""
+    label = (charset or "").strip().strip("\"'").lower()
     try:
-        name = codecs.lookup((charset or "").strip().strip('"').lower()).name
+        name = codecs.lookup(label).name
     except LookupError:
-        return ""
-    # Windows clients label cp1252 text "iso-8859-1" (smart quotes, dashes, the euro sign), so
-    # browsers read that label as windows-1252 (WHATWG Encoding Standard); so do we.
-    return "cp1252" if name == "iso8859-1" else name
+        name = _LABELS.get(label, "")
+        if not name:
+            return ""
+    return _SUPERSETS.get(name, name)
+
+
+# Labels mail clients write that Python's codec registry does not know.
+_LABELS = {"ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "x-sjis": "cp932", "x-gbk": "gbk"}
+# Mail is decoded as browsers and mail clients decode it (the WHATWG Encoding Standard): a label
+# stands for the superset its senders actually write. Windows clients label cp1252 text
+# "iso-8859-1" (smart quotes, dashes, the euro sign); Chinese mail labelled gb2312 holds
+# characters only GBK and GB18030 have; Korean mail labelled euc-kr is cp949 (Unified Hangul);
+# Japanese shift_jis is Microsoft's cp932 (NEC and IBM extensions). Each superset decodes every
+# byte sequence the narrower label allows to the same characters, so nothing read right before
+# reads differently now.
+_SUPERSETS = {
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
 
 
 def _unescape(value: str) -> str:
@@ -162,7 +185,7 @@ def _mailboxes(value: str) -> tuple[list[Address], list[str], bool]:
     broken. A value the parser cannot make sense of falls back to the addresses it plainly holds
     in raw, undecoded text (so an encoded-word never becomes an address)."""
     try:
-        parsed, rest = _hvp.get_address_list(value)
+        parsed, rest = _hvp.get_address_list(_ENCODED_WORD_CHARSET.sub(_superset_label, value))
         boxes = list(parsed.all_mailboxes)
     except Exception:  # the parser's own errors on hostile input: read the raw text instead
         parsed, rest, boxes = None, value, []
@@ -187,6 +210,16 @@ def _mailboxes(value: str) -> tuple[list[Address], list[str], bool]:
     if len(plain) > 1 or (found and {a.email for a in found} != {plain[0].email}):
         trouble.append("can be read as more than one address")
     return plain[:1], list(dict.fromkeys(trouble + _name_trouble(plain[0], value))), True
+
+
+_ENCODED_WORD_CHARSET = re.compile(r"=\?([^?*\s]+)((?:\*[^?]*)?\?[bBqQ]\?)")
+
+
+def _superset_label(found: re.Match) -> str:
+    """An encoded-word's charset label as the superset `decode_bytes` would use, so that a
+    display name decoded by the address parser reads like a Subject decoded here."""
+    codec = _codec(found.group(1))
+    return f"=?{codec or found.group(1)}{found.group(2)}"
 
 
 def _address(box) -> Address | None:

@@ -195,7 +195,7 @@ def prepared_assess(prepared: Prepared, *, proposal: Proposal) -> Assessment:
     # The staff note counts too: "he wants his money back, see below" over a polite customer
     # message is still a refund, and only a person may decide one.
     assessment = policy.assess(
-        proposal=proposal, text=parsed.risk_text, sender_doubts=parsed.suspicious
+        proposal=proposal, text=parsed.risk_text, person_first=parsed.person_first
     )
     if prepared.answers_reminder:
         # A customer answering a payment reminder ("we paid", "this is wrong", "next Friday")

@@ -107,7 +107,7 @@ def _decide(item, backend) -> ShadowRow:
     key, parsed, context = item
     proposal = backend.triage(context)
     assessment = policy.assess(
-        proposal=proposal, text=parsed.risk_text, sender_doubts=parsed.suspicious
+        proposal=proposal, text=parsed.risk_text, person_first=parsed.person_first
     )
     drafted = assessment.may_draft
     return ShadowRow(
