@@ -185,6 +185,31 @@ def split_reply(text: str) -> SplitText:
     """New text, quoted history and signature of one body."""
     if not text.strip():
         return SplitText("", "", "")
+    long_lines: list[str] = []
+    split = _split_reply(_LONG_LINE.sub(lambda m: _hide(m, long_lines), text))
+    if not long_lines:
+        return split
+
+    def put_back(part: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: long_lines[int(m[1])], part)
+
+    return SplitText(put_back(split.text), put_back(split.quoted), put_back(split.signature))
+
+
+# mail-parser-reply's header patterns (`^On\s(?:.+?\s?.+?)\s?wrote:$` and its kin in other
+# languages) backtrack quadratically over a long line: 16 KB on one line took seconds. No reply
+# header is that long, so such lines are hidden behind a short placeholder while the library
+# reads the text, and put back after; their quote markers stay visible.
+_LONG_LINE = re.compile(r"^((?:> ?)*)([^\n]{400,})$", re.MULTILINE)
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+
+
+def _hide(found: re.Match, hidden: list[str]) -> str:
+    hidden.append(found[2])
+    return f"{found[1]}\ue000{len(hidden) - 1}\ue001"
+
+
+def _split_reply(text: str) -> SplitText:
     message = _reply_message(text).read()
     if not message.replies:
         return SplitText(text.strip(), "", "")

@@ -19,7 +19,11 @@ from email.utils import parsedate_to_datetime
 from mailagent.types import Address
 
 _MSGID = re.compile(r"<[^<>\s]+>")
-_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The lookbehind lets a match start only where a run of address characters starts: without it a
+# long word with no "@" is scanned again from every one of its characters (quadratic).
+_ADDR = re.compile(
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE
+)
 _ANGLE = re.compile(r"<\s*([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)\s*>", re.UNICODE)
 _ESCAPED = re.compile("[\udc80-\udcff]+")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -36,7 +40,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
     if codec:
         try:
             return data.decode(codec)
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, and the plain UnicodeError of punycode/idna
             pass
     try:
         return data.decode("utf-8")
@@ -48,11 +52,16 @@ def _codec(charset: str | None) -> str:
     """The codec to decode a declared charset with; "" when Python does not know it."""
     label = (charset or "").strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # unknown, or a label holding a NUL
         name = _LABELS.get(label, "")
         if not name:
             return ""
+    else:
+        # rot13, hex, base64, zlib ... are codecs too, but not text encodings.
+        if not info._is_text_encoding:
+            return ""
+        name = info.name
     return _SUPERSETS.get(name, name)
 
 
@@ -193,11 +202,15 @@ def _mailboxes(value: str) -> tuple[list[Address], list[str], bool]:
     found: list[Address] = []
     invalid = bool(rest.strip())
     for box in boxes:
-        address = _address(box)
+        try:
+            address = _address(box)
+            name = _unescape(box.display_name or "")
+        except Exception:  # the stdlib's tokens raise on shapes it half-parsed (`::;<`, `=??Q??=`)
+            address = None
         if box.token_type == "invalid-mailbox" or address is None:  # noqa: S105 - a parser token
             invalid = True
             continue
-        trouble += _name_trouble(address, _unescape(box.display_name or ""))
+        trouble += _name_trouble(address, name)
         found.append(address)
     if len(found) == 1 and not invalid:
         # A comment or a stray word can carry an address too: `evil@x.example (boss@ours)`.
