@@ -29,7 +29,8 @@ DOMAINS = ["sunrisebakery.example", "acme.example", "sub.acme.example", "b\u00fc
            "m\u00fcnchen.de", "a" * 64 + ".example", "", "-bad-.example"]
 CHARSETS = ["utf-8", "UTF-8", "iso-8859-1", "windows-1252", "unknown-8bit", "x-unknown", "utf-7",
             "utf-16", "utf-32", "koi8-r", "gb2312", "shift_jis", "iso-2022-jp", "", '"utf-8"',
-            "us-ascii", "idna", "rot13", "base64", "hex", "punycode", "utf-8'en'"]
+            "us-ascii", "idna", "rot13", "base64", "hex", "punycode", "utf-8'en'", "gbk",
+            "ks_c_5601-1987", "euc-kr", "big5", "iso-8859-9", "tis-620", "x-sjis"]
 TYPES = ["text/plain", "text/html", "application/pdf", "application/octet-stream", "text/csv",
          "message/rfc822", "message/delivery-status", "image/png", "text/rfc822-headers",
          "application/ms-tnef", "text", "/", "multipart/mixed"]
@@ -52,7 +53,8 @@ DISPOSITIONS = ['attachment; filename="a.csv"', "inline",
                 "attachment; filename*=utf-8''%E2%82%AC.csv",
                 "attachment; filename*0*=x''a; filename*1=b", "attachment; filename=", "; ;",
                 "attach\u00e9", "attachment; filename*=unknown-8bit''%FF%FE.csv",
-                "attachment; filename*=''"]
+                "attachment; filename*=''", 'attachment; filename="ci\u00eble.txt"',
+                'inline; filename="\u00fc\u00e9\u20ac.pdf"']
 AUTH_RESULTS = ["mx.acme.example; dmarc=pass header.from=acme.example",
                 "mx.acme.example; dkim=pass header.d=acme.example header.i=@acme.example",
                 "mx.acme.example; spf=pass smtp.mailfrom=ivy@acme.example",
@@ -63,8 +65,10 @@ AUTOMATIC = ["Auto-Submitted: auto-replied", "Auto-Submitted: no (person)", "Pre
              "List-Id: <news.example>", "X-Autoreply: yes", "Return-Path: <>", "Return-Path: < >",
              "List-Unsubscribe: <mailto:x>", "Auto-Submitted: ;", "Precedence: "]
 BROKEN_LINES = ["no colon here", " continuation first", ":empty name", "X:", "X :y",
-                "Bad Name: spaced", "\x00: nul", "From:", "From :a@b.example"]
+                "Bad Name: spaced", "\x00: nul", "From:", "From :a@b.example",
+                "From ivy@customer.example Mon Nov 30 10:00:00 2026", "garbage-without-colon"]
 SEPARATORS = ["---------- Forwarded message ---------", "-----Original Message-----",
+              "-------- Forwarded Message --------",
               "Begin forwarded message:", "_" * 32, "> -----Original Message-----",
               "-------- Message transf\u00e9r\u00e9 --------"]
 OPENINGS = ["Hello,\n\nWhere is my order 1187?", "Please refund INV-1001.", "Thanks!", "", "ok",
