@@ -172,7 +172,7 @@ class StoreTarget:
     def check(self, data: bytes) -> str:
         from mailagent.models import InboundEmail
         from mailagent.services.ingest import email_store
-        from mailagent.services.pipeline import emails_process
+        from mailagent.services.processing import emails_process
 
         self.count += 1
         stored = email_store(source="fuzz", source_key=f"input-{self.count}", raw=data)

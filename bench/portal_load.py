@@ -45,7 +45,7 @@ SETUP = """
 from mailagent.models import Draft
 from mailagent.services.approvals import approval_link_issue
 from mailagent.services.ingest import email_store
-from mailagent.services.pipeline import emails_process
+from mailagent.services.processing import emails_process
 ids = []
 for i in range({drafts}):
     raw = (

@@ -54,8 +54,7 @@ from mailagent.agents.rules import RulesBackend  # noqa: E402
 from mailagent.errors import UserInputError  # noqa: E402
 from mailagent.parsing.email import parse_email  # noqa: E402
 from mailagent.services.ingest import email_store  # noqa: E402
-from mailagent.services.pipeline import emails_process  # noqa: E402
-from mailagent.services.processing import staff_directory  # noqa: E402
+from mailagent.services.processing import emails_process, staff_directory  # noqa: E402
 from tests.eval_set import triage_context  # noqa: E402
 from tests.openai_stub import StubServer  # noqa: E402
 

@@ -59,8 +59,8 @@ def _quarantined_message(settings, monkeypatch):
     """A message that an earlier run failed on, for a reason since fixed."""
     from mailagent.integrations.maildir import FolderSource
     from mailagent.models import InboundEmail
-    from mailagent.services import processing
     from mailagent.services.pipeline import inbox_run_once
+    from mailagent.services.processing import place as processing
 
     (settings.INBOX_DIR / "a.eml").write_bytes(
         b"From: Luis <hello@sunrisebakery.example>\r\nTo: agent@acme.example\r\n"

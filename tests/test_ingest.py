@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from mailagent.integrations.maildir import FolderSource
 from mailagent.models import AuditEvent, InboundEmail, Ticket
-from mailagent.services import processing
 from mailagent.services.pipeline import inbox_run_once
+from mailagent.services.processing import place as processing
 
 pytestmark = pytest.mark.django_db
 

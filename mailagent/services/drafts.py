@@ -43,7 +43,7 @@ def unfamiliar_references(
     return flags
 
 
-def draft_create(
+def draft_new(
     *,
     ticket: Ticket | None,
     kind: str,
@@ -54,32 +54,48 @@ def draft_create(
     references: str = "",
     risk: Tier = Tier.MEDIUM,
     flags: list[str] | None = None,
+) -> Draft:
+    """A pending draft, not saved yet: what `drafts_save` stores."""
+    return Draft(
+        ticket=ticket,
+        kind=kind,
+        to_addresses=to,
+        subject=subject,
+        body=body,
+        in_reply_to=in_reply_to,
+        references=references,
+        risk=risk,
+        flags=flags or [],
+    )
+
+
+def drafts_save(drafts: list[Draft]) -> None:
+    """Store new drafts in one statement. The caller supersedes what they replace
+    (`drafts_supersede`) and audits each (`draft_created_audit`) at its place in the trail."""
+    if drafts:
+        Draft.objects.bulk_create(drafts)
+
+
+def draft_create(
+    *,
     actor: str = AGENT,
     triggered_at: datetime | None = None,
     supersede: bool = True,
+    **fields,
 ) -> Draft:
-    """Save a new pending draft, superseding any draft still pending on the same ticket
-    (`supersede=False` when the caller knows there is none: a ticket it has just opened).
+    """Save a new pending draft (`draft_new`'s fields), superseding any draft still pending on
+    the same ticket (`supersede=False` when the caller knows there is none: a ticket it has just
+    opened), audited.
 
     `triggered_at` is when the work began (the message arrived, the reminder run started); the
     metrics measure cycle time from it.
     """
+    draft = draft_new(**fields)
     with transaction.atomic():
-        if ticket is not None and supersede:
-            for old in drafts_supersede(ticket_ids=[ticket.pk]):
+        if draft.ticket is not None and supersede:
+            for old in drafts_supersede(ticket_ids=[draft.ticket.pk]):
                 draft_superseded_audit(old)
-        draft = Draft(
-            ticket=ticket,
-            kind=kind,
-            to_addresses=to,
-            subject=subject,
-            body=body,
-            in_reply_to=in_reply_to,
-            references=references,
-            risk=risk,
-            flags=flags or [],
-        )
-        draft.save()
+        drafts_save([draft])
         draft_created_audit(draft, actor=actor, triggered_at=triggered_at)
     return draft
 

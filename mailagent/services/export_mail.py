@@ -25,6 +25,7 @@ from mailagent.parsing.bodies import csv_attachments
 from mailagent.parsing.export_files import one_line
 from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.invoices import export_import, stored_file_name
+from mailagent.services.quarantine import Outcome, email_quarantine
 from mailagent.types import ParsedEmail
 
 
@@ -36,10 +37,8 @@ def is_export_sender(parsed: ParsedEmail) -> bool:
     return not settings.TRUSTED_AUTHSERV_ID or parsed.sender_verified
 
 
-def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail):
+def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail) -> Outcome | None:
     """Import the CSV files of an export mail; None when this is not one. Returns the Outcome."""
-    from mailagent.services.processing import Outcome, email_quarantine
-
     if not settings.ACCOUNTING_EXPORT_SENDERS or not is_export_sender(parsed):
         return None
     files = csv_attachments(message_from_bytes(bytes(email.raw), policy=compat32))

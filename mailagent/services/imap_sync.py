@@ -40,7 +40,7 @@ from mailagent.services.ingest import (
     emails_store,
 )
 from mailagent.services.mailboxes import ImapFolder
-from mailagent.services.workers import Stored, thread_keys
+from mailagent.services.processing.threads import Stored, raw_thread_keys
 
 BATCH_MESSAGES = 100
 BATCH_BYTES = 16 * 1024 * 1024
@@ -295,7 +295,7 @@ def _store_batch(
 
 def _store_plain(folder: ImapFolder, messages: list[tuple[str, bytes]]) -> list[Stored]:
     return [
-        Stored(email.pk, thread_keys(email.raw))
+        Stored(email.pk, raw_thread_keys(email.raw))
         for email in emails_store(source=folder.source, messages=messages)
     ]
 
@@ -324,7 +324,7 @@ def _fetch_now_allowed(
             bodies = conn.bodies([uid for _, uid in batch])
             for email_id, uid in batch:
                 if uid in bodies and email_store_whole(email_id=email_id, raw=bodies[uid]):
-                    stored.append(Stored(email_id, thread_keys(bodies[uid])))
+                    stored.append(Stored(email_id, raw_thread_keys(bodies[uid])))
             batch, weight = [], 0
         if pk is not None:
             batch.append((pk, int(key.partition(":")[2])))

@@ -105,6 +105,15 @@ def lookups_read(reads: Sequence[Read]) -> Lookups:
     )
 
 
+def customer_lookup(address: str) -> tuple[Customer | None, tuple[str, ...]]:
+    """The customer whose exports list this address, and their open invoices as the agent is
+    told about them; (None, ()) for an address no export lists."""
+    customer = _customers_read({address}).get(address) if address else None
+    if customer is None:
+        return None, ()
+    return customer, _invoice_lines_read({customer.pk}).get(customer.pk, ())
+
+
 def _duplicates_read(reads: Sequence[Read]) -> dict[int, int]:
     """Messages with the same Message-ID and the same bytes as one of `reads`, handled before
     (not waiting, not quarantined): the earliest of them for each."""

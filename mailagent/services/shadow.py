@@ -25,11 +25,8 @@ from mailagent.errors import UserInputError
 from mailagent.integrations.sources import MailSource
 from mailagent.models import Customer, Invoice
 from mailagent.parsing.email import parse_email
-from mailagent.services.processing import (
-    customer_for_address,
-    open_invoice_lines,
-    staff_directory,
-)
+from mailagent.services.lookups import customer_lookup
+from mailagent.services.processing.place import staff_directory, triage_context
 from mailagent.services.reminders import customer_facts, reminder_schedule
 from mailagent.types import ParsedEmail, TriageContext
 
@@ -88,17 +85,8 @@ def _settle(key: str, parsed: ParsedEmail) -> ShadowRow | tuple[str, ParsedEmail
         return ShadowRow("reply", key, who, subject, "ignore (automatic)", why=parsed.automatic)
     if parsed.forwarded_by is None and parsed.from_staff:
         return ShadowRow("reply", key, who, subject, "leave for a person", why="from staff")
-    customer = customer_for_address(who)
-    context = TriageContext(
-        subject=subject,
-        text=parsed.text,
-        customer=parsed.customer,
-        business_name=settings.BUSINESS_NAME,
-        staff_note=parsed.staff_note,
-        attachments=tuple(a.filename for a in parsed.attachments),
-        open_invoices=open_invoice_lines(customer) if customer else (),
-    )
-    return key, parsed, context
+    _customer, lines = customer_lookup(who)
+    return key, parsed, triage_context(parsed, ticket=None, lines=lines)
 
 
 def _decide(item, backend) -> ShadowRow:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mailagent.services.workers import Stored, thread_chains, thread_keys
+from mailagent.services.processing.threads import Stored, thread_chains
+from mailagent.services.processing.threads import raw_thread_keys as thread_keys
 from tests.imap.messages import message_id_of, question
 
 

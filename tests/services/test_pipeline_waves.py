@@ -7,8 +7,8 @@ import pytest
 
 from mailagent.integrations.maildir import FolderSource
 from mailagent.models import AuditEvent, InboundEmail, Ticket
-from mailagent.services import waves
 from mailagent.services.pipeline import inbox_run_once
+from mailagent.services.processing import decide
 from tests.openai_stub import StubServer
 
 pytestmark = pytest.mark.django_db
@@ -70,14 +70,14 @@ def test_a_reply_in_the_same_pass_joins_its_parent_s_ticket(settings, stub):
 def test_a_failure_in_one_message_of_a_wave_leaves_the_others_written(settings, monkeypatch):
     for n in range(3):
         (settings.INBOX_DIR / f"{n}.eml").write_bytes(question(n))
-    real = waves.prepared_assess
+    real = decide.prepared_assess
 
     def fail_second(prepared, *, proposal):
         if prepared.parsed.message_id == "<q1@shop.example>":
             raise RuntimeError("disk full")
         return real(prepared, proposal=proposal)
 
-    monkeypatch.setattr(waves, "prepared_assess", fail_second)
+    monkeypatch.setattr(decide, "prepared_assess", fail_second)
     report = inbox_run_once(source=FolderSource(settings.INBOX_DIR))
     assert report.counts == {"processed": 2, "quarantined": 1}
     failed = InboundEmail.objects.get(message_id="", status="quarantined")

@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 
 from mailagent.models import AuditEvent, Draft, InboundEmail, Ticket
-from mailagent.services import pipeline, waves
 from mailagent.services.ingest import email_store
-from mailagent.services.pipeline import emails_process
-from mailagent.services.processing import email_process
+from mailagent.services.processing import batch, email_process, emails_process, write
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +70,19 @@ def test_a_wave_writes_what_one_by_one_writes(settings, monkeypatch):
         email_process(email_id=email_id)
     wave_earlier, wave_now = scenario("b")
 
-    def not_alone(*args, **kwargs):
-        raise AssertionError("written one by one")
+    real_write = write.plans_write
+    written: list[int] = []
 
-    monkeypatch.setattr(waves, "prepared_apply", not_alone)
-    monkeypatch.setattr(waves, "settled_apply", not_alone)
+    def counted(plans):
+        written.append(len(plans))
+        return real_write(plans)
+
+    monkeypatch.setattr(write, "plans_write", counted)
     emails_process(email_ids=wave_earlier)
     outcomes = emails_process(email_ids=wave_now)
+    # The earlier message, then the reply's wave (the reply waits for nothing: its parent was
+    # written by the earlier pass) and the second copy's: never one message at a time.
+    assert written == [1, 4, 1]
 
     def rows(ids):
         return [
@@ -109,7 +113,7 @@ def test_a_message_taken_by_another_worker_is_left_to_it_and_the_others_are_writ
 ):
     settings.AGENT_MODEL = "rules"
     ids = store("c", [mail("c", n) for n in range(3)])
-    real = pipeline.email_place
+    real = batch.email_place
 
     def taken_meanwhile(email, parsed, **lookups):
         placed = real(email, parsed, **lookups)
@@ -117,7 +121,7 @@ def test_a_message_taken_by_another_worker_is_left_to_it_and_the_others_are_writ
             InboundEmail.objects.filter(pk=email.pk).update(status=InboundEmail.Status.PROCESSED)
         return placed
 
-    monkeypatch.setattr(pipeline, "email_place", taken_meanwhile)
+    monkeypatch.setattr(batch, "email_place", taken_meanwhile)
     outcomes = emails_process(email_ids=ids)
     assert [o.status for o in outcomes] == ["processed", "claimed elsewhere", "processed"]
     assert Ticket.objects.count() == 2
@@ -128,18 +132,22 @@ def test_when_writing_together_fails_each_message_is_written_alone(settings, mon
     settings.AGENT_MODEL = "rules"
     ids = store("d", [mail("d", n) for n in range(3)])
 
-    def refuse(*args, **kwargs):
-        raise RuntimeError("disk full")
+    real_insert = Draft.objects.bulk_create
 
-    monkeypatch.setattr(Draft.objects, "bulk_create", refuse)
-    real = waves.prepared_apply
+    def refuse_several(drafts, *args, **kwargs):
+        if len(drafts) > 1:
+            raise RuntimeError("disk full")
+        return real_insert(drafts, *args, **kwargs)
 
-    def fail_second(prepared, *, proposal):
-        if prepared.email.pk == ids[1]:
+    monkeypatch.setattr(Draft.objects, "bulk_create", refuse_several)
+    real_write = write.plans_write
+
+    def fail_second(plans):
+        if [p.email.pk for p in plans] == [ids[1]]:
             raise RuntimeError("still full")
-        return real(prepared, proposal=proposal)
+        return real_write(plans)
 
-    monkeypatch.setattr(waves, "prepared_apply", fail_second)
+    monkeypatch.setattr(write, "plans_write", fail_second)
     outcomes = emails_process(email_ids=ids)
     assert [o.status for o in outcomes] == ["processed", "quarantined", "processed"]
     assert "still full" in InboundEmail.objects.get(pk=ids[1]).error

@@ -29,12 +29,11 @@ from mailagent.services.mailboxes import ImapFolder, imap_folders_configured
 from mailagent.services.pipeline import (
     RunReport,
     approvals_send,
-    emails_process,
-    emails_waiting,
     imap_folder_run_once,
     inbox_run_once,
+    processing_pool,
 )
-from mailagent.services.workers import ProcessingPool
+from mailagent.services.processing import emails_process, emails_waiting
 
 
 class Command(BaseCommand):
@@ -82,7 +81,7 @@ class Command(BaseCommand):
         failures = dict(checked.unreachable)
         reports = []
         owner = lease_owner()
-        with ProcessingPool(workers=settings.INGEST_WORKERS) as pool:
+        with processing_pool(workers=settings.INGEST_WORKERS) as pool:
             for folder in folders:
                 conn = checked.opened.get(folder.source)
                 if conn is None:

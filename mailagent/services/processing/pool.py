@@ -1,20 +1,21 @@
-"""Processing a backlog on every core: parsing, triage and the policy are CPU work in Python, so a
-big first sync or a catch-up after downtime is spread over worker processes.
+"""Pool: a backlog processed on every core. Parsing, triage and the policy are CPU work in
+Python, so a big first sync or a catch-up after downtime is spread over worker processes.
 
 Order still matters within a conversation: a reply must find the ticket its parent opened, and a
 second copy of a message must see the first. So a batch is cut into chains of messages linked by
-any Message-ID they name (their own, In-Reply-To, References, and those of attached messages);
-each chain is processed in arrival order by one worker, different chains side by side. A worker
-gets one share of the chains (about the same number of messages for each) and processes it as one
-list in arrival order, so that its writes commit in waves (`pipeline.emails_process`), not
-message by message. Writes stay safe without that, too: every message is claimed by a
-conditional UPDATE before anything is written for it.
+any Message-ID they name (`threads.thread_chains`); each chain is processed in arrival order by
+one worker, different chains side by side. A worker gets one share of the chains (about the same
+number of messages for each) and processes it as one list in arrival order, so that its writes
+commit in waves. Writes stay safe without that, too: every message is claimed by a conditional
+UPDATE before anything is written for it.
 
 Batches overlap: while the workers process one, the next is fetched, stored and handed over, so
 that a worker done with its share goes on with the next batch's. A chain of a new batch tied to
 one still being processed is held back until that one is written.
 
-Workers are forked from a single-threaded process (`poll --once`) and hold no database
+The pool is handed the function that processes a list of message ids and the one that lists
+those still waiting (`batch.emails_process`, `batch.emails_waiting`): it imports nothing above
+it. Workers are forked from a single-threaded process (`poll --once`) and hold no database
 connection of the parent's; the watching threads of `poll` process their (small) batches inline.
 """
 
@@ -22,18 +23,18 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
 
 from mailagent.models import InboundEmail
-from mailagent.services.processing import (
-    Outcome,
+from mailagent.services.escalations import (
     escalation_notices_left_to_caller,
     escalation_notices_send,
 )
+from mailagent.services.processing.threads import Stored, chain_shares, thread_chains
+from mailagent.services.quarantine import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -42,81 +43,15 @@ MIN_PARALLEL = 16
 # Batches processed at once, at most: the fetching runs no further ahead than this.
 IN_FLIGHT = 3
 
-# Matched on the message lowered: the names are ASCII, and lowering keeps every offset.
-_THREAD_HEADERS = re.compile(
-    rb"^(?:message-id|in-reply-to|references)[ \t]*:((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)",
-    re.MULTILINE,
-)
-_THREAD_NAMES = (b"message-id", b"in-reply-to", b"references")
-_MSGID = re.compile(rb"<[^<>\s]{1,500}>")
+Process = Callable[..., list[Outcome]]
+Waiting = Callable[[], list[int]]
 
 
-@dataclass(frozen=True)
-class Stored:
-    """A message just stored, and the Message-IDs that tie it to others."""
-
-    email_id: int
-    thread_keys: frozenset[bytes]
-
-
-def thread_keys(raw: bytes) -> frozenset[bytes]:
-    """Every Message-ID named in a Message-ID, In-Reply-To or References header anywhere in the
-    message, attached messages included. Cheap: no MIME parsing, and the header names are looked
-    for with `bytes.find` (a regular expression tried at every offset of a message carrying a
-    large attachment cost four times as much)."""
-    lowered = raw.lower()
-    found: set[bytes] = set()
-    for name in _THREAD_NAMES:
-        at = lowered.find(name)
-        while at >= 0:
-            if at == 0 or lowered[at - 1] == 0x0A:
-                match = _THREAD_HEADERS.match(lowered, at)
-                if match:
-                    found.update(_MSGID.findall(raw, match.start(1), match.end(1)))
-            at = lowered.find(name, at + 1)
-    return frozenset(found)
-
-
-def thread_chains(stored: Iterable[Stored]) -> list[list[int]]:
-    """Group messages that share a Message-ID (transitively); each chain in arrival order."""
-    items = list(stored)
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[bytes, int] = {}
-    for index, item in enumerate(items):
-        for key in item.thread_keys:
-            if key in owner:
-                parent[root(index)] = root(owner[key])
-            else:
-                owner[key] = index
-    chains: dict[int, list[int]] = {}
-    for index, item in enumerate(items):
-        chains.setdefault(root(index), []).append(item.email_id)
-    return [sorted(chain) for chain in chains.values()]
-
-
-def chain_shares(chains: list[list[int]], shares: int) -> list[list[int]]:
-    """Chains dealt out into `shares` lists of about the same length, longest chains first; each
-    list in arrival order (a chain stays whole, and in order, in one list)."""
-    out: list[list[int]] = [[] for _ in range(max(1, shares))]
-    for chain in sorted(chains, key=len, reverse=True):
-        min(out, key=len).extend(chain)
-    return [sorted(share) for share in out if share]
-
-
-def _process_share(email_ids: list[int]) -> list[Outcome]:
-    from mailagent.services.pipeline import emails_process
-
-    # The pool's caller sends the escalation notices (see `processing`): from here each would
-    # wait for the database's write lock behind the other workers' writes.
+def _process_share(process: Process, email_ids: list[int]) -> list[Outcome]:
+    # The pool's caller sends the escalation notices: from here each would wait for the
+    # database's write lock behind the other workers' writes.
     with escalation_notices_left_to_caller():
-        return emails_process(email_ids=email_ids)
+        return process(email_ids=email_ids)
 
 
 def _workers_can_see_the_data() -> bool:
@@ -155,8 +90,12 @@ class ProcessingPool:
     Message-ID) to one still being processed waits for it, so a reply still finds its parent's
     ticket."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, *, workers: int, process: Process, waiting: Waiting) -> None:
+        """`process(email_ids=[...])` processes messages in order and returns their outcomes;
+        `waiting()` lists the messages stored but not processed yet. Both must be module-level
+        functions: the worker processes are handed `process` by reference."""
         self.workers = max(1, workers)
+        self.process, self.waiting = process, waiting
         self._pool = None
         self._running: list[_Job] = []
         self._held: list[_Job] = []
@@ -176,15 +115,13 @@ class ProcessingPool:
 
     def submit(self, stored: list[Stored]) -> None:
         """Start processing a batch (waiting first if IN_FLIGHT batches are being processed)."""
-        from mailagent.services.pipeline import emails_process
-
         if not stored:
             return
         busy = self._running or self._held
         if not busy and (
             self.workers == 1 or len(stored) < MIN_PARALLEL or not _workers_can_see_the_data()
         ):
-            self._done += emails_process(email_ids=[s.email_id for s in stored])
+            self._done += self.process(email_ids=[s.email_id for s in stored])
             return
         self._reap(wait=len(self._running) >= IN_FLIGHT)
         by_id = {s.email_id: s for s in stored}
@@ -216,8 +153,10 @@ class ProcessingPool:
         keys = frozenset(k for chain in chains for s in chain for k in s.thread_keys)
         job = _Job(chains, keys)
         ids = [[s.email_id for s in chain] for chain in chains]
-        job.result = self._ensure_pool().map_async(
-            _process_share, chain_shares(ids, self.workers), chunksize=1
+        job.result = self._ensure_pool().starmap_async(
+            _process_share,
+            [(self.process, share) for share in chain_shares(ids, self.workers)],
+            chunksize=1,
         )
         self._running.append(job)
 
@@ -241,8 +180,6 @@ class ProcessingPool:
             self._start(released)
 
     def _outcomes(self, job: _Job) -> list[Outcome]:
-        from mailagent.services.pipeline import emails_process, emails_waiting
-
         try:
             outcomes = [o for share in job.result.get() for o in share]
         except Exception:
@@ -250,14 +187,14 @@ class ProcessingPool:
             # whatever it left unprocessed is processed here, one by one.
             log.exception("A processing worker failed; finishing its batch in the main process")
             batch = job.email_ids
-            left = set(emails_waiting()) & set(batch)
+            left = set(self.waiting()) & set(batch)
             done = InboundEmail.objects.filter(pk__in=batch).exclude(pk__in=left)
             # What is processed here sends its own notices; those of the messages the worker
             # had finished are not known (their tickets stay escalated, and the digest lists them).
             return [
                 Outcome(pk, status, ticket)
                 for pk, status, ticket in done.values_list("pk", "status", "ticket_id")
-            ] + emails_process(email_ids=sorted(left))
+            ] + self.process(email_ids=sorted(left))
         escalation_notices_send(outcomes)
         return outcomes
 

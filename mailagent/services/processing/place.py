@@ -1,0 +1,139 @@
+"""Place: a stored message read, parsed and put where it belongs (its thread's ticket, its
+customer), or settled as needing no agent. Reads only, except the quarantine of an unreadable
+message and the import of an accounting export mailed in (handled here, once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from mailagent.conf import Mode
+from mailagent.errors import UserInputError
+from mailagent.models import Customer, InboundEmail, Ticket
+from mailagent.parsing.email import parse_email
+from mailagent.services.export_mail import export_mail_import
+from mailagent.services.lookups import Lookups, ThreadTickets, lookups_read
+from mailagent.services.quarantine import Outcome, email_quarantine
+from mailagent.services.tickets import ticket_for_thread
+from mailagent.types import ParsedEmail, StaffDirectory, TriageContext
+
+
+def staff_directory() -> StaffDirectory:
+    return StaffDirectory.of(
+        settings.STAFF_EMAILS, settings.STAFF_DOMAINS, settings.TRUSTED_AUTHSERV_ID
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message parsed and placed, ready for an agent: everything but the model's answer."""
+
+    email: InboundEmail
+    parsed: ParsedEmail
+    ticket: Ticket | None
+    customer: Customer | None
+    answers_reminder: bool
+    context: TriageContext
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A message that needs no agent (automatic, a duplicate, internal): kept with the reason,
+    joined to its thread if it has one."""
+
+    email: InboundEmail
+    parsed: ParsedEmail
+    status: str
+    reason: str
+    ticket: Ticket | None
+
+
+Placed = Prepared | Settled
+Read = tuple[InboundEmail, ParsedEmail]
+
+
+def email_parse(email: InboundEmail) -> Read | Outcome:
+    """A stored message and its parse, or why it is not work: already processed, triage switched
+    off, unreadable (quarantined here)."""
+    if email.status != InboundEmail.Status.RECEIVED:
+        return Outcome(email.pk, email.status, email.ticket_id)
+    if settings.TRIAGE_MODE is Mode.OFF:
+        # Kept raw and unprocessed: turning triage back on picks it up.
+        return Outcome(email.pk, email.status, detail="TRIAGE_MODE=off")
+    try:
+        parsed = parse_email(bytes(email.raw), staff=staff_directory())
+    except UserInputError as exc:
+        return email_quarantine(email_id=email.pk, error=str(exc))
+    return email, parsed
+
+
+def email_export(read: Read) -> Outcome | None:
+    """An accounting export mailed by one of ACCOUNTING_EXPORT_SENDERS, imported; None for any
+    other message."""
+    return export_mail_import(email=read[0], parsed=read[1])
+
+
+def email_place(
+    email: InboundEmail, parsed: ParsedEmail, *, lookups: Lookups | None = None
+) -> Placed:
+    """Where a parsed message belongs: its thread's ticket, its customer, and what the agent is
+    told; or why no agent is needed. Reads only: what `lookups` (read for a wave of messages)
+    already holds, or otherwise what the database says now."""
+    if lookups is None:
+        lookups = lookups_read([(email, parsed)])
+    threads = lookups.threads
+    if parsed.sender.email == settings.AGENT_EMAIL.lower():
+        return _settled(
+            email, parsed, InboundEmail.Status.AUTOMATIC, "sent by the agent itself", threads
+        )
+    if parsed.is_automatic:
+        return _settled(email, parsed, InboundEmail.Status.AUTOMATIC, parsed.automatic, threads)
+    duplicate = lookups.duplicate_of(email)
+    if duplicate is not None:
+        return _settled(
+            email, parsed, InboundEmail.Status.DUPLICATE, f"same message as #{duplicate}", threads
+        )
+    if parsed.forwarded_by is None and parsed.from_staff:
+        return _settled(
+            email,
+            parsed,
+            InboundEmail.Status.PROCESSED,
+            "from staff and not a forward: left for a person",
+            threads,
+        )
+
+    ticket = ticket_for_thread(parsed, threads=threads)
+    customer = lookups.customer_for(parsed.customer.email)
+    return Prepared(
+        email=email,
+        parsed=parsed,
+        ticket=ticket,
+        customer=customer,
+        answers_reminder=lookups.answers_reminder(parsed),
+        context=triage_context(
+            parsed, ticket=ticket, lines=lookups.open_invoice_lines(customer) if customer else ()
+        ),
+    )
+
+
+def triage_context(
+    parsed: ParsedEmail, *, ticket: Ticket | None, lines: tuple[str, ...]
+) -> TriageContext:
+    """What the triage agent is told about a message: only what the decision needs."""
+    return TriageContext(
+        subject=parsed.subject,
+        text=parsed.text,
+        customer=parsed.customer,
+        business_name=settings.BUSINESS_NAME,
+        staff_note=parsed.staff_note,
+        thread_summary=ticket.summary if ticket else "",
+        attachments=tuple(a.filename for a in parsed.attachments),
+        open_invoices=lines,
+    )
+
+
+def _settled(
+    email: InboundEmail, parsed: ParsedEmail, status: str, reason: str, threads: ThreadTickets
+) -> Settled:
+    return Settled(email, parsed, status, reason, ticket_for_thread(parsed, threads=threads))
