@@ -302,6 +302,30 @@ class ApprovalLink(models.Model):
         return f"link for draft #{self.draft_id} v{self.draft_version} to {self.approver}"
 
 
+class BatchApprovalLink(models.Model):
+    """One "approve all of these" link, from one digest to one approver, covering a list of
+    drafts each at the version the approver was shown. Works once; only a hash of its token is
+    kept."""
+
+    approver = models.CharField(max_length=320)
+    # [[draft id, version], ...] exactly as the signed token lists them.
+    items = models.JSONField(default=list)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "approve-all link"
+        ordering = ["-created_at"]
+        # The table the portal app created when the model lived there: moved in state only.
+        db_table = "portal_batchapprovallink"
+
+    def __str__(self) -> str:
+        ids = ", ".join(f"#{d}" for d, _ in self.items)
+        return f"approve-all link for drafts {ids} to {self.approver}"
+
+
 class OutboundEmail(models.Model):
     """Every message the agent sent (or tried to), with the exact bytes. Every attempt to deliver
     it sends these bytes, under this Message-ID, so a receiving server or client can tell a

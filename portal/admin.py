@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from portal.models import BatchApprovalLink
+from mailagent.models import BatchApprovalLink
 
 
 @admin.register(BatchApprovalLink)

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from portal.tokens import token_hash
+from mailagent.tokens import token_hash
 
 
 def _token_key(group: str, request: HttpRequest) -> str:

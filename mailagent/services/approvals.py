@@ -18,11 +18,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mailagent.enqueue import enqueue_send
 from mailagent.models import ApprovalLink, Draft, OutboundEmail
 from mailagent.services.audit import SYSTEM, audit_batch, audit_record
 from mailagent.services.drafts import AlreadyDecided, draft_approve, draft_reject
 from mailagent.services.outbound import draft_delivery_problem, notice_send
-from portal.tokens import TokenInvalid, TokenPayload, token_hash, token_make, token_read
+from mailagent.tokens import TokenInvalid, TokenPayload, token_hash, token_make, token_read
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,6 @@ def approval_decide(
     *, draft_id: int, token: str, action: str, body: str | None = None, reason: str = ""
 ) -> Decision:
     """Act on a person's decision: "approve" (with their edits, if any) or "reject"."""
-    from mailagent.tasks import enqueue_send
-
     try:
         with transaction.atomic():
             check = approval_link_check(draft_id=draft_id, token=token)

@@ -18,12 +18,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from mailagent.models import Draft
+from mailagent.enqueue import enqueue_send
+from mailagent.models import BatchApprovalLink, Draft
 from mailagent.services.audit import audit_record
 from mailagent.services.drafts import AlreadyDecided, draft_approve
 from mailagent.services.outbound import draft_delivery_problem
-from portal.models import BatchApprovalLink
-from portal.tokens import TokenInvalid, TokenProblem, batch_token_make, batch_token_read, token_hash
+from mailagent.tokens import (
+    TokenInvalid,
+    TokenProblem,
+    batch_token_make,
+    batch_token_read,
+    token_hash,
+)
 
 
 class BatchState(StrEnum):
@@ -130,8 +136,6 @@ def batch_link_check(*, token: str) -> BatchCheck:
 def batch_approve(*, token: str) -> BatchCheck:
     """Approve every listed draft still at the version shown, and queue each to send like a
     single approval. Returns what each listed draft was found to be, before acting."""
-    from mailagent.tasks import enqueue_send
-
     with transaction.atomic():
         check = batch_link_check(token=token)
         if not check.ok:

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mailagent.enqueue import enqueue_retry
 from mailagent.errors import (
     ConfigurationError,
     DeliveryRefused,
@@ -222,8 +223,6 @@ def sends_retry_due(*, now: datetime | None = None) -> list[int]:
     """The periodic job: attempts left hanging become "delivery unknown", and every deferred
     message that is due is queued for one more attempt (each claims its row, so a message queued
     twice is still tried once)."""
-    from mailagent.tasks import enqueue_retry
-
     now = now or timezone.now()
     sends_stuck_mark(now=now)
     due = sends_due(now=now)

@@ -173,7 +173,7 @@ def test_an_expired_link_acts_on_nothing(settings, browser_client, listed):
 
 
 def test_a_link_whose_row_is_gone_is_refused(settings, client):
-    from portal.models import BatchApprovalLink
+    from mailagent.models import BatchApprovalLink
 
     path = batch_link_issue(drafts=[reply_draft()], approver=APPROVER)
     BatchApprovalLink.objects.all().delete()

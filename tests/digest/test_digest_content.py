@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 
-from mailagent.models import ApprovalLink, OutboundEmail
+from mailagent.models import ApprovalLink, BatchApprovalLink, OutboundEmail
 from mailagent.services.digest import digest_send, receivables_aging
-from portal.models import BatchApprovalLink
 from tests.conftest import outbox_messages
 from tests.digest.conftest import APPROVE_ALL, LAST_DIGEST, NOW, REVIEW, at, digests, parts
 from tests.factories import APPROVER

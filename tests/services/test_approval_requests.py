@@ -9,7 +9,7 @@ from django.utils import timezone
 from mailagent.models import ApprovalLink, AuditEvent
 from mailagent.services import approvals
 from mailagent.services.approvals import approval_requests_send, drafts_awaiting_links
-from portal.tokens import token_hash
+from mailagent.tokens import token_hash
 from tests.conftest import free_port
 from tests.factories import APPROVER, customer_message, reminder_draft, reply_draft
 
