@@ -1,9 +1,9 @@
-"""Patterns for the rules and the policy. PURE.
+"""Helpers for writing the patterns of the rules and the risk words. PURE.
 
-They read lower-cased text, and are compiled without `re.IGNORECASE`: Python's matcher folds
-case at every character it tries, which made case-blind patterns half as fast again as these
-over a mailbox (the rules and the policy read every message several times). A pattern with an
-upper-case letter would then never match, so `lower_rx` refuses one when it is compiled.
+The patterns read lower-cased text and are compiled without `re.IGNORECASE`: a case-blind
+matcher folds case at every character it tries, and the rules and the policy read every message
+several times. A pattern with an upper-case letter would then never match, so `lower_rx` refuses
+one when it is compiled.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ matches wins, so the riskiest categories come first. Each rule reads the custome
 quoted history, no signature), the subject and a forwarding colleague's note; the phrasings are
 those customers use, including the polite ones ("could you reverse the charge") and those of the
 languages small European customers write in.
+
+The words of the high-risk categories (bank-detail changes, refunds) are in `mailagent.riskwords`,
+with the concepts whose reasons pick a category here; the wording of the other categories (a
+complaint, a sales enquiry, a payment already made) is here.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mailagent import riskconcepts
+from mailagent import riskconcepts, riskwords
 from mailagent.agents.replies import reply_for
 from mailagent.textpatterns import GAP, lower_rx
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
@@ -60,61 +64,9 @@ MONEY_RETURNED = _PolicyConcept(frozenset({"asks for money back", "asks for a cr
 PAY_OR_CONTRACT = _PolicyConcept(frozenset({"concerns payroll", "concerns contract terms"}))
 
 
-# Where money is paid: "bank details", "remittance instructions", "card number", "payee details".
-_PAYMENT_DETAILS = (
-    r"(bank|banking|account|payment|remittance|wire|wiring|payee|card)\s+"
-    r"(details?|info|information|account|number|instructions|partner)"
-)
-_CHANGE = r"(update|updated|change|changed|new|different|amend|amended|moved|switched|closed)"
-
-BANK_DETAIL_CHANGE = _rx(
-    rf"\b{_CHANGE}\b{GAP}{{0,60}}\b{_PAYMENT_DETAILS}",
-    rf"\b{_PAYMENT_DETAILS}\b{GAP}{{0,40}}\b(changed|updated|new|are changing|will change)\b",
-    r"\bchange of (bank|banking|payee|account)",
-    # "please use the new account below", "collect the direct debit from our new account"
-    rf"\b(use|pay|send|remit|collect|transfer|wire)\b{GAP}{{0,80}}"
-    r"\b(to|into|from|on)\s+(our|the|a|this|my)\s+new\s+(bank\s+)?account\b",
-    r"\b(now bank with|switched banks?|changed banks?)\b",
-    r"\bmoved (our )?(company |business )?bank(ing|s)?\b",
-    rf"\b(update|change|replace)\b{GAP}{{0,25}}\bcard\b(?!\s+statement)",
-    r"\bhold (all |any )?payments\b",
-    r"\biban\b|\bsort\s*code\b|\brouting\s*(number|no\b|:)|\bswift\s*(code|:)",
-    r"\b(bankverbindung|kontoverbindung|coordonn[ée]es bancaires|datos bancarios|"
-    r"coordinate bancarie)\b",
-)
-
-# The money named, then "back": "get the difference back", "what we've paid ... back to us".
-# Not "get back to me", "call back" or "come back": those are people, not money.
-MONEY_BACK = (
-    rf"\b(money|paid|amount|difference|charge|fee|deposit|overpayment)\b{GAP}{{0,60}}"
-    r"(?<!get )(?<!call )(?<!come )(?<!write )(?<!ring )(?<!getting )\bback\b"
-    r"(?=\s*(to\s+(us|me|our|my)\b|on(to)?\s+(our|my|the)\b|into\b|[?.!,;]|$))"
-)
-
-REFUND_REQUEST = _rx(
-    r"\brefu?nd(?!s?\s+polic)",  # also the hurried "refnd"; not a question about the policy
-    r"\bmoney\s+(back|returned|refunded)\b",
-    r"\breimburs",
-    r"\bcharge\s?-?backs?\b",
-    rf"\breverse\b{GAP}{{0,30}}\b(charge|payment|transaction)",
-    rf"\breturn\b{GAP}{{0,20}}\b(money|deposit|payment)\b",
-    rf"\b(pay|put|credit)\b{GAP}{{0,40}}\bback\s+(to|on|onto|into)\s+(us|our|my|the)\b",
-    rf"\bsend\b{GAP}{{0,30}}\b(money|payment|amount|deposit|difference)\b{GAP}{{0,15}}\bback\b",
-    r"\bcredit (it |this |that )?back\b",
-    r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)",
-    rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)",
-    r"\bgeld zur[üu]ck\b",
-    r"\bcredit\s+(our|my|the|this)\s+(card|account)\b",
-    MONEY_BACK,
-)
-
-# Telling us where money should go from now on is a bank-detail change in all but name.
-PAYMENT_DESTINATION = _rx(
-    rf"\b(send|pay|remit|transfer|wire)\b{GAP}{{0,60}}"
-    r"\b(to|into)\s+(our|my|this|the|a)\s+([\w-]+\s+){0,2}account\b"
-    r"(?!\s+(manager|team|email|address|holder|executive|rep|contact)\b)",
-    r"\bnew bank\b(?!\s+holiday)",
-)
+BANK_DETAIL_CHANGE = _rx(*riskwords.BANK_DETAIL_CHANGE)
+REFUND_REQUEST = _rx(*riskwords.REFUND_REQUEST)
+PAYMENT_DESTINATION = _rx(*riskwords.PAYMENT_DESTINATION)
 
 PAYMENT_CLAIMED = _rx(
     # "paid for" is a purchase ("we paid for next-day delivery"), not a payment claim.
@@ -165,7 +117,7 @@ COMPLAINT = _rx(
     r"\b(another|yet another)\s+(late|missed|missing|wrong|broken|damaged|short)\b",
     r"\bstill (no sign|not|no|waiting|haven't|hasn't)\b",
     r"\b(chipped|smashed|crushed|soaked)\b",
-    # A legal threat is a complaint too (and high risk: see policy).
+    # A legal threat is a complaint too (and high risk: see riskwords).
     r"\b(lawyer|attorney|solicitor|court|trading standards|ombudsman|harass\w*)\b",
     r"\blegal\s+(action|advice|proceedings|steps)\b",
     r"\bwhat'?s the point\b|\bwaste of (money|time)\b",

@@ -1,0 +1,363 @@
+"""Every word and phrase that makes a message high risk. PURE: data only; the readers match.
+
+To add a risk concept: add one entry here (its patterns, in every language customers write it
+in, to CONCEPTS; its reason and how close its words must sit, to CONCEPT_RULES) and a case in
+tests/agents/test_triage_quality.py: a message it must make high risk, and an everyday sentence
+near the same words that it must leave alone.
+
+Three readers compile these tables and keep no risk words of their own:
+
+- `mailagent.riskconcepts` reads CONCEPTS and CONCEPT_RULES, risk by meaning, in a folded copy
+  of the text: lower case, accents gone, TYPO_TARGETS put right, LOOK_ALIKES removed.
+- `mailagent.policy` reads PHRASES, the phrasings someone already thought of, each with the
+  reason it gives, in lower-cased text with POLICY_NAMED taken out first.
+- `mailagent.agents.rules` reads BANK_DETAIL_CHANGE, PAYMENT_DESTINATION and REFUND_REQUEST to
+  choose the high-risk categories, and where they miss, the reasons the concepts give.
+
+Every pattern is written in lower case (`textpatterns.lower_rx` refuses a capital), and every
+alternative of a concept starts with a letter, a digit or a currency sign (`riskconcepts._rx`).
+"""
+
+from __future__ import annotations
+
+from mailagent.textpatterns import GAP
+
+# The money named, then "back": "get the difference back", "what we've paid ... back to us".
+# Not "get back to me", "call back" or "come back": those are people, not money.
+MONEY_BACK = (
+    rf"\b(money|paid|amount|difference|charge|fee|deposit|overpayment)\b{GAP}{{0,60}}"
+    r"(?<!get )(?<!call )(?<!come )(?<!write )(?<!ring )(?<!getting )\bback\b"
+    r"(?=\s*(to\s+(us|me|our|my)\b|on(to)?\s+(our|my|the)\b|into\b|[?.!,;]|$))"
+)
+
+# Money back without the word: "could you reverse the charge", "have our money returned",
+# "pay the £89 back to our account", "return our deposit".
+_MONEY_BACK_IN_OTHER_WORDS = (
+    rf"\breverse\b{GAP}{{0,30}}\b(charge|payment|transaction)",
+    rf"\breturn\b{GAP}{{0,20}}\b(money|deposit|payment)\b",
+    rf"\b(pay|put|credit)\b{GAP}{{0,40}}\bback\s+(to|on|onto|into)\s+(us|our|my|the)\b",
+    rf"\bsend\b{GAP}{{0,30}}\b(money|payment|amount|deposit|difference)\b{GAP}{{0,15}}\bback\b",
+)
+
+
+# -- PHRASES: read by the policy in lower-cased text ----------------------------------------
+
+# A question about the refund policy is not a request for one; "I'd like my money back under
+# your refund policy" still is (the concepts read the rest).
+POLICY_NAMED = r"\b(refund|returns?)\s+polic(y|ies)\b"
+
+# (pattern, reason): each names money moving or a commitment only a person may make.
+PHRASES: tuple[tuple[str, str], ...] = (
+    (
+        r"\b(bank|banking|account|payment|remittance|wire|ach)\s+(details?|info(rmation)?|"
+        r"number|instructions|account)\b|\biban\b|\bswift\b|\bbic\b|\bsort\s*code\b|"
+        r"\brouting\s*(number|no)\b",
+        "mentions bank or payment details",
+    ),
+    (
+        # The same request in other words: new wiring instructions, a new payee, a new bank,
+        # a different card to charge, and the words of European customers.
+        r"\bwir(e|ing)\s+instructions\b|\bpayee\b|\bnow bank with\b|"
+        r"\b(switched|changed|moved)\s+(our\s+)?(company\s+|business\s+)?bank(s|ing)?\b|"
+        rf"\b(update|change|replace)\b{GAP}{{0,25}}\bcard\b(?!\s+statement)|"
+        r"\bnew card (number|details)\b|\bhold (all |any )?payments\b|"
+        r"\bbankverbindung|\bkontoverbindung|\bcoordonn[ée]es bancaires|\bdatos bancarios|"
+        r"\bcoordinate bancarie|\bnew bank\b(?!\s+holiday)|"
+        rf"\b(send|pay|remit|transfer|wire)\b{GAP}{{0,60}}"
+        r"\b(to|into)\s+(our|my|this|the|a)\s+([\w-]+\s+){0,2}account\b"
+        r"(?!\s+(manager|team|email|address|holder|executive|rep|contact)\b)|"
+        rf"\baccount\b{GAP}{{0,40}}\b(from now on|going forward)\b",
+        "asks to change bank or payment details",
+    ),
+    (
+        r"\brefund|\breimburse|\bmoney back\b|\bcharge\s?back|\bcredit (it )?back\b",
+        "asks for money back",
+    ),
+    (
+        # The hurried "refnd", money back without the word, and in French, Spanish, German
+        # and Italian.
+        "|".join(
+            (
+                r"\brefnd",
+                r"\bmoney\s+returned\b",
+                *_MONEY_BACK_IN_OTHER_WORDS,
+                r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)",
+                r"\bgeld zur[üu]ck\b",
+                rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)",
+                r"\bcredit\s+(our|my|the|this)\s+(card|account)\b",
+                MONEY_BACK,
+            )
+        ),
+        "asks for money back",
+    ),
+    (
+        r"\b(lawyer|attorney|solicitor|legal action|lawsuit|sue you|suing|court|"
+        r"small claims|tribunal|trading standards|ombudsman)\b|"
+        r"\blegal\s+(advice|proceedings|steps)\b",
+        "threatens legal action",
+    ),
+    (r"\b(payroll|salary|salaries|wages)\b", "concerns payroll"),
+    (
+        r"\b(payslips?|pay\s+slips?|pay\s*run|timesheets?|holiday pay|sick pay|final pay|"
+        r"p45|p60)\b",
+        "concerns payroll",
+    ),
+    (
+        r"\b(contract terms|terminate (the|our|my) contract|cancel (the|our|my) contract|"
+        r"change (the|our) contract)\b",
+        "concerns contract terms",
+    ),
+    (
+        rf"\b(terminat\w*|cancel\w*|amend\w*|renegotiat\w*|vary|varying|sign\w*|renew\w*)\b"
+        rf"{GAP}{{0,40}}"
+        rf"\b(contract|agreement|clause)s?\b|\bclause\s+\d+|\bnotice\b{GAP}{{0,40}}\bterminat|"
+        r"\b(liability cap|limitation of liability|indemnit\w*|master services agreement)\b",
+        "concerns contract terms",
+    ),
+    (
+        r"\b(wire|transfer|send)\s+(the\s+)?(money|funds|payment)\s+to\b|\bgift ?cards?\b|"
+        r"\b(pay|paid)\s+(in)?to\s+(a|the|this|our)\s+new\s+account\b",
+        "asks to move money",
+    ),
+    (
+        # "We paid INV-10590 to the new account your colleague emailed": the fraud has
+        # already worked, or is about to.
+        rf"\b(pay|paid|send|sent|transfer\w*|remit\w*|wire[ds]?|collect\w*|use)\b{GAP}{{0,80}}"
+        r"\b(to|into|from)\s+(a|the|this|our|your|my)\s+new\s+(bank\s+)?account\b",
+        "money to or from a new account",
+    ),
+)
+
+
+# -- The high-risk categories: read by the rules backend in lower-cased text ----------------
+
+# Where money is paid: "bank details", "remittance instructions", "card number", "payee details".
+_PAYMENT_DETAILS = (
+    r"(bank|banking|account|payment|remittance|wire|wiring|payee|card)\s+"
+    r"(details?|info|information|account|number|instructions|partner)"
+)
+_CHANGE = r"(update|updated|change|changed|new|different|amend|amended|moved|switched|closed)"
+
+BANK_DETAIL_CHANGE = (
+    rf"\b{_CHANGE}\b{GAP}{{0,60}}\b{_PAYMENT_DETAILS}",
+    rf"\b{_PAYMENT_DETAILS}\b{GAP}{{0,40}}\b(changed|updated|new|are changing|will change)\b",
+    r"\bchange of (bank|banking|payee|account)",
+    # "please use the new account below", "collect the direct debit from our new account"
+    rf"\b(use|pay|send|remit|collect|transfer|wire)\b{GAP}{{0,80}}"
+    r"\b(to|into|from|on)\s+(our|the|a|this|my)\s+new\s+(bank\s+)?account\b",
+    r"\b(now bank with|switched banks?|changed banks?)\b",
+    r"\bmoved (our )?(company |business )?bank(ing|s)?\b",
+    rf"\b(update|change|replace)\b{GAP}{{0,25}}\bcard\b(?!\s+statement)",
+    r"\bhold (all |any )?payments\b",
+    r"\biban\b|\bsort\s*code\b|\brouting\s*(number|no\b|:)|\bswift\s*(code|:)",
+    r"\b(bankverbindung|kontoverbindung|coordonn[ée]es bancaires|datos bancarios|"
+    r"coordinate bancarie)\b",
+)
+
+REFUND_REQUEST = (
+    r"\brefu?nd(?!s?\s+polic)",  # also the hurried "refnd"; not a question about the policy
+    r"\bmoney\s+(back|returned|refunded)\b",
+    r"\breimburs",
+    r"\bcharge\s?-?backs?\b",
+    *_MONEY_BACK_IN_OTHER_WORDS,
+    r"\bcredit (it |this |that )?back\b",
+    r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)",
+    rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)",
+    r"\bgeld zur[üu]ck\b",
+    r"\bcredit\s+(our|my|the|this)\s+(card|account)\b",
+    MONEY_BACK,
+)
+
+# Telling us where money should go from now on is a bank-detail change in all but name.
+PAYMENT_DESTINATION = (
+    rf"\b(send|pay|remit|transfer|wire)\b{GAP}{{0,60}}"
+    r"\b(to|into)\s+(our|my|this|the|a)\s+([\w-]+\s+){0,2}account\b"
+    r"(?!\s+(manager|team|email|address|holder|executive|rep|contact)\b)",
+    r"\bnew bank\b(?!\s+holiday)",
+)
+
+
+# -- CONCEPTS: read by riskconcepts, by meaning, in folded text -----------------------------
+
+# Everyday phrases with a risky word in them: removed before the concepts read the text.
+LOOK_ALIKES = (
+    r"\bbank holidays?\b|\baccounts? (manager|team|department|dept|executive|rep|contact|"
+    r"login|page|settings|password|payable|receivable)s?\b|\bcredit (where|to (you|your|the))\b|"
+    r"\b(refund|returns?) polic(y|ies)\b|\bcard (reader|machine|terminal)s?\b|\bpayment links?\b|"
+    r"\b(by|with a) card\b|\bopen (a |an )?(new )?(trade )?account\b|"
+    r"\btransfer (the|my|your|our) (call|enquiry|inquiry|line)\b"
+)
+
+# Words customers mistype where it matters, matched one slip away (a letter missing, doubled,
+# swapped with its neighbour, or for long words changed). Real words one slip away are not typos.
+TYPO_TARGETS = (
+    "account", "payment", "details", "changed", "change", "refund", "reimburse", "remittance",
+    "transfer", "deposit", "solicitor", "lawyer", "salary", "banking", "number", "updated",
+    "update", "compensation", "compensate", "chargeback", "beneficiary", "different", "contract",
+    "agreement", "payroll", "wages", "overtime",
+)  # fmt: skip
+NOT_TYPOS = frozenset({"contact", "baking", "hanged", "outing", "amount", "counts", "charged"})
+
+# Money named as a thing: "the difference", "£45", "what we paid".
+_MONEY = (
+    r"(money|payment|amount|deposit|difference|balance|fees?|charges?|cost|price|funds|cash|sum|"
+    r"overpayment|[£€$] ?\d[\d,.]*|\d[\d,.]* ?(gbp|eur|usd|pounds|euros|dollars)|"
+    r"what (i|we|they) (paid|spent))"
+)
+
+# Each concept: its alternatives, any of which names it.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    # Where money goes. Banks by name too, but not those that are everyday words.
+    "destination": (
+        r"bank(s|ing|ed|ers?)?|iban|swift|bic|sort ?codes?|routing|payees?|beneficiar\w*|remit\w*",
+        r"direct (deposit|debit)s?|paypal|revolut|venmo|zelle|wir(e|ing) (instructions|details)",
+        r"wire transfer|konto\w*|bankverbindung|bankdaten|cuenta|conta|rib|conto|rekening\w*",
+        r"rachun\w*|banco|banque|banca|bancari\w*|bancair\w*|virement\w*|uberweis\w*",
+        r"hsbc|barclays|lloyds|natwest|santander|monzo|starling|tsb|halifax|credit union",
+        r"building society|sparkasse|volksbank|bnp|factoring|invoice finance|ach",
+        r"(vendor|supplier) (form|master|details|record)s?",
+    ),
+    "card": (r"(credit |debit )?cards?|carte|karte|tarjeta|cartao",),
+    "account": (
+        r"accounts?|acct|acc|a/c|accnt|compte|letterhead|(to|into|on) (the|these|those|our) "
+        r"(\S+ )?details|details (below|attached|enclosed)",
+    ),
+    "change": (
+        r"new|newly|chang\w*|updat\w*|switch\w*|mov(e|ed|ing)|different|amend\w*|replac\w*",
+        r"instead|rather than|from now on|going forward|with immediate effect|no longer|closed",
+        r"effective (immediately|from|today)|closing|old (one|account|bank|details|card)|revised",
+        r"alter(ed|ation|ad\w*|acao)|future (payments?|invoices?)|(should|will|must) now",
+        r"from (the )?next (invoice|payment|month)|now bank|transferred (our|the) account",
+        r"neue?[nmrs]?|geandert|anderung|wechsel\w*|nuev[oa]s?|cambi\w*|nov[oa]s?|nouveau",
+        r"nouvelles?|nouvel|changement|mettre a jour|nuov[oa]|aggiorn\w*|nieuwe?|gewijzigd",
+        r"wijziging|now(y|e|a|ego|ym)|zmian\w*",
+    ),
+    "money_flow": (
+        r"pay|pays|paid|paying|payments?|remit\w*|transfer\w*|deposit\w*|salary|wages?|funds?",
+        r"pay(check|cheque)s?|money|rebates?|refund\w*|settle\w*|collect\w*|debit\w*|receipts",
+        r"commissions?|bonus(es)?|virement\w*|paiements?|vers(er|ez|ement)|uberweis\w*",
+        r"pag(o|os|amento|amentos|ar|are)|zahlung\w*|betal\w*|overmak\w*|przelew\w*|wplat\w*",
+    ),
+    # "Payments should be made to the following account": an instruction where money goes.
+    "pay_to": (
+        r"(payments?|remittances?|funds|transfers?) (should|must|will|are to|to) (now |henceforth "
+        r"|from now on |in future )?(go|be (made|sent|paid|remitted|transferred|directed))",
+    ),
+    "redirect": (
+        r"sister company|personal (account|bank)|another (company|account|person|business)",
+        r"different (company|account|person|business|entity|name)|third party",
+        r"(rather than|instead of) (the|our|my) (business|company|usual|normal|old|current)",
+        r"(wife|husband|partner|son|daughter|brother|sister|mum|mom|dad|friend)'?s (account|card)",
+    ),
+    "money_back": (
+        r"refund\w*|refnd\w*|reimburs\w*|compensat\w*|repa(y|id|yment)\w*|charge ?-?backs?",
+        r"money[ -]back|writ(e|ten|ing) (it |this |that |\w+ )?off|write-offs?|waive\w*",
+        r"revers(e|al|ed|ing)|service credits?|credit back|goodwill (gesture|payment|credit)",
+        r"gesture of goodwill|(get|want|need|have) (my|our|the) money",
+        r"credit (our|my|the|us|this|it|their) (account|card)|card (company|issuer|provider)",
+        r"disput\w* (\w+ ){0,4}(card|bank|issuer|paypal)|(a|partial|full|some) credit (for|on|to)",
+        r"credit (on|against|to) (the|our|my) (account|invoice)|(owe|owes) (me|us)|(am|are) owed",
+        r"i'm owed|we're owed|(charged|billed) (us |me )?twice|double (charged|charge|billed)",
+        r"overcharg\w*|duplicate (charge|payment)|return\w* (\S+ ){0,3}" + _MONEY,
+        r"(knock|take|deduct)\w* (\S+ ){0,6}off (the|our|my|this|next) (\S+ )?(invoice|bill|order)",
+        # The money named, then "back": not "check back", "call back", "back in stock".
+        rf"{_MONEY}( \S+){{0,6}} (?<!check )(?<!call )(?<!ring )(?<!get )(?<!be )back"
+        r"(?! (in stock|in touch|on|to (you|normal|work)|up|order|online))",
+        rf"back (\S+ ){{0,3}}{_MONEY}|(paid|pay) (me |us |them )?back",
+        rf"{_MONEY}( \S+){{0,4}} (returned|refunded|repaid|reimbursed|credited)",
+        rf"{_MONEY}( \S+){{0,4}} (taken|knocked|deducted|written) off",
+        r"rembours\w*|(un|d'un|l') ?avoir|reembols\w*|devol(ver|ucion|vernos)\w*|rimbors\w*",
+        r"erstatt\w*|ruckerstatt\w*|ruckzahl\w*|gutschrift\w*|geld zuruck|zuruckzahl\w*",
+        r"terugbetal\w*|terugstort\w*|geld terug|zwrot\w*|estorn\w*|ressarc\w*|indemniz\w*",
+        r"entschadig\w*|dedommag\w*|risarc\w*",
+    ),
+    "credit_note": (r"credit notes?|nota de credito|note de credit",),
+    "request": (
+        r"please|pls|raise|issue|send|need|want|request|can you|could you|would you|expect|like",
+    ),
+    "legal": (
+        r"lawyers?|lawer|attorneys?|solicitors?|legally|courts?|sue|suing|sued|lawsuit",
+        r"litigation|tribunal|trading standards|ombudsman|small claims|letter before action",
+        r"legal (action|team|advice|department|dept|proceedings|steps|route|letter|counsel)",
+        r"legal (options|position|remedies|rights|recourse|claim|costs|matter)",
+        r"mise en demeure|demandar|anwalt\w*|rechtsanwalt\w*|gericht\w*|klage\w*|abogad\w*",
+        r"(seek|claim|sue for|claim for) damages|damages claim|counsel",
+        r"avocat\w*|avvocat\w*|tribunale|advocaat|rechtbank|prawni\w*",
+    ),
+    "payroll": (
+        r"payroll|salary|salaries|wages?|pay ?slips?|pay ?runs?|pay ?(checks?|cheques?)",
+        r"direct deposit|overtime|under ?paid|final pay|holiday pay|sick pay|pay period|p45|p60",
+        r"timesheets?|my pay|lohn\w*|gehalt\w*|nomina|salario|salaire|stipendio|salaris",
+        r"wynagrodzen\w*|(paid|pay) for (\S+ ){0,4}(shifts?|hours|overtime)|hourly rate",
+        r"pay (rise|increase)",
+    ),
+    "contract": (
+        r"contracts?|agreements?|clauses?|terms and conditions|sla|lease|vertrag\w*|contrat\w*",
+        r"contrato\w*|contratto|overeenkomst|umow\w*",
+    ),
+    "contract_act": (
+        r"terminat\w*|cancel\w*|end|ending|exit|renew\w*|notice|amend\w*|vary|variation",
+        r"renegotiat\w*|negotiat\w*|sign|signing|breach\w*|prices?|rates?|rise|increase\w*|cap",
+        r"fees?|liabilit\w*|indemnit\w*|penalt\w*|terms?|kundig\w*|resili\w*",
+    ),
+    "contract_terms": (
+        r"notice period|termination fee|exit fee|break clause|early termination|price cap",
+        r"not (be )?renewing|will not renew|won't renew|cap on price",
+    ),
+    "payment_terms": (r"(payment|credit) terms|\d+ days? terms",),
+    # Someone asks the business to pay out: "I need you to process a transfer", "please wire".
+    "pay_out": (
+        r"(you|need)( \S+){0,8} (process|handle|send|make|arrange|wire|transfer|release|pay"
+        r"|authori[sz]e|approve)( \S+){0,6} (payment|transfer|wire|funds|money|[£€$]\d)",
+        r"(please|pls|kindly) (\S+ ){0,2}(wire|transfer|send|make|process|release) (\S+ ){0,3}"
+        r"(funds|money|payment|transfer|wire)",
+        r"same-?day (transfer|payment)|need (a|the|this) (payment|wire|transfer)|go out today",
+        r"(you|need|please)( \S+){0,8} (pay|process|settle|approve|authori[sz]e) (\S+ ){0,4}"
+        r"invoices?",
+    ),
+    "pressure": (
+        r"urgent\w*|asap|immediately|time sensitive|today|confidential\w*|between us|discreet\w*",
+        r"(don't|do not|dont) (call|discuss|tell|mention)|(can't|cannot) (take|talk|be reached)",
+        r"meetings|airport|on a flight|are you at your desk|favou?r|email only|boarding|plane",
+        r"travell?ing|keep (it|this) (quiet|between|to yourself|confidential)|quickly",
+        r"are you (free|around|available)|new (supplier|vendor|beneficiary|payee)",
+    ),
+    "gift": (r"(gift|amazon|itunes|apple|google play|steam) ?(cards?|vouchers?)|vouchers?",),
+    "price_cut": (
+        r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,3}off",
+        r"off the (invoice|bill|price|total)|waive\w*",
+    ),
+    "pay_hold": (
+        r"only (be )?(pay|release|releasing|settle)\w*|(won't|will not|not) (pay|settle)\w*",
+        r"until|unless|once|as soon as|otherwise|on hold|withhold\w*|hold(ing)? (back )?payment",
+        r"condition|only if|provided( that)?|as long as",
+    ),
+    "pay": (r"pay\w*|settl\w*|release|releasing|invoices?|bill",),
+    "withhold": (
+        r"(won't|will not|wont|refuse to|not going to) (be )?pay\w*|withh(o|e)ld\w*",
+        r"(stop|stopped|cancel\w*) (the |our |my )?(payment|direct debit|standing order)",
+        r"hold(ing)? (back )?(the )?payment|(payment|invoice) (stays |is |remains )?on hold",
+    ),
+}
+
+
+# (reason, concepts that must all appear, where): "sentence" for tight pairs, "window" for a
+# sentence and the next, "message" for cues that may sit anywhere.
+CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("changes where money goes", ("destination", "change"), "window"),
+    ("changes the card that is charged", ("card", "change"), "sentence"),
+    ("changes where money goes", ("account", "change", "money_flow"), "window"),
+    ("sends money somewhere else", ("money_flow", "redirect"), "window"),
+    ("says where payments go from now on", ("pay_to",), "sentence"),
+    ("asks for money back", ("money_back",), "sentence"),
+    ("asks for a credit note", ("credit_note", "request"), "sentence"),
+    ("threatens legal action", ("legal",), "sentence"),
+    ("concerns payroll", ("payroll",), "sentence"),
+    ("concerns contract terms", ("contract", "contract_act"), "window"),
+    ("concerns contract terms", ("contract_terms",), "sentence"),
+    ("concerns contract terms", ("payment_terms", "change"), "sentence"),
+    ("asks to pay out money under pressure", ("pay_out", "pressure"), "message"),
+    ("asks for vouchers under pressure", ("gift", "pressure"), "message"),
+    ("makes payment depend on a price cut", ("price_cut", "pay_hold", "pay"), "window"),
+    ("withholds payment", ("withhold",), "sentence"),
+)
