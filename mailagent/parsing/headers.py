@@ -8,6 +8,7 @@ Everything here is pure: a `email.message.Message` in, plain `str` values out.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -176,7 +177,7 @@ def address_field(name: str, values: list[str]) -> AddressField:
     problems: list[str] = []
     malformed = False
     for value in values:
-        mailboxes, trouble, bad_syntax = _mailboxes(value)
+        mailboxes, trouble, bad_syntax = _mailboxes_of(value)
         malformed = malformed or bad_syntax
         problems += [f"the {name} header {t}" for t in trouble]
         found += mailboxes
@@ -187,6 +188,15 @@ def address_field(name: str, values: list[str]) -> AddressField:
     if len(values) > 1:
         problems.append(f"the message has {len(values)} {name} headers")
     return AddressField(unique, tuple(dict.fromkeys(problems)), malformed)
+
+
+# A mailbox's mail repeats the same few values (its own address in To, a customer's From and
+# Return-Path in every message of a thread), and the address parser is the costliest step of
+# reading headers. Values are plain strings and the results frozen: safe to share.
+@functools.lru_cache(maxsize=4096)
+def _mailboxes_of(value: str) -> tuple[tuple[Address, ...], tuple[str, ...], bool]:
+    found, trouble, malformed = _mailboxes(value)
+    return tuple(found), tuple(trouble), malformed
 
 
 def _mailboxes(value: str) -> tuple[list[Address], list[str], bool]:
