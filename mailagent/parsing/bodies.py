@@ -155,16 +155,22 @@ def _filename(part: Message) -> str:
     """The attachment's name as its sender wrote it. Clients write raw UTF-8 or Latin-1 bytes in
     `filename="ciële.txt"` (not RFC 2231), which `get_filename` turns into U+FFFD; the raw
     header value is decoded the way every other header is, then its parameter read."""
-    name = part.get_filename() or ""
+    try:
+        name = part.get_filename() or ""
+    except (ValueError, LookupError, UnicodeError):  # an RFC 2231 charset that is no charset
+        name = "\ufffd"
     if "\ufffd" in name or any("\udc80" <= c <= "\udcff" for c in name):
         for key, value in part.raw_items():
             if key.lower() in ("content-disposition", "content-type"):
                 decoded = Message()
                 decoded[key] = decode_value(value)
-                name = decoded.get_filename() or name
+                try:
+                    name = decoded.get_filename() or name
+                except (ValueError, LookupError, UnicodeError):
+                    continue
                 if "\ufffd" not in name:
                     break
-    return decode_value(name)
+    return "" if name == "\ufffd" else decode_value(name)
 
 
 def _size_of(message: Message | None) -> int:

@@ -36,6 +36,13 @@ def case(name: str, raw: bytes, expected: str, *, xfail: str = ""):
 
 MAIL = [
     case(
+        "rfc2231-filename-charset-nul",
+        b"From: a@b.example\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+        b"--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: text/csv\n"
+        b"Content-Disposition: attachment; filename*=\x00''a.csv\n\nx\n--b--\n",
+        PARSES,
+    ),
+    case(
         "content-disposition-with-8bit-bytes",
         b'From: a@b.example\nContent-Disposition: attachment; filename="a\xff.csv"\n\nhi\n',
         PARSES,
