@@ -268,7 +268,7 @@ def row_currency(column: str, markers: list[Marker], rules: CurrencyRules) -> tu
     read = _from_markers(markers, rules)
     if read is not None:
         return read
-    return rules.default, f"{rules.default_label} (the file names none)"
+    return rules.default, f"the file names none: {rules.default_label}"
 
 
 def _matched(code: str, source: str, markers: list[Marker]) -> None:

@@ -91,14 +91,14 @@ READ = [
     ("$1,000.00", "USD", "1000.00", "USD", "from the $ symbol in the amounts, as DEFAULT_CURRENCY"),
     ("$1,000.00", "CAD", "1000.00", "CAD", "from the $ symbol in the amounts, as DEFAULT_CURRENCY"),
     ("£1,450.00", "GIP", "1450.00", "GIP", "from the £ symbol in the amounts, as DEFAULT_CURRENCY"),
-    ("1,234.56", "EUR", "1234.56", "EUR", "DEFAULT_CURRENCY (the file names none)"),
+    ("1,234.56", "EUR", "1234.56", "EUR", "the file names none: DEFAULT_CURRENCY"),
     # Separators: thousands by space, no-break space, narrow no-break space, apostrophe.
-    ("1 234,56", "EUR", "1234.56", "EUR", "DEFAULT_CURRENCY (the file names none)"),
-    ("1\u00a0234,56", "EUR", "1234.56", "EUR", "DEFAULT_CURRENCY (the file names none)"),
+    ("1 234,56", "EUR", "1234.56", "EUR", "the file names none: DEFAULT_CURRENCY"),
+    ("1\u00a0234,56", "EUR", "1234.56", "EUR", "the file names none: DEFAULT_CURRENCY"),
     ("1\u202f234,56 €", "USD", "1234.56", "EUR", "from the € symbol in the amounts"),
-    ("1'234.56", "CHF", "1234.56", "CHF", "DEFAULT_CURRENCY (the file names none)"),
-    ("1234,56", "EUR", "1234.56", "EUR", "DEFAULT_CURRENCY (the file names none)"),
-    ("1.234.567,89", "EUR", "1234567.89", "EUR", "DEFAULT_CURRENCY (the file names none)"),
+    ("1'234.56", "CHF", "1234.56", "CHF", "the file names none: DEFAULT_CURRENCY"),
+    ("1234,56", "EUR", "1234.56", "EUR", "the file names none: DEFAULT_CURRENCY"),
+    ("1.234.567,89", "EUR", "1234567.89", "EUR", "the file names none: DEFAULT_CURRENCY"),
     # Credits, however they are written.
     ("(£250.00)", "USD", "-250.00", "GBP", "from the £ symbol in the amounts"),
     ("£(250.00)", "USD", "-250.00", "GBP", "from the £ symbol in the amounts"),
@@ -263,7 +263,7 @@ def test_an_aging_report_with_symbols_only_in_its_totals_is_in_the_default_curre
 
     export = parse_export(read("qbo_ar_aging_detail.csv"), default_currency="USD")
     assert {(r.currency, r.currency_source) for r in export.invoices} == {
-        ("USD", "DEFAULT_CURRENCY (the file names none)")
+        ("USD", "the file names none: DEFAULT_CURRENCY")
     }
 
 
@@ -315,11 +315,11 @@ def test_the_command_names_the_default_it_fell_back_on(tmp_path, settings):
     path = write(tmp_path, "plain.csv", invoice_list("12.00"))
     out = io.StringIO()
     call_command("import_invoices", str(path), stdout=out)
-    assert "  read in USD (DEFAULT_CURRENCY (the file names none))\n" in out.getvalue()
+    assert "  read in USD (the file names none: DEFAULT_CURRENCY)\n" in out.getvalue()
     path = write(tmp_path, "plain2.csv", invoice_list("13.00"))
     out = io.StringIO()
     call_command("import_invoices", "--currency", "eur", str(path), stdout=out)
-    assert "  read in EUR (--currency (the file names none))\n" in out.getvalue()
+    assert "  read in EUR (the file names none: --currency)\n" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -48,7 +48,7 @@ def test_a_report_from_an_export_sender_is_imported_and_makes_no_ticket(settings
     assert email.status == InboundEmail.Status.PROCESSED
     event = AuditEvent.objects.get(action="export.received_by_email")
     assert "9 new" in event.summary
-    assert "read in USD (DEFAULT_CURRENCY (the file names none))" in event.summary
+    assert "read in USD (the file names none: DEFAULT_CURRENCY)" in event.summary
 
 
 def test_the_same_report_from_anyone_else_is_not_imported(settings):
