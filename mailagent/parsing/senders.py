@@ -12,7 +12,8 @@ reads the sender the way mail servers do (`headers.address_field`) and then cros
   Two envelope rewrites are normal and not held against a message: Sender Rewriting Scheme
   (`SRS0=hash=tt=original.example=local@forwarder`), which a forwarding mailbox applies, and an
   envelope in one of the business's own domains (its own server forwarded the mail). An empty
-  envelope (`<>`) is a bounce, which the automatic-mail rules handle.
+  envelope (`<>`) belongs to bounces and auto-replies, which the automatic-mail rules settle
+  before anyone drafts; on a person's message it is a reason to distrust it.
 
 A suspicious sender is never staff, and its message gets no draft: a person looks first.
 """
@@ -27,6 +28,7 @@ from mailagent.parsing.authresults import domains_aligned
 from mailagent.parsing.headers import address_field, raw_values
 from mailagent.types import Address
 
+_NULL_ENVELOPE = "<>"
 _SRS = re.compile(r"^srs0[=+-][^=]*=[^=]*=([^=]+)=|^srs1[=+-].*?==[^=]*=[^=]*=([^=]+)=", re.I)
 
 
@@ -58,7 +60,11 @@ def sender_check(msg: Message, *, own_domains: frozenset[str] = frozenset()) -> 
             f"the Sender header ({sender_field.first.email}) is not of the From address's domain"
         )
     envelope = _envelope(msg)
-    if envelope and not _envelope_fits(envelope, sender.domain, own_domains):
+    if envelope == _NULL_ENVELOPE:
+        # RFC 5321 4.5.5: only delivery reports and auto-replies are sent from the null sender;
+        # a person's message from it is someone hiding where it came from.
+        problems.append("the envelope sender is empty (<>), as only bounces and auto-replies are")
+    elif envelope and not _envelope_fits(envelope, sender.domain, own_domains):
         problems.append(
             f"the envelope sender (Return-Path {envelope}) is not of the From address's domain"
         )
@@ -72,6 +78,8 @@ def _envelope(msg: Message) -> str:
     values = raw_values(msg, "Return-Path")
     if not values:
         return ""
+    if values[0].strip() == _NULL_ENVELOPE:
+        return _NULL_ENVELOPE
     found = address_field("Return-Path", values[:1]).first
     return found.email if found else ""
 

@@ -272,3 +272,14 @@ def test_a_staff_forward_of_a_message_with_a_forged_from_goes_to_a_person():
     parsed = parse_email(raw, staff=STAFF)
     assert parsed.customer.email == "eve@elsewhere.example"
     assert any("forwarded message" in s for s in parsed.suspicious)
+
+
+def test_a_staff_from_over_the_null_envelope_is_not_staff_and_gets_no_draft(settings):
+    raw = _message("Return-Path: <>\nFrom: Maria <maria@acme.example>", FORWARD, 998)
+    parsed = parse_email(raw, staff=STAFF)
+    assert not parsed.from_staff and parsed.forwarded_by is None
+    assert any("envelope sender is empty" in s for s in parsed.suspicious)
+
+    settings.INBOX_DIR.joinpath("null.eml").write_bytes(raw)
+    call_command("poll", "--once", stdout=StringIO())
+    assert not Draft.objects.exists()
