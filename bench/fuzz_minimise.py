@@ -3,7 +3,6 @@ regression case a person can read (delta debugging: drop chunks while the signat
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,15 +34,9 @@ def _shrink(pieces: list[bytes], join: bytes, keeps: Callable[[bytes], bool]) ->
 
 def minimise(path: Path, *, target: str) -> bytes:
     from bench import fuzz_targets
+    from bench.fuzz_parsing import VAR
 
-    if target == "store":
-        from bench.fuzz_parsing import VAR
-
-        workdir = VAR / "database-minimise"
-        shutil.rmtree(workdir, ignore_errors=True)
-        check = fuzz_targets.StoreTarget(workdir).check
-    else:
-        check = fuzz_targets.CHECKS[target]
+    check = fuzz_targets.check_for(target, VAR / "database-minimise")
     data = path.read_bytes()
     wanted = _signature(check, data)
     if wanted is None:

@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -176,13 +175,8 @@ def worker(target: str, *, seconds: float, summary: Path, seed: int) -> None:
     with atheris.instrument_imports(include=INSTRUMENTED):
         from bench import fuzz_targets
 
-        if target == "store":
-            # A database of its own for each worker, thrown away by the next one.
-            workdir = VAR / "database"
-            shutil.rmtree(workdir, ignore_errors=True)
-            check = fuzz_targets.StoreTarget(workdir).check
-        else:
-            check = fuzz_targets.CHECKS[target]
+        # The store target gets a database of its own, thrown away by the next worker.
+        check = fuzz_targets.check_for(target, VAR / "database")
     from bench import fuzz_grammar
     from bench.fuzz_seeds import seed_corpus
 

@@ -19,6 +19,7 @@ import importlib
 import inspect
 import logging
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -197,3 +198,11 @@ CHECKS: dict[str, Callable[[bytes], str]] = {
     "export": check_export,
     "headers": check_headers,
 }
+
+
+def check_for(target: str, workdir: Path) -> Callable[[bytes], str]:
+    """The check of a target; the store target's on a fresh database under `workdir`."""
+    if target != "store":
+        return CHECKS[target]
+    shutil.rmtree(workdir, ignore_errors=True)
+    return StoreTarget(workdir).check

@@ -51,7 +51,3 @@ def wire_address(address: str) -> WireAddress:
     if local.isascii():
         return WireAddress(f"{local}@{ascii_domain}", needs_smtputf8=False)
     return WireAddress(f"{local}@{domain}", needs_smtputf8=True)
-
-
-def needs_smtputf8(addresses: list[str]) -> bool:
-    return any(wire_address(a).needs_smtputf8 for a in addresses)
