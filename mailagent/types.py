@@ -6,7 +6,8 @@ Nothing here touches the database or the network; these are the words the layers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -161,6 +162,82 @@ class ParsedEmail:
 
 
 @dataclass(frozen=True)
+class InvoiceFact:
+    """One invoice or credit note exactly as the business's records show it: all that a draft may
+    say about it. `balance` is what is still owed (negative for an open credit); `total - balance`
+    is what payments and credits have already taken off."""
+
+    number: str
+    kind: str  # "invoice" or "credit"
+    currency: str
+    balance: Decimal
+    due_date: date
+    status: str  # "open", "paid", "disputed" or "void"
+    total: Decimal | None = None
+    issue_date: date | None = None
+    paid_on: date | None = None
+
+    @property
+    def is_credit(self) -> bool:
+        return self.kind == "credit"
+
+    def days_overdue(self, today: date) -> int:
+        return max(0, (today - self.due_date).days)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the records show for one customer: open and disputed items, and those marked paid
+    recently (newest first), as of the latest export."""
+
+    customer_name: str
+    invoices: tuple[InvoiceFact, ...] = ()
+    as_of: date | None = None
+
+    @property
+    def open_items(self) -> tuple[InvoiceFact, ...]:
+        return tuple(i for i in self.invoices if i.status in ("open", "disputed"))
+
+    @property
+    def paid_items(self) -> tuple[InvoiceFact, ...]:
+        return tuple(i for i in self.invoices if i.status == "paid")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One passage of the business's knowledge folder, as retrieval found it for a question."""
+
+    #: Stable while the file is unchanged: "<file>#<n>", n counting passages from 1.
+    id: str
+    #: The file's path inside KNOWLEDGE_DIR, with "/" separators: "policies/returns.md".
+    file: str
+    heading: str
+    text: str
+    #: The passage's language code ("en", "de", ...): from the file name ("returns.de.md"),
+    #: else KNOWLEDGE_LANGUAGE.
+    language: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """A reply a person approved (as drafted or edited), offered as the model for a new message
+    like the one it answered."""
+
+    draft_id: int
+    ticket_id: int | None
+    category: str
+    language: str
+    #: The customer's text it answered, and the body that was approved (as sent).
+    question: str
+    body: str
+    #: The facts the approved reply was written from (`Draft.facts`): what its wording may be
+    #: adapted from when the new message's facts differ.
+    facts: dict = field(default_factory=dict)
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
 class TriageContext:
     """What the triage agent may see: only what the decision needs."""
 
@@ -172,6 +249,19 @@ class TriageContext:
     thread_summary: str = ""
     attachments: tuple[str, ...] = ()
     open_invoices: tuple[str, ...] = ()
+    #: The customer's account as the records show it (None: no export lists the address).
+    account: Account | None = None
+    #: The language the customer wrote in ("en", "de", "fr", "es", "it", ...) and its English name.
+    language: str = "en"
+    language_name: str = "English"
+    #: The knowledge folder's passages most relevant to the message, best first.
+    passages: tuple[Passage, ...] = ()
+    #: Earlier approved replies to messages like this one, best first.
+    examples: tuple[Example, ...] = ()
+    #: How the business is paid, from settings only (PAYMENT_DETAILS): never from mail or a model.
+    payment_details: str = ""
+    #: The day the facts are as of, for "days overdue".
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +280,17 @@ class Proposal:
     uncertain: tuple[str, ...] = ()
     #: Why the model's answer was not used and the rules backend answered instead.
     fallback_reason: str = ""
+    #: The language the draft is written in ("" when there is no draft).
+    language: str = ""
+    #: The knowledge passages the draft quotes or paraphrases, and the approved reply it reuses.
+    passages: tuple[Passage, ...] = ()
+    example: Example | None = None
+    #: The facts the draft states, by role ("invoices", "matched", "name", ...): kept with the
+    #: draft for the audit, and to adapt its wording when a person approves it and it is reused.
+    facts: dict = field(default_factory=dict)
+    #: Why the context holds no answer to what was asked: the draft says what happens next and
+    #: the ticket is marked for a person.
+    unanswered: str = ""
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
