@@ -264,6 +264,13 @@ OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
 # How many model calls run at once during a pass over the inbox.
 MODEL_CONCURRENCY = env.int("MODEL_CONCURRENCY", default=8)
+# The business's own facts, as Markdown or text files (opening hours, delivery, returns, prices,
+# FAQs): customer-reply drafts quote only these. Re-read when a file changes.
+KNOWLEDGE_DIR = Path(
+    env.str("KNOWLEDGE_DIR", default=str(BASE_DIR / "mailagent" / "demo" / "knowledge"))
+)
+# The language of knowledge files whose name carries none ("returns.de.md" is German).
+KNOWLEDGE_LANGUAGE = env.str("KNOWLEDGE_LANGUAGE", default="en").strip().lower()
 
 # --- Invoices and reminders ------------------------------------------------------------------
 
