@@ -264,6 +264,8 @@ OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
 # How many model calls run at once during a pass over the inbox.
 MODEL_CONCURRENCY = env.int("MODEL_CONCURRENCY", default=8)
+# The business's language (ISO 639-1): replies where the customer's own cannot be told.
+DEFAULT_LANGUAGE = env.str("DEFAULT_LANGUAGE", default="en").strip().lower()
 # The business's own facts, as Markdown or text files (opening hours, delivery, returns, prices,
 # FAQs): customer-reply drafts quote only these. Re-read when a file changes.
 KNOWLEDGE_DIR = Path(
