@@ -276,6 +276,11 @@ KNOWLEDGE_LANGUAGE = env.str("KNOWLEDGE_LANGUAGE", default="en").strip().lower()
 
 # --- Invoices and reminders ------------------------------------------------------------------
 
+# How customers pay you (bank name, IBAN, a payment page), as a reply about money owed writes it;
+# "\n" starts a new line. Only this text, never one from mail or a model, is given as payment
+# details. Empty: replies tell customers to pay as their invoice says.
+PAYMENT_DETAILS = env.str("PAYMENT_DETAILS", default="").replace("\\n", "\n").strip()
+
 # The currency of exports that do not name one (QuickBooks and Xero aging reports).
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD").upper()
 # Days overdue (of the oldest invoice) at which each reminder stage starts.

@@ -204,6 +204,9 @@ class Ticket(models.Model):
     summary = models.CharField(max_length=500, blank=True)
     needs_human = models.BooleanField(default=False)
     human_reason = models.TextField(blank=True)
+    # The language the customer writes in (ISO 639-1), as last detected: what a short follow-up
+    # ("Danke!") that no detector can read is taken to be written in.
+    language = models.CharField(max_length=8, blank=True)
     customer = models.ForeignKey(
         "Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )
@@ -262,6 +265,17 @@ class Draft(models.Model):
     references = models.TextField(blank=True)
     risk = models.CharField(max_length=8, choices=_choices(Tier), default=Tier.MEDIUM)
     flags = models.JSONField(default=list, blank=True)
+    # What a reply was written from, shown on the approval page: its language, the knowledge
+    # passages it quotes ({"id", "file", "heading", "text"}), the facts it states by role, the
+    # customer's text it answers (so that, once approved, it can serve as an example), and the
+    # earlier approved reply whose wording it reuses.
+    language = models.CharField(max_length=8, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
+    question = models.TextField(blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reused_by"
+    )
     version = models.PositiveIntegerField(default=1)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
