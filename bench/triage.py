@@ -12,15 +12,20 @@ seconds. It prints:
    and their ratio (target at least 6 times);
 2. mean prompt tokens per call, counted as the stub counts them (characters / 4), against
    sending the whole raw message the same way (target at most a third);
-3. the rules backend's speed: the same messages through the same pipeline, and the backend alone.
+3. the rules backend's speed: the same messages through the same pipeline, and the backend alone;
+4. language detection (`mailagent.language`): time per message, over these messages and the
+   customer-shaped samples of the tests, and the detector's resident memory, measured in a fresh
+   process (target: well under the workers' 250 MB together).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,9 +57,11 @@ from bench.mailgen import varied_mailbox  # noqa: E402
 from mailagent import riskconcepts  # noqa: E402
 from mailagent.agents.rules import RulesBackend  # noqa: E402
 from mailagent.errors import UserInputError  # noqa: E402
+from mailagent.language import detect_language  # noqa: E402
 from mailagent.parsing.email import parse_email  # noqa: E402
 from mailagent.services.ingest import email_store  # noqa: E402
 from mailagent.services.processing import emails_process, staff_directory  # noqa: E402
+from tests.agents.language_samples import SAMPLES  # noqa: E402
 from tests.eval_set import triage_context  # noqa: E402
 from tests.openai_stub import StubServer  # noqa: E402
 
@@ -87,6 +94,50 @@ def pipeline_run(messages: list[bytes], *, model: str, concurrency: int) -> tupl
     started = time.perf_counter()
     outcomes = emails_process(email_ids=ids)
     return time.perf_counter() - started, outcomes
+
+
+# Run in a fresh interpreter, so that nothing else this benchmark loaded is counted.
+_DETECTOR_MEMORY = """
+import json
+from mailagent.language import detect_language
+from tests.agents.language_samples import SAMPLES
+
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+before = rss_mb()
+for texts in SAMPLES.values():
+    for text in texts:
+        detect_language(text)
+print(json.dumps({"before": before, "after": rss_mb()}))
+"""
+
+
+def language_detection(texts: list[str]) -> None:
+    """Time per message of `detect_language`, and the memory its detector adds to a process."""
+    samples = [text for of_language in SAMPLES.values() for text in of_language]
+    detect_language("Guten Tag, bitte senden Sie uns die Rechnung.")  # the models load here
+    for name, chosen in (("generated messages", texts), ("language samples", samples)):
+        started = time.perf_counter()
+        for text in chosen:
+            detect_language(text)
+        per_message = (time.perf_counter() - started) / len(chosen)
+        print(f"language detection, {name}: {per_message * 1e3:.3f} ms per message")
+    measured = subprocess.run(
+        [sys.executable, "-c", _DETECTOR_MEMORY], cwd=ROOT, capture_output=True, text=True
+    )
+    if measured.returncode:
+        print(f"language detector memory: not measured ({measured.stderr.strip()[-200:]})")
+        return
+    rss = json.loads(measured.stdout)
+    print(
+        f"language detector memory: {rss['after'] - rss['before']:.0f} MB resident once its "
+        f"models are loaded ({rss['after']:.0f} MB for the whole process)"
+    )
 
 
 def main() -> None:
@@ -152,6 +203,7 @@ def main() -> None:
         f"rules backend: {len(messages) / seconds:6.0f} msg/s through the pipeline; "
         f"the backend alone {alone * 1e3:.2f} ms per message ({1 / alone:,.0f} msg/s)"
     )
+    language_detection([context.text for context in contexts])
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ MIN_WORDS = 3
 MIN_CONFIDENCE = 0.6
 MIN_MARGIN = 0.3
 #: The start of a long message says its language; reading more costs time and says nothing new.
-MAX_CHARACTERS = 2000
+MAX_CHARACTERS = 600
 
 _NAMES = {Language.BOKMAL: "Norwegian", Language.SLOVENE: "Slovenian"}
 
@@ -57,6 +57,7 @@ _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _MISLEADING = re.compile(
     r"(?:https?://|www\.)\S+"  # links
     r"|\S+@\S+"  # addresses
+    r"|\S*\.[^\W_]{2,5}\b"  # order.xlsx, acme.example, z.B.
     r"|\S*\d\S*"  # INV-1042, 1.234,50, 2026-03-05, +49 30 1234567, E-04
 )
 _CAPITALS = re.compile(r"\b[A-Z][A-Z&/-]+\b")  # SKU, PDF, VAT, a company's "BV" or "SARL"
@@ -128,7 +129,10 @@ def language_name(code: str) -> str:
 def readable_text(text: str) -> str:
     """The words of `text` a detector should read: no quoted history, links, addresses, words
     with digits, words in capitals or English words of trade (`LOANWORDS`)."""
-    plain = _MISLEADING.sub(" ", _QUOTED.sub(" ", text or ""))[:MAX_CHARACTERS]
+    # Quotes, links and the like are cut from a generous start first, so a long message costs
+    # no more than a short one.
+    start = (text or "")[: MAX_CHARACTERS * 8]
+    plain = _MISLEADING.sub(" ", _QUOTED.sub(" ", start))[:MAX_CHARACTERS]
     capitals = sum(c.isupper() for c in plain)
     if capitals * 2 > sum(c.isalpha() for c in plain):
         plain = plain.lower()  # a message in capitals: its words, not its acronyms

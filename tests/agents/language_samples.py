@@ -25,6 +25,8 @@ SAMPLES: dict[str, tuple[str, ...]] = {
         "The printer keeps showing error E-04 after the latest firmware update.",
         "Please see https://example.com/order/8821 for the tracking details we got.",
         "Is there a discount if we pay the whole year upfront?",
+        "pls refnd the broken blender jar, photos attached. order 20677",
+        "Hi, quick one - why has the oat milk gone up on our last bill?",
     ),
     "de": (
         "Hallo, die Rechnung INV-1042 ist paid?",
