@@ -1,0 +1,82 @@
+"""The knowledge folder: the business's own facts, as the passages that answer a message.
+
+Customer-reply drafts must be grounded in what the business wrote down (opening hours, delivery
+and returns, payment methods, prices, FAQs), never in what a model imagines. KNOWLEDGE_DIR holds
+those facts as Markdown or text files; this package reads them (files.py), cuts them into
+passages (passages.py), indexes them (textindex.py, SQLite FTS5 with bm25 over stemmed terms)
+and returns for a message the few passages that answer it, or none when the folder holds no
+answer (the rule is in textindex.py).
+
+    passages_for(text, language, limit=3) -> tuple[Passage, ...]
+    knowledge_index(recheck=False) -> KnowledgeIndex   # files, skipped files, search()
+
+This module is the only part that reads settings. It keeps one index per folder and per process:
+a forked worker must not share its parent's SQLite connection (os.getpid() keys them), and it
+starts from its parent's index rather than reading the folder again.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from mailagent.knowledge.index import KnowledgeIndex, knowledge_build
+from mailagent.knowledge.textindex import Document, Hit, TextIndex
+from mailagent.knowledge.watch import CHECK_INTERVAL_SECONDS, FolderWatch
+from mailagent.types import Passage
+
+__all__ = [
+    "CHECK_INTERVAL_SECONDS",
+    "Document",
+    "Hit",
+    "KnowledgeIndex",
+    "TextIndex",
+    "knowledge_build",
+    "knowledge_index",
+    "passages_for",
+]
+
+_watches: dict[tuple[int, Path, str], FolderWatch] = {}
+_lock = threading.Lock()
+
+
+def _watch() -> FolderWatch:
+    root = Path(settings.KNOWLEDGE_DIR)
+    language = settings.KNOWLEDGE_LANGUAGE
+    pid = os.getpid()
+    key = (pid, root, language)
+    with _lock:
+        watch = _watches.get(key)
+        if watch is None:
+            watch = FolderWatch(root, default_language=language)
+            inherited = [w for (p, r, lang), w in _watches.items() if (r, lang) == (root, language)]
+            if inherited:
+                watch.adopt(inherited[-1])
+            # Only this process's watches stay: a parent's are dead weight in a child.
+            for old in [k for k in _watches if k[0] != pid]:
+                del _watches[old]
+            _watches[key] = watch
+    return watch
+
+
+def knowledge_index(*, recheck: bool = False) -> KnowledgeIndex:
+    """The index of KNOWLEDGE_DIR, built on first use and rebuilt when a file changed (looked at
+    most every CHECK_INTERVAL_SECONDS; `recheck` looks now)."""
+    return _watch().index(recheck=recheck)
+
+
+def passages_for(text: str, language: str, limit: int = 3) -> tuple[Passage, ...]:
+    """The knowledge passages that answer `text`, written in `language`, best first: at most
+    `limit`, and none when the folder holds no answer or does not exist."""
+    return knowledge_index().search(text, language=language, limit=limit)
+
+
+def _after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)

@@ -1,0 +1,87 @@
+"""The knowledge folder, read and indexed: the passages that answer a customer, in their language.
+
+A customer who writes German should be answered from the business's German files when it has
+them, so the passages of the customer's language are searched first. Only when none of them
+answers (or there are none) are the passages of the folder's own language (KNOWLEDGE_LANGUAGE)
+searched, the question read with that language's stemmer and both languages' stop words: a
+German question about the "Oak Table" still finds the English price list that names it, while
+its German words, which no English passage can hold, neither help nor count against it.
+
+PURE apart from reading the folder (files.py): the folder and the language come in as arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mailagent.knowledge.files import FolderReading, SkippedFile, folder_read
+from mailagent.knowledge.passages import passages_split
+from mailagent.knowledge.textindex import Document, TextIndex
+from mailagent.types import Passage
+
+logger = logging.getLogger("mailagent.knowledge")
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    path: str
+    language: str
+    passages: int
+
+
+class KnowledgeIndex:
+    """The passages of one reading of the folder, searchable."""
+
+    def __init__(self, reading: FolderReading, *, default_language: str) -> None:
+        self.reading = reading
+        self.default_language = default_language
+        passages: list[Passage] = []
+        indexed: list[IndexedFile] = []
+        skipped = list(reading.skipped)
+        for file in reading.files:
+            split = passages_split(file)
+            if not split:
+                skipped.append(SkippedFile(file.path, "no text under its headings: write some"))
+                continue
+            passages.extend(split)
+            indexed.append(IndexedFile(file.path, file.language, len(split)))
+        self.files = tuple(indexed)
+        self.skipped = tuple(sorted(skipped, key=lambda s: s.path))
+        self._passages = {passage.id: passage for passage in passages}
+        self._text = TextIndex(
+            Document(id=p.id, text=p.text, language=p.language, title=p.heading) for p in passages
+        )
+
+    @property
+    def exists(self) -> bool:
+        return self.reading.exists
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return tuple(self._passages.values())
+
+    def messages(self) -> list[str]:
+        """One line per skipped file: which, why, and what to do."""
+        return [self.reading.message(skipped) for skipped in self.skipped]
+
+    def search(self, text: str, *, language: str, limit: int = 3) -> tuple[Passage, ...]:
+        """The passages that answer `text` (written in `language`), best first, at most
+        `limit`; none when the folder holds no answer."""
+        hits = self._text.search(text, language=language, limit=limit)
+        if not hits and language != self.default_language:
+            hits = self._text.search(
+                text, language=self.default_language, limit=limit, query_language=language
+            )
+        return tuple(replace(self._passages[hit.id], score=round(hit.score, 4)) for hit in hits)
+
+
+def knowledge_build(root: Path, *, default_language: str) -> KnowledgeIndex:
+    """Read and index the folder; log one warning per file skipped."""
+    index = KnowledgeIndex(
+        folder_read(root, default_language=default_language), default_language=default_language
+    )
+    for message in index.messages():
+        logger.warning("Knowledge file skipped: %s", message)
+    return index
