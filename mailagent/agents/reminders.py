@@ -270,12 +270,17 @@ def reminder_text(plan: Plan, *, customer_name: str, business: str, today: date)
 
 
 # Any amount: with a currency code before it (what the text must always write), or bare.
-_MONEY = re.compile(r"\b([A-Z]{3}) ?(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\d)")
-_BARE_AMOUNT = re.compile(
-    r"(?<![\w.,-])\d+(?:,\d{3})*\.\d{2,3}(?!\d)|(?<![\w.,-])\d{1,3}(?:,\d{3})+(?![\d.,])"
+# They are found as in every other draft (`factfinders`): one rule for what an amount or a date is.
+from mailagent.agents.factfinders import (  # noqa: E402 (kept beside the validator that uses it)
+    Scan,
+    mentions,
+    take_dates,
+    take_figures,
+    take_money,
 )
+
+# Every code babel knows counts as a currency here, as it always has.
 _ISO_CODES = frozenset(list_currencies())
-_DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b")
 # Words that speak of an earlier reminder: true only when one was sent and is on the record.
 _HISTORY_CLAIMS = re.compile(
     r"\b(second|third|again|further reminder|another reminder|final notice|last reminder|"
@@ -307,13 +312,15 @@ def _amount_problems(text: str, plan: Plan) -> list[str]:
         (i.currency, i.balance) for i in items
     }
     allowed |= set(plan.totals)
-    for currency, figure in _MONEY.findall(text):
-        if currency not in _ISO_CODES:
-            continue  # "INV 1042": a word of three capitals, not a currency
-        if (currency, Decimal(figure.replace(",", ""))) not in allowed:
-            problems.append(f"{currency} {figure} is not one of the customer's balances or totals")
-    unpriced = _MONEY.sub(lambda m: "" if m.group(1) in _ISO_CODES else m.group(0), text)
-    for figure in _BARE_AMOUNT.findall(unpriced):
+    scan = Scan(text)
+    take_dates(scan)  # "14 Oct 2026" holds no amount
+    currencies = {i.currency for i in items}
+    for found in take_money(scan, language="en", currencies=currencies, codes=_ISO_CODES):
+        if (found.currency, found.value) not in allowed:
+            problems.append(
+                f"{found.currency} {found.figure} is not one of the customer's balances or totals"
+            )
+    for figure in take_figures(scan):
         problems.append(f"the amount {figure} is written without its currency")
     for currency, total in plan.totals:
         if money(total, currency) not in text:
@@ -324,21 +331,25 @@ def _amount_problems(text: str, plan: Plan) -> list[str]:
 def _invoice_problems(text: str, plan: Plan, other_numbers: frozenset[str]) -> list[str]:
     problems = []
     for inv in plan.overdue + plan.credits:
-        if not re.search(rf"(?<![\w-]){re.escape(inv.number)}(?![\w-])", text):
+        if not mentions(inv.number, text):
             problems.append(f"invoice {inv.number} is missing")
         elif money(inv.balance, inv.currency) not in text:
             problems.append(f"invoice {inv.number} does not show its balance exactly")
     ours = {i.number for i in plan.overdue + plan.credits}
     for number in sorted(other_numbers - ours):
-        if re.search(rf"(?<![\w-]){re.escape(number)}(?![\w-])", text):
+        if mentions(number, text):
             problems.append(f"invoice {number} belongs to someone else")
     return problems
 
 
 def _date_problems(text: str, plan: Plan) -> list[str]:
-    known = {_day(i.due_date) for i in plan.overdue + plan.credits}
-    known |= {_day(r.sent_on) for r in plan.history}
-    return [f"the date {d} is not in the data" for d in _DATE.findall(text) if d not in known]
+    known = {i.due_date for i in plan.overdue + plan.credits}
+    known |= {r.sent_on for r in plan.history}
+    return [
+        f"the date {d.literal} is not in the data"
+        for d in take_dates(Scan(text))
+        if d.value not in known
+    ]
 
 
 def history_problems(
