@@ -78,10 +78,16 @@ class KnowledgeIndex:
 
 
 def knowledge_build(root: Path, *, default_language: str) -> KnowledgeIndex:
-    """Read and index the folder; log one warning per file skipped."""
+    """Read and index the folder; log one warning per file skipped (and one for a folder that
+    does not exist)."""
     index = KnowledgeIndex(
         folder_read(root, default_language=default_language), default_language=default_language
     )
+    if not index.exists:
+        logger.warning(
+            "Knowledge folder %s does not exist: set KNOWLEDGE_DIR; drafts quote no passages",
+            root,
+        )
     for message in index.messages():
         logger.warning("Knowledge file skipped: %s", message)
     return index

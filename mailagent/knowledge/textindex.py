@@ -19,7 +19,8 @@ enough of what the question is about, measured by weight, not by counting words:
   idf_max is that of a term no document holds. Words the documents do not know weigh the most
   (1): "parrots" is the point of "do you sell parrots?", and no document has it. Words in every
   document weigh almost nothing. A number no document holds weighs 0: an order number or a date
-  says which one, not what is asked (a model number the folder names counts like a word);
+  says which one, not what is asked (a model number the folder names counts like a word, but a
+  hit needs at least one word that is not a number: "4411 12.03.2026" matches a price of 12);
 - a hit must carry, in the query terms it holds, at least MIN_SHARE of the question's weight,
   where the question's weight is capped at FULL_QUESTION_WEIGHT (about four specific words), so
   that a long message (a story, names, a signature) needs the weight of a short question's
@@ -153,7 +154,8 @@ class TextIndex:
             matched = tuple(t for t in known if t in shelf.terms[rowid])
             carried = sum(weights[t] for t in matched)
             share = MIN_SHARE if len(matched) < 2 else MIN_SHARE_SEVERAL
-            if carried > 0 and carried >= max(share * question, floor):
+            worded = any(not t.isdigit() for t in matched)
+            if worded and carried >= max(share * question, floor):
                 share_of_all = carried / sum(weights.values())
                 hits.append(Hit(shelf.ids[rowid], -rank, matched, round(share_of_all, 3)))
                 if len(hits) == limit:
