@@ -1,8 +1,8 @@
 """A small full-text index: documents in, the few that answer a question out, or none.
 
-Generic on purpose: it ranks the knowledge folder's passages for a customer's message, and it
-will rank earlier approved replies for a new message the same way. Documents are (id, text,
-language, title); `search(query, language=..., limit=...)` returns hits, best first.
+Generic on purpose: it ranks the knowledge folder's passages for a customer's message, and earlier
+approved replies for a new message the same way. Documents are (id, text, language[, title]);
+`search(query, language, limit)` returns (id, score) hits, best first.
 
 Ranking is SQLite FTS5's bm25() (in Python's own sqlite3, an in-memory database), over terms
 normalised here (mailagent/knowledge/terms.py: stemmed per language, diacritics folded, stop
@@ -47,6 +47,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailagent.knowledge.terms import terms
 
@@ -64,23 +65,20 @@ FULL_QUESTION_WEIGHT = 4.0
 MIN_FOREIGN_WEIGHT = 0.6
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
+    """What is indexed: a plain (id, text, language) tuple will do."""
+
     id: str
     text: str
     language: str
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A document that answers the query: its bm25 score (higher is better) and the query
-    terms it holds, with the share of the question's weight they carry."""
+class Hit(NamedTuple):
+    """A document that answers the query, and its bm25 score (higher is better)."""
 
     id: str
     score: float
-    matched: tuple[str, ...]
-    share: float
 
 
 @dataclass
@@ -103,9 +101,9 @@ class _Shelf:
 class TextIndex:
     """Documents of any languages, searchable by language."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(self, documents: Iterable[Document | tuple[str, str, str]]) -> None:
         self._shelves: dict[str, _Shelf] = {}
-        for document in documents:
+        for document in map(_document, documents):
             shelf = self._shelves.get(document.language)
             if shelf is None:
                 table = f"docs{len(self._shelves)}"
@@ -130,7 +128,7 @@ class TextIndex:
         return frozenset(self._shelves)
 
     def search(
-        self, query: str, *, language: str, limit: int = 3, query_language: str | None = None
+        self, query: str, language: str, limit: int = 3, *, query_language: str | None = None
     ) -> list[Hit]:
         """The documents in `language` that answer `query`, best first, at most `limit`; none
         when none is relevant (see the module's docstring). `query_language` is the language the
@@ -156,8 +154,7 @@ class TextIndex:
             share = MIN_SHARE if len(matched) < 2 else MIN_SHARE_SEVERAL
             worded = any(not t.isdigit() for t in matched)
             if worded and carried >= max(share * question, floor):
-                share_of_all = carried / sum(weights.values())
-                hits.append(Hit(shelf.ids[rowid], -rank, matched, round(share_of_all, 3)))
+                hits.append(Hit(shelf.ids[rowid], -rank))
                 if len(hits) == limit:
                     break
         return hits
@@ -218,6 +215,10 @@ class TextIndex:
             db.execute(f"INSERT INTO {shelf.table} ({shelf.table}) VALUES ('optimize')")  # noqa: S608
         db.commit()
         return db
+
+
+def _document(document: Document | tuple[str, str, str]) -> Document:
+    return document if isinstance(document, Document) else Document(*document)
 
 
 def _weight(shelf: _Shelf, term: str, *, foreign: bool) -> float:
