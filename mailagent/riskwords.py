@@ -30,6 +30,13 @@ MONEY_BACK = (
     r"(?=\s*(to\s+(us|me|our|my)\b|on(to)?\s+(our|my|the)\b|into\b|[?.!,;]|$))"
 )
 
+# Spanish "devolver" returns goods as often as money: only the money named is a refund ("que me
+# devuelvan el dinero", "la devolución del importe"), not "¿cómo puedo devolver las sillas?".
+_DEVOLVER_MONEY = (
+    rf"\b(devol(ver|verme|vernos|ved|uci[óo]n)|devuelv\w*)\b{GAP}{{0,25}}"
+    r"\b(dinero|diferencia|importe|pago|cobro|dep[óo]sito|se[ñn]al)"
+)
+
 # Money back without the word: "could you reverse the charge", "have our money returned",
 # "pay the £89 back to our account", "return our deposit".
 _MONEY_BACK_IN_OTHER_WORDS = (
@@ -43,8 +50,14 @@ _MONEY_BACK_IN_OTHER_WORDS = (
 # -- PHRASES: read by the policy in lower-cased text ----------------------------------------
 
 # A question about the refund policy is not a request for one; "I'd like my money back under
-# your refund policy" still is (the concepts read the rest).
-POLICY_NAMED = r"\b(refund|returns?)\s+polic(y|ies)\b"
+# your refund policy" still is (the concepts read the rest). In German, French and Spanish too:
+# "Ihre Rückgaberichtlinie", "votre politique de remboursement", "su política de devoluciones".
+_POLICY_NAMED_ABROAD = (
+    r"\b(r[üu]ckgabe|r[üu]ckerstattungs|erstattungs|umtausch)(richtlinien?|bedingungen|recht)\b|"
+    r"\bpolitique\s+de\s+(retours?\s+et\s+de\s+)?(remboursement|retour)s?\b|"
+    r"\bpol[íi]tica\s+de\s+(devoluciones\s+y\s+)?(reembolsos?|devoluci[óo]n(es)?)\b"
+)
+POLICY_NAMED = r"\b(refund|returns?)\s+polic(y|ies)\b|" + _POLICY_NAMED_ABROAD
 
 # (pattern, reason): each names money moving or a commitment only a person may make.
 PHRASES: tuple[tuple[str, str], ...] = (
@@ -83,7 +96,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
                 *_MONEY_BACK_IN_OTHER_WORDS,
                 r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)",
                 r"\bgeld zur[üu]ck\b",
-                rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)",
+                _DEVOLVER_MONEY,
                 r"\bcredit\s+(our|my|the|this)\s+(card|account)\b",
                 MONEY_BACK,
             )
@@ -93,7 +106,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (
         r"\b(lawyer|attorney|solicitor|legal action|lawsuit|sue you|suing|court|"
         r"small claims|tribunal|trading standards|ombudsman)\b|"
-        r"\blegal\s+(advice|proceedings|steps)\b",
+        r"\blegal\s+(advice|proceedings|steps)\b|"
+        # The same in the words of European customers; the concepts have their lawyers.
+        r"\brechtliche\s+schritte\b|\bklage\s+(einreichen|erheben)\b|\bvor gericht\b|"
+        r"\bproc[ée]dure\s+judiciaire\b|\bpoursuites\b|\ben justice\b|\bmise en demeure\b|"
+        r"\bacci(ones|[óo]n)\s+(legal(es)?|judicial(es)?)\b|\bv[íi]a\s+judicial\b",
         "threatens legal action",
     ),
     (r"\b(payroll|salary|salaries|wages)\b", "concerns payroll"),
@@ -152,6 +169,7 @@ BANK_DETAIL_CHANGE = (
     r"\biban\b|\bsort\s*code\b|\brouting\s*(number|no\b|:)|\bswift\s*(code|:)",
     r"\b(bankverbindung|kontoverbindung|coordonn[ée]es bancaires|datos bancarios|"
     r"coordinate bancarie)\b",
+    r"\b(kontodaten|bankdaten|nouveau rib|nuevos? datos bancarios|nueva cuenta bancaria)\b",
 )
 
 REFUND_REQUEST = (
@@ -161,8 +179,10 @@ REFUND_REQUEST = (
     r"\bcharge\s?-?backs?\b",
     *_MONEY_BACK_IN_OTHER_WORDS,
     r"\bcredit (it |this |that )?back\b",
-    r"\b(rembours|reembols|r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)",
-    rf"\bdevol(ver|uci[óo]n)\b{GAP}{{0,25}}\b(dinero|diferencia|importe|pago|cobro)",
+    r"(?<!politique de )\brembours",
+    r"(?<!pol[íi]tica de )\breembols",
+    r"\b(r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)(?!ungs(richtlinie|bedingung))",
+    _DEVOLVER_MONEY,
     r"\bgeld zur[üu]ck\b",
     r"\bcredit\s+(our|my|the|this)\s+(card|account)\b",
     MONEY_BACK,
@@ -184,8 +204,18 @@ LOOK_ALIKES = (
     r"\bbank holidays?\b|\baccounts? (manager|team|department|dept|executive|rep|contact|"
     r"login|page|settings|password|payable|receivable)s?\b|\bcredit (where|to (you|your|the))\b|"
     r"\b(refund|returns?) polic(y|ies)\b|\bcard (reader|machine|terminal)s?\b|\bpayment links?\b|"
-    r"\b(by|with a) card\b|\bopen (a |an )?(new )?(trade )?account\b|"
-    r"\btransfer (the|my|your|our) (call|enquiry|inquiry|line)\b"
+    r"\b(by|with a) card\b|\b(par|avec une) carte\b|\b(mit|per) (der )?karte\b|"
+    r"\b(con|por) tarjeta\b|\bopen (a |an )?(new )?(trade )?account\b|"
+    r"\btransfer (the|my|your|our) (call|enquiry|inquiry|line)\b|"
+    # The same abroad: a policy, a statement or login "account", "take into account", a bench.
+    r"\b(ruckgabe|ruckerstattungs|erstattungs|umtausch)(richtlinien?|bedingungen|recht)\b|"
+    r"\bpolitique de (retours? et de )?(remboursement|retour)s?\b|"
+    r"\bpolitica de (devoluciones y )?(reembolsos?|devolucion(es)?)\b|"
+    r"\b(kontoauszug|kundenkonto|benutzerkonto|nutzerkonto|onlinekonto)\w*|"
+    r"\b(releve|espace|compte) (de compte|client)\b|\b(tenir|tenez|tiens|rendre) compte\b|"
+    r"\bcompte rendu\b|\ben fin de compte\b|\bestado de cuenta\b|\bcuenta de (usuario|cliente)\b|"
+    r"\b(di|dimos|dio|dado|dar|darse|darme|dieron) cuenta\b|\b(tener|tenga|tengan) en cuenta\b|"
+    r"\bbancos? de (madera|trabajo|jardin|terraza|exterior)\b"
 )
 
 # Words customers mistype where it matters, matched one slip away (a letter missing, doubled,
@@ -211,15 +241,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "destination": (
         r"bank(s|ing|ed|ers?)?|iban|swift|bic|sort ?codes?|routing|payees?|beneficiar\w*|remit\w*",
         r"direct (deposit|debit)s?|paypal|revolut|venmo|zelle|wir(e|ing) (instructions|details)",
-        r"wire transfer|konto\w*|bankverbindung|bankdaten|cuenta|conta|rib|conto|rekening\w*",
+        # A bare "cuenta", "conta" or "conto" is any account (or the bill): "account" below.
+        r"wire transfer|konto\w*|bankverbindung|bankdaten|rib|rekening\w*",
+        r"cuenta (bancaria|corriente)|numero de (cuenta|conta)|conta bancaria",
+        r"conto corrente|numero di conto",
         r"rachun\w*|banco|banque|banca|bancari\w*|bancair\w*|virement\w*|uberweis\w*",
         r"hsbc|barclays|lloyds|natwest|santander|monzo|starling|tsb|halifax|credit union",
         r"building society|sparkasse|volksbank|bnp|factoring|invoice finance|ach",
         r"(vendor|supplier) (form|master|details|record)s?",
     ),
-    "card": (r"(credit |debit )?cards?|carte|karte|tarjeta|cartao",),
+    "card": (
+        r"(credit |debit )?cards?|carte|(kredit|debit|bank|ec|giro|visa)?karte|tarjeta|cartao",
+    ),
     "account": (
-        r"accounts?|acct|acc|a/c|accnt|compte|letterhead|(to|into|on) (the|these|those|our) "
+        r"accounts?|acct|acc|a/c|accnt|compte|cuenta|conta|conto|letterhead",
+        r"(to|into|on) (the|these|those|our) "
         r"(\S+ )?details|details (below|attached|enclosed)",
     ),
     "change": (
@@ -231,12 +267,19 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"neue?[nmrs]?|geandert|anderung|wechsel\w*|nuev[oa]s?|cambi\w*|nov[oa]s?|nouveau",
         r"nouvelles?|nouvel|changement|mettre a jour|nuov[oa]|aggiorn\w*|nieuwe?|gewijzigd",
         r"wijziging|now(y|e|a|ego|ym)|zmian\w*",
+        r"gewechselt|aktualisier\w*|ab sofort|ab jetzt|kunftig\w*|zukunftig\w*|in zukunft",
+        r"dorenavant|desormais|a l'avenir|a partir de (maintenant|aujourd'hui|ahora|hoy)",
+        r"(de ahora )?en adelante|actualic\w*|actualiz\w*|modifi\w*",
+        # Not "statt" or "au lieu de": "Dienstag statt Montag" is a delivery, not a bank.
+        r"en (lugar|vez) de",
     ),
     "money_flow": (
         r"pay|pays|paid|paying|payments?|remit\w*|transfer\w*|deposit\w*|salary|wages?|funds?",
         r"pay(check|cheque)s?|money|rebates?|refund\w*|settle\w*|collect\w*|debit\w*|receipts",
         r"commissions?|bonus(es)?|virement\w*|paiements?|vers(er|ez|ement)|uberweis\w*",
         r"pag(o|os|amento|amentos|ar|are)|zahlung\w*|betal\w*|overmak\w*|przelew\w*|wplat\w*",
+        r"abbuch\w*|lastschrift\w*|prelevement\w*|cobr(o|os|ar|en|ad\w*)|domiciliacion\w*",
+        r"ingres(o|os|ar|en)|abon(o|os|ar|en)|transfier\w*|transfir\w*|pagu(e|en)|pagamos",
     ),
     # "Payments should be made to the following account": an instruction where money goes.
     "pay_to": (
@@ -266,7 +309,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         rf"back (\S+ ){{0,3}}{_MONEY}|(paid|pay) (me |us |them )?back",
         rf"{_MONEY}( \S+){{0,4}} (returned|refunded|repaid|reimbursed|credited)",
         rf"{_MONEY}( \S+){{0,4}} (taken|knocked|deducted|written) off",
-        r"rembours\w*|(un|d'un|l') ?avoir|reembols\w*|devol(ver|ucion|vernos)\w*|rimbors\w*",
+        r"rembours\w*|(un|d'un|l') ?avoir|reembols\w*|rimbors\w*",
+        # "devolver" is returning goods too ("¿cómo puedo devolver las sillas?"): money named.
+        r"(devol(ver|verme|vernos|ved|ucion)|devuelv\w*)( \S+){0,3} (el |la |mi |nuestro |los )?"
+        r"(dinero|diferencia|importe|pago|cobro|deposito|senal)",
+        r"(doppelt|zweimal) (abgebucht|berechnet|belastet)|(facture|debite|preleve)\w* deux fois",
+        r"(cobra|carga)\w* dos veces|(doble|duplicado) cobro|cobro (doble|duplicado)",
+        r"zuruckuberweis\w*|zuruckbuch\w*",
         r"erstatt\w*|ruckerstatt\w*|ruckzahl\w*|gutschrift\w*|geld zuruck|zuruckzahl\w*",
         r"terugbetal\w*|terugstort\w*|geld terug|zwrot\w*|estorn\w*|ressarc\w*|indemniz\w*",
         r"entschadig\w*|dedommag\w*|risarc\w*",
@@ -280,9 +329,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"litigation|tribunal|trading standards|ombudsman|small claims|letter before action",
         r"legal (action|team|advice|department|dept|proceedings|steps|route|letter|counsel)",
         r"legal (options|position|remedies|rights|recourse|claim|costs|matter)",
-        r"mise en demeure|demandar|anwalt\w*|rechtsanwalt\w*|gericht\w*|klage\w*|abogad\w*",
+        r"mise en demeure|demandar|anwalt\w*|rechtsanwalt\w*|klage\w*|abogad\w*",
+        # A court, not a dish ("das Gericht war kalt").
+        r"(vor|zum|ans|beim|vom) gericht|gerichts\w*|gerichtlich\w*",
         r"(seek|claim|sue for|claim for) damages|damages claim|counsel",
         r"avocat\w*|avvocat\w*|tribunale|advocaat|rechtbank|prawni\w*",
+        r"rechtlich\w* (schritte|konsequenzen|weg)|juristisch\w*|(amts|land)gericht\w*",
+        r"procedure judiciaire|poursuites|en justice|contentieux",
+        r"huissier|acci(on|ones) (legal|legales|judicial|judiciales)|via judicial|tribunales",
+        # Not "hay mucha demanda" (demand for a product).
+        r"(poner|presentar|interponer) (una )?demanda|demanda judicial|juzgado\w*",
     ),
     "payroll": (
         r"payroll|salary|salaries|wages?|pay ?slips?|pay ?runs?|pay ?(checks?|cheques?)",
@@ -290,15 +346,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"timesheets?|my pay|lohn\w*|gehalt\w*|nomina|salario|salaire|stipendio|salaris",
         r"wynagrodzen\w*|(paid|pay) for (\S+ ){0,4}(shifts?|hours|overtime)|hourly rate",
         r"pay (rise|increase)",
+        r"fiches? de paie|bulletins? de (paie|salaire)|(ma|la|notre) paie|heures supplementaires",
+        r"nominas|horas extras?|uberstunden|(lohn|gehalts)abrechnung\w*",
     ),
     "contract": (
-        r"contracts?|agreements?|clauses?|terms and conditions|sla|lease|vertrag\w*|contrat\w*",
+        r"contracts?|agreements?|clauses?|terms and conditions|sla|lease|contrat\w*",
+        r"(wartungs|miet|leasing|liefer|rahmen|service|arbeits|dienstleistungs|kauf|abo)?vertrag\w*",
         r"contrato\w*|contratto|overeenkomst|umow\w*",
     ),
     "contract_act": (
         r"terminat\w*|cancel\w*|end|ending|exit|renew\w*|notice|amend\w*|vary|variation",
         r"renegotiat\w*|negotiat\w*|sign|signing|breach\w*|prices?|rates?|rise|increase\w*|cap",
         r"fees?|liabilit\w*|indemnit\w*|penalt\w*|terms?|kundig\w*|resili\w*",
+        r"rescind\w*|renegoci\w*|neu verhandeln|nachverhandel\w*|verlanger\w*|preavis|preaviso",
+        r"vertragsstrafe\w*|penalit\w*|condicion\w*|conditions?|bedingung\w*|laufzeit|plazo",
+        r"beend\w*|vorzeitig\w*|mettre fin|terminer|finaliz\w*|anul\w*|dar de baja",
     ),
     "contract_terms": (
         r"notice period|termination fee|exit fee|break clause|early termination|price cap",

@@ -82,8 +82,19 @@ PAYMENT_CLAIMED = _rx(
     r"\bproof of payment\b",
     r"\bpayment run\b",
     rf"\b(cheque|check)\b{GAP}{{0,40}}\b(in the (post|mail)|posted|mailed)\b",
-    r"\b([üu]berwiesen|bezahlt|pagat[oa]|pagad[oa]|pay[ée]e?|r[ée]gl[ée]e?)\b",
+    # Not "noch nicht bezahlt", "pas encore réglé", "no pagado": unpaid is not a claim.
+    r"(?<!nicht )(?<!pas )(?<!encore )(?<!no )(?<!non )(?<!não )"
+    r"\b([üu]berwiesen|bezahlt|beglichen|pagat[oa]|pagad[oa]|abonad[oa]|pay[ée]e?|"
+    r"r[ée]gl[ée]e?)\b",
     r"\bzahlung\s+(ist\s+)?(raus|unterwegs|veranlasst)\b",
+    rf"\b(zahlung|[üu]berweisung)\b{GAP}{{0,30}}\b(ist raus|rausgegangen|ging raus|ist erfolgt)\b",
+    # Spanish "pagamos" is "we pay" as well as "we paid": a day or "ya" makes it a claim.
+    r"\bpagu[ée]\b|\bya (pagamos|transferimos|abonamos)\b",
+    rf"\b(pagamos|transferimos|abonamos)\b{GAP}{{0,40}}\b(ayer|anteayer|el (lunes|martes|"
+    r"mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)|la semana pasada|esta ma[ñn]ana|hace)\b",
+    rf"\b(virement|paiement|r[èe]glement|transferencia|pago)\b{GAP}{{0,30}}"
+    r"\b(a [ée]t[ée] |est |ya |se )?(effectu[ée]|envoy[ée]|fait|parti|hizo|realiz[óo]|"
+    r"ha realizado|ha hecho|enviad[oa])\b",
     rf"\b(money|payment|funds|transfer)\b{GAP}{{0,40}}\b(should|will)\s+(be with you|reach you|"
     r"arrive|clear|land|show)",
     r"\b(cleared|settled|paid)\s+(via|by|through|with)\b",
@@ -122,6 +133,18 @@ COMPLAINT = _rx(
     r"\blegal\s+(action|advice|proceedings|steps)\b",
     r"\bwhat'?s the point\b|\bwaste of (money|time)\b",
     r"\b(mal|mauvais|p[ée]ssimo|schlechter?)\s+servi",
+    r"\b(unzufrieden|entt[äa]uscht|ver[äa]rgert|frechheit|unversch[äa]mt|inakzeptabel|"
+    r"unm[öo]glich|katastroph\w*|beschwer\w*|unfreundlich|schon wieder|zum (zweiten|dritten|"
+    r"vierten) mal|(zweite|dritte|vierte)n? mal)\b",
+    r"\b(m[ée]contents?|d[ée]çue?s?|inadmissible|inacceptable|scandaleu\w*|honteu\w*|"
+    r"impolie?s?|plainte|r[ée]clamation|(deuxi[èe]me|troisi[èe]me|quatri[èe]me) fois|"
+    r"encore une fois|pas acceptable)\b",
+    r"\b(descontent[oa]s?|decepcionad[oa]s?|inaceptable|verg[üu]enza|indignad[oa]s?|"
+    r"groser[oa]s?|maleducad[oa]s?|queja|reclamaci[óo]n|(segunda|tercera|cuarta) vez|"
+    r"otra vez|p[ée]sim[oa])\b",
+    # A legal threat in their words (and high risk: see riskwords).
+    r"\b(anwalt|rechtsanwalt|rechtliche schritte|avocat|proc[ée]dure judiciaire|poursuites|"
+    r"tribunal(es)?|abogad[oa]|acciones legales|demanda judicial)\b",
 )
 
 # Trouble getting in: a question that mentions invoices is still support if the portal is broken.
@@ -130,6 +153,9 @@ ACCESS_PROBLEM = _rx(
     r"\bpassword\b",
     rf"\b(log ?in|portal|website|app)\b{GAP}{{0,40}}\b(not working|doesn't work|down|expired)\b",
     rf"\blink\b{GAP}{{0,30}}\bexpired\b",
+    r"\b(passwort|mot de passe|contrase[ñn]a)\b",
+    r"\b(kann|k[öo]nnen) (mich|uns) nicht (an|ein)melden\b|\bn'arrive pas [àa] me connecter\b|"
+    r"\bno (puedo|podemos) (entrar|acceder|iniciar sesi[óo]n)\b",
 )
 
 INVOICE_QUESTION = _rx(
@@ -140,7 +166,13 @@ INVOICE_QUESTION = _rx(
     r"\bstatement\b",
     r"\bbalance\b",
     r"\b(factura|facture|fattura|rechnung|factuur)\b",
+    r"\b(factur[ae]s|rechnungs?\w+)\b",
     r"\b(owe|owed|owing|amount due|outstanding (amount|balance))\b|\b\d[\d,.]*\s+outstanding\b",
+    # A statement of account, what is owed and when it is due, the tax on it.
+    r"\b(kontoauszug|offenen? posten|relev[ée]s? de compte|estado de cuenta|extracto de cuenta)\b",
+    r"\b(schulden wir|schulde ich|devons-nous|nous devons|je dois|debemos|les debo|le debo)\b",
+    r"\b(f[äa]llig\w*|[ée]ch[ée]ance|vence|vencimiento|zahlungsziel)\b",
+    r"\b(mehrwertsteuer|mwst|tva|iva)\b",
 )
 
 SALES_INQUIRY = _rx(
@@ -154,6 +186,17 @@ SALES_INQUIRY = _rx(
     r"\bbe able to supply\b|\bsupply (us|our)\b|\blooking for (a |someone to )?suppl",
     r"\b(angebot|interessieren uns|devis|presupuesto|cotizaci[óo]n|preventivo)\b",
     r"\b(precio|prix|preis|prezzo)\b",
+    r"\b(auf lager|vorr[äa]tig|lieferbar|en stock|disponibles?|disponibilidad|preisliste|"
+    r"tarifs?|cat[áa]logo|lista de precios|remise|descuento|was kostet|combien co[uû]te|"
+    r"cu[áa]nto cuesta)\b|rabatt",
+    r"\bbefore (i|we) (buy|order|purchase)\b|\b(thinking of|planning to|considering) "
+    r"(order|buy|purchas)\w*",
+    r"\b(pensons|envisageons|souhaitons|voudrions) (commander|acheter)\b|"
+    r"\b(pensamos|queremos|quisi[ée]ramos) (pedir|comprar|encargar)\b|"
+    rf"\b(m[öo]chten|wollen|[üu]berlegen)\b{GAP}{{0,40}}\b(bestellen|kaufen)\b",
+    r"\bbevor (ich|wir) (\w+ )?(bestelle|bestellen|kaufe|kaufen)\b|"
+    r"\bavant (de|que (je|nous)) (passer|passe|passions|commander|acheter)\b|"
+    r"\bantes de (pedir|comprar|encargar|hacer (el|un) pedido)\b",
     r"\bswitch(ing)?\s+suppliers?\b|\bnew supplier\b|\bwhat you (can )?offer\b",
     # "Do you have compostable lids?" asks about stock; "do you have the manual?" does not.
     r"\bdo (you|u) (have|got)\s+(?!(the|my|our|a copy|an? update|any (idea|news|update))\b)",
@@ -176,6 +219,9 @@ _ASKS = _rx(
     r"\b(please|pls|help|any ideas)\b",
     r"\b(how|hw)\s+(do|does|can|to|should|did)\b",
     r"\bwhat (should|can|do) (we|i)\b",
+    r"\b(bitte|k[öo]nnten sie|k[öo]nnen sie|wie (kann|k[öo]nnen))\b",
+    r"\b(pourriez|pouvez|pourrais|merci de|svp|s'il vous pla[iî]t|comment)\b",
+    r"\b(por favor|podr[íi]an?|pueden|puede|c[óo]mo)\b",
 )
 _SERVICE_TOPIC = _rx(
     r"\b(orders?|deliver\w*|tracking|courier|parcel|ship(ped|ping)|dispatch\w*|arrived|"
@@ -189,6 +235,17 @@ _SERVICE_TOPIC = _rx(
     r"\b(best way to|how (do|can|should) (i|we))\b",
     r"\bpower(ed|ing)?\s+(it\s+|them\s+)?(on|off)\b",
     r"\b(machine|equipment|appliance|printer|unit)s?\b",
+    # Opening hours and sending goods back, then the same topics abroad.
+    r"\b(opening|business) (hours|times)\b|\bwhat time do you (open|close)\b|"
+    r"\breturn (it|them|the|this|these|my|our)\b|\bsend (it|them) back\b",
+    r"\b(bestellung|lieferung|paket|sendung|versand|zustellung|techniker|reparatur|garantie|"
+    r"anleitung|[öo]ffnungszeiten|ge[öo]ffnet|zur[üu]ckschicken|zur[üu]cksenden|r[üu]cksendung|"
+    r"umtausch\w*|kaputt|defekt|funktioniert nicht)\b",
+    r"\b(commandes?|livraisons?|livr[ée]e?s?|colis|exp[ée]dition|technicien|r[ée]paration|"
+    r"garantie|notice|horaires|ouverts?|retourner|renvoyer les?|cass[ée]e?s?|"
+    r"ne fonctionne pas)\b",
+    r"\b(pedidos?|entregas?|env[íi]os?|paquete|t[ée]cnico|reparaci[óo]n|garant[íi]a|manual|"
+    r"horarios?|abiert[oa]s?|devolver|devoluci[óo]n|rot[oa]s?|no funciona)\b",
 )
 
 CATEGORY_RULES: tuple[tuple[Category, re.Pattern[str] | _AllOf | _PolicyConcept], ...] = (
