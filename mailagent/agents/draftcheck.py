@@ -1,19 +1,25 @@
 """The draft validator: every fact a reply draft states is held against the business's records,
 knowledge folder and settings before a person sees it (issue 14). PURE.
 
-An invoice number, amount, date, number of days overdue, link, email address, phone number or
-bank detail that the context does not hold fails the draft; the caller audits the reasons and has
-the rules backend write a safe draft instead. The context is only what the business itself knows:
-the customer's account as the records show it, the knowledge passages the draft was given,
-PAYMENT_DETAILS and the caller's `allowed_text` (the business name, our address, the signature).
+An invoice number, amount, date, count of days overdue, link, email address, phone number or bank
+detail that the context does not hold fails the draft; the caller audits the reasons and has the
+rules backend write a safe draft instead. The context is only what the business itself knows: the
+customer's account as the records show it, the knowledge passages the draft was given,
+PAYMENT_DETAILS, the business name and the caller's `allowed_text` (our address, the signature).
 What the customer wrote is never evidence: a customer who quotes a made-up invoice number or
 policy must get no confirmation of it, so their text is not read at all.
 
-The facts are found with the finders every validator shares (`agents.factfinders`), in all four
-drafting languages at once. Not checked: claims about the business's own conduct ("we sent you a
-reminder on ..."; the context holds no record of sent mail: `reminders.history_problems` does this
-for reminders), amounts or dates written out in words ("twelve hundred euros"), bare integers
-("1042", "30 days"), and anything a figure does not carry (a wrong name, a promise).
+The facts are found by the finders every validator shares (`factfinders`, `datefinders`), in the
+four drafting languages at once; a figure such as "1,234" is read as the draft's language reads
+it. Each kind is compared in its own way: amounts by currency and value, dates by day, invoice
+numbers case-blind, links without scheme or "www.", IBANs and phone numbers by their digits
+(national or international), any of them also when the same words stand in a trusted text.
+
+Not checked: claims about the business's own conduct ("we sent you a reminder on ..."; the
+context holds no record of sent mail: `reminders.history_problems` does this for reminders), which
+invoice a figure is said of (each figure only has to be one of the account's), amounts and dates
+in words ("twelve hundred euros", "next Friday"), plain integers ("1042", "30 days"), and what no
+figure carries (a name, a promise, a policy stated in words).
 """
 
 from __future__ import annotations
@@ -23,14 +29,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from mailagent.agents.datefinders import Day, take_dates, take_days_overdue
 from mailagent.agents.factfinders import (
     OWN,
-    Day,
     Money,
     Scan,
     own_numbers_pattern,
-    take_dates,
-    take_days_overdue,
     take_figures,
     take_invoice_numbers,
     take_money,
@@ -63,7 +67,7 @@ _PHONE = re.compile(
 )
 _SORT_CODE = re.compile(r"(?<![\w.,/#\-\x01])\d{2}-\d{2}-\d{2}(?![\w/-]|[.,]\d)")
 _LONG_NUMBER = re.compile(r"(?<![\w.,/#\-\x01])\d{8,}(?![\w]|[.,]\d)")
-_DIGIT_RUN = re.compile(r"\d[\d ().\-/\u00a0\u202f]*\d|\d")
+_DIGIT_RUN = re.compile(r"\d[\d \-/\u00a0\u202f]*\d|\d")
 
 
 @dataclass
@@ -160,7 +164,7 @@ def _amounts(account: Account | None, today: date | None) -> set[tuple[str, Deci
         groups = [[i for i in items if not i.is_credit]]
         if due:
             groups.append([i for i in groups[0] if i.due_date < due])
-        for group in groups:
+        for group in filter(None, groups):  # nothing overdue is no figure to quote
             gross = sum((i.balance for i in group), Decimal(0))
             net = gross + sum((c.balance for c in credits), Decimal(0))
             found |= {(currency, gross), (currency, net), (currency, abs(net))}
@@ -211,7 +215,8 @@ class _Trusted:
 
     def says(self, literal: str) -> bool:
         """The same words stand in a trusted text, as a whole token."""
-        return re.search(rf"(?<!\w){re.escape(_squash(literal))}(?!\w)", self.text) is not None
+        said = re.escape(_squash(literal))
+        return re.search(rf"(?<![\w/-]){said}(?![\w/-])", self.text) is not None
 
     def has_digits(self, written: str) -> bool:
         """A bank or account number whose digits stand in a trusted text, however grouped."""
@@ -221,7 +226,12 @@ class _Trusted:
     def has_phone(self, written: str) -> bool:
         """The same phone number, national or international ("020 7946 0000", "+44 20 ...")."""
         digits = re.sub(r"\D", "", written).lstrip("0")
-        return any(run.lstrip("0").endswith(digits) for run in self.digit_runs if run)
+        for phone in self.facts.phones:
+            known = re.sub(r"\D", "", phone).lstrip("0")
+            shorter, longer = sorted((digits, known), key=len)
+            if len(shorter) >= 7 and longer.endswith(shorter):
+                return True
+        return False
 
 
 def draft_problems(

@@ -1,12 +1,13 @@
-"""Finding the facts a draft states: amounts, dates, days overdue and invoice numbers, written the
-way any of the four drafting languages writes them (`wording.money_in`, `wording.day_in`) or the
-way a person or a model might ("€1,234.50", "March 5, 2026", "05.03.2026", "Rechnung 4711"). PURE.
+"""Finding the facts a draft states: amounts and invoice numbers (dates: `datefinders`), written
+the way any of the four drafting languages writes them (`wording.money_in`: "EUR 1,234.50",
+"1.234,50 EUR", "1 234,50 EUR") or the way a person or a model might ("€1,234.50", "$420",
+"420 euros", "Rechnung 4711", "facture n° 4711", "#1042"). PURE.
 
 Every validator reads drafts with these finders (`reminders.reminder_problems` and
-`draftcheck.draft_problems`), so one rule decides what counts as an amount or a date in every
-draft. A draft is read once, kind by kind, through a `Scan`: what one finder takes is blanked out,
-so the next one does not read it again (the digits of a date are not an amount, those of an amount
-not an invoice number). The caller chooses the order, the most specific kind first.
+`draftcheck.draft_problems`), so one rule decides what counts as an amount, a date or an invoice
+number in every draft. A draft is read once, kind by kind, through a `Scan`: what one finder takes
+is blanked out, so the next one does not read it again (the digits of a date are not an amount,
+those of an amount not an invoice number). The caller chooses the order, the most specific first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -122,17 +122,6 @@ class Money:
     figure: str
 
 
-@dataclass(frozen=True)
-class Day:
-    """A date as found. `value` is None when it names no year ("5 March"): then only the day and
-    the month can be held against the records."""
-
-    literal: str
-    day: int
-    month: int
-    value: date | None
-
-
 class Scan:
     """A text read kind by kind: each `take` blanks out what it found (keeping every offset), so
     the finders after it no longer see it."""
@@ -225,91 +214,6 @@ def take_figures(scan: Scan) -> list[str]:
     return [m.group(0) for m in scan.take(_FIGURE)]
 
 
-# Month names and abbreviations in English, German, French and Spanish, as `day_in` and babel's
-# medium format write them, with and without accents.
-_MONTH_NAMES = {
-    1: "january jan januar jänner janvier janv enero ene",
-    2: "february feb februar février fevrier févr fevr febrero",
-    3: "march mar märz maerz mär mrz mars marzo",
-    4: "april apr avril avr abril abr",
-    5: "may mai mayo",
-    6: "june jun juni juin junio",
-    7: "july jul juli juillet juil julio",
-    8: "august aug août aout agosto ago",
-    9: "september sep sept septembre septiembre setiembre",
-    10: "october oct oktober okt octobre octubre",
-    11: "november nov novembre noviembre",
-    12: "december dec dezember dez décembre decembre déc diciembre dic",
-}
-MONTHS = {name: n for n, names in _MONTH_NAMES.items() for name in names.split()}
-# Without a year a date needs its month's full name: "2 may apply" and "5 mar" are no dates.
-_ABBREVIATIONS = frozenset(
-    {"jan", "feb", "mar", "mär", "mrz", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt"}
-    | {
-        "nov",
-        "dec",
-        "dez",
-        "déc",
-        "janv",
-        "févr",
-        "fevr",
-        "avr",
-        "juil",
-        "ene",
-        "abr",
-        "ago",
-        "dic",
-    }
-)
-_MONTH = rf"(?i:{_alternatives(MONTHS)})"
-_DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|°)?"
-_DATE = re.compile(
-    # "05 Mar 2026", "5. März 2026", "1er juillet 2026", "5 de marzo de 2026", "5th of March"
-    rf"(?<![\w.,/\-\x01])(?P<d1>{_DAY})\.?\s*(?:(?i:de|of)\s+)?(?P<m1>{_MONTH})(?![^\W\d_])\.?"
-    rf"(?:,?\s*(?:(?i:de|del)\s+)?(?P<y1>\d{{4}}))?(?![\w])"
-    # "March 5, 2026", "Mar 5 2026"
-    rf"|(?<![\w\x01])(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
-    rf"(?:,?\s+(?P<y2>\d{{4}}))?(?![\w]|[.,]\d)"
-    # "2026-03-05", "2026/03/05"
-    rf"|(?<![\w.,/\-\x01])(?P<y3>\d{{4}})(?P<s3>[-/])(?P<m3>\d{{1,2}})(?P=s3)(?P<d3>\d{{1,2}})"
-    rf"(?![\w]|[.,/\-]\d)"
-    # "05.03.2026", "05/03/2026", "5-3-2026", "05.03.26", and "5.3." without a year
-    rf"|(?<![\w.,/\-\x01])(?P<d4>\d{{1,2}})(?P<s4>[./-])(?P<m4>\d{{1,2}})(?P=s4)"
-    rf"(?P<y4>\d{{4}}|(?<=[./])\d{{2}}|(?<=\.)(?!\d))(?![\w]|[.,/\-]\d)"
-)
-
-
-def _day(m: re.Match[str]) -> Day | None:
-    literal = m.group(0).rstrip(",")
-    if m.group("m1") or m.group("m2"):
-        name = m.group("m1") or m.group("m2")
-        day = int(re.match(r"\d+", m.group("d1") or m.group("d2")).group(0))
-        month, year = MONTHS[name.lower()], m.group("y1") or m.group("y2")
-        if not year and (name.lower() in _ABBREVIATIONS or name == "may"):
-            return None
-    elif m.group("y3"):
-        day, month, year = int(m.group("d3")), int(m.group("m3")), m.group("y3")
-    else:
-        day, month, year = int(m.group("d4")), int(m.group("m4")), m.group("y4")
-        if m.group("s4") == "/" and month > 12 >= day:
-            day, month = month, day  # "03/25/2026": only a US reading makes it a date
-    try:
-        if not year:
-            date(2024, month, day)  # a leap year: "29.2." is a date
-            return Day(literal, day, month, None)
-        full = int(year) + (2000 if len(year) == 2 else 0)
-        return Day(literal, day, month, date(full, month, day))
-    except ValueError:
-        return None
-
-
-def take_dates(scan: Scan) -> list[Day]:
-    """Every date with its day written out: by month name in any of the four languages, ISO, or
-    numeric day first ("05.03.2026", "05/03/2026"; month first only where the day cannot be
-    first). A weekday or a month alone is no date."""
-    return [d for m in scan.take(_DATE, lambda m: _day(m) is not None) if (d := _day(m))]
-
-
 # Times, ranges of hours and percentages: figures that are neither amounts nor dates.
 _NOT_FACTS = re.compile(
     r"(?<![\w.,])\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
@@ -324,28 +228,6 @@ def take_non_facts(scan: Scan) -> None:
     """Blank out times ("09:00-17:30", "9.30 am") and percentages ("2.5 %"), which the other
     finders would take for amounts."""
     scan.take(_NOT_FACTS)
-
-
-_OVERDUE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"(?<![\w.,])(\d+)\s+days?\s+(?:overdue|past\s+(?:its\s+|the\s+)?due|late)",
-        r"overdue\s+(?:by|for)\s+(\d+)\s+days?",
-        r"(?<![\w.,])(\d+)\s+tagen?\s+(?:überfällig|im\s+verzug|in\s+verzug|überschritten)",
-        r"überfällig\s+seit\s+(\d+)\s+tagen",
-        r"(?<![\w.,])(\d+)\s+jours?\s+de\s+retard",
-        r"en\s+retard\s+de\s+(\d+)\s+jours?",
-        r"échue?s?\s+depuis\s+(\d+)\s+jours?",
-        r"(?<![\w.,])(\d+)\s+días?\s+(?:de\s+(?:retraso|atraso|demora)|vencid[ao]s?)",
-        r"vencid[ao]s?\s+(?:desde\s+)?hace\s+(\d+)\s+días?",
-    )
-]
-
-
-def take_days_overdue(scan: Scan) -> list[tuple[str, int]]:
-    """Claims of how many days an invoice is overdue ("41 days overdue", "seit 41 Tagen
-    überfällig", "41 jours de retard", "41 días de retraso"), as (literal, days)."""
-    return [(m.group(0), int(m.group(1))) for p in _OVERDUE for m in scan.take(p)]
 
 
 _REF = r"(?=[A-Za-z0-9/_.-]*\d)[A-Za-z0-9]+(?:[-/_.][A-Za-z0-9]+)*"

@@ -270,14 +270,10 @@ def reminder_text(plan: Plan, *, customer_name: str, business: str, today: date)
 
 
 # Any amount: with a currency code before it (what the text must always write), or bare.
-# They are found as in every other draft (`factfinders`): one rule for what an amount or a date is.
-from mailagent.agents.factfinders import (  # noqa: E402 (kept beside the validator that uses it)
-    Scan,
-    mentions,
-    take_dates,
-    take_figures,
-    take_money,
-)
+# They are found as in every other draft: one rule for what an amount or a date is.
+# (Imported here, beside the validator that uses them.)
+from mailagent.agents.datefinders import take_dates  # noqa: E402
+from mailagent.agents.factfinders import Scan, mentions, take_figures, take_money  # noqa: E402
 
 # Every code babel knows counts as a currency here, as it always has.
 _ISO_CODES = frozenset(list_currencies())
