@@ -38,7 +38,8 @@ from mailagent.agents.factfinders import (
     take_figures,
     take_invoice_numbers,
     take_money,
-    take_non_facts,
+    take_percentages,
+    take_times,
 )
 from mailagent.types import Account, Passage, TriageContext
 from mailagent.wording import DRAFT_LANGUAGES
@@ -112,8 +113,9 @@ def _read(
         scan.take(own, mark=OWN)
     facts.dates = take_dates(scan)
     facts.overdue = take_days_overdue(scan)
+    take_percentages(scan)
     facts.money = take_money(scan, language=language, currencies=currencies)
-    take_non_facts(scan)
+    take_times(scan)
     facts.bank += [m.group("digits") for m in scan.take(_ACCOUNT, _six_digits)]
     facts.figures = take_figures(scan)
     facts.phones = [m.group(0) for m in scan.take(_PHONE, _is_phone)]

@@ -214,20 +214,28 @@ def take_figures(scan: Scan) -> list[str]:
     return [m.group(0) for m in scan.take(_FIGURE)]
 
 
-# Times, ranges of hours and percentages: figures that are neither amounts nor dates.
-_NOT_FACTS = re.compile(
+# Times and ranges of hours: figures that are neither amounts nor dates.
+_TIMES = re.compile(
     r"(?<![\w.,])\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
     r"|(?<![\w.,])\d{1,2}h\d{2}(?!\d)"
     r"|(?<![\w.,])\d{1,2}\.\d{2}\s?(?:[-\u2013\u2014]|to|bis|à|a)\s?\d{1,2}\.\d{2}(?![\d]|[.,]\d)"
     r"|(?<![\w.,])\d{1,2}\.\d{2}(?=\s?(?i:am|pm|a\.m\.|p\.m\.|uhr|h)\b)"
-    r"|(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:%|(?i:per\s?cent|percent|prozent|pour\s?cent|por\s?ciento))"
+)
+_PERCENTAGES = re.compile(
+    r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:%|(?i:per\s?cent|percent|prozent|pour\s?cent|por\s?ciento))"
 )
 
 
-def take_non_facts(scan: Scan) -> None:
-    """Blank out times ("09:00-17:30", "9.30 am") and percentages ("2.5 %"), which the other
-    finders would take for amounts."""
-    scan.take(_NOT_FACTS)
+def take_percentages(scan: Scan) -> None:
+    """Blank out percentages ("2.5 %", "5 Prozent"). Before the amounts: in "ab 2.500 USD 8 %"
+    the 8 is no dollar figure."""
+    scan.take(_PERCENTAGES)
+
+
+def take_times(scan: Scan) -> None:
+    """Blank out times ("09:00-17:30", "9.30 am"), which would be read as bare figures. After the
+    amounts: in "EUR 12.50-15.00" both are prices."""
+    scan.take(_TIMES)
 
 
 _REF = r"(?=[A-Za-z0-9/_.-]*\d)[A-Za-z0-9]+(?:[-/_.][A-Za-z0-9]+)*"

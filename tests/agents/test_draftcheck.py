@@ -20,6 +20,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mailagent.agents.draftcheck import draft_problems
+from mailagent.agents.reminders import (
+    CustomerFacts,
+    InvoiceFacts,
+    Schedule,
+    reminder_plan,
+    reminder_problems,
+    reminder_text,
+)
 from mailagent.types import Account, Address, InvoiceFact, Passage, TriageContext
 from mailagent.wording import day_in, money_in
 
@@ -316,12 +324,49 @@ def test_a_draft_with_no_facts_passes_even_with_no_account():
         ("Monday to Friday, 09:00\u201317:30, and 9.30 am on Saturdays", "en", False),
         ("in March 2026", "en", False),
         ("a 2.5 % discount", "en", False),
+        ("ab 1.000 USD 5 % Rabatt", "de", True),  # 1000 dollars, not 5
         ("UK postcode SW1A 1AA", "en", False),
     ],
 )
 def test_each_shape_of_a_fact_is_recognised(said, language, wrong):
     problems = problems_of(f"Hello, {said}.", context(language))
     assert bool(problems) is wrong, problems
+
+
+def test_a_passage_quoted_in_other_words_keeps_its_figures():
+    prices = Passage(
+        id="prices.de.md#2",
+        file="prices.de.md",
+        heading="Mengenrabatt",
+        text="Auf Bestellungen ab 1.000 USD gewähren wir 5 % Rabatt, ab 2.500 USD 8 % und ab "
+        "5.000 USD 10 %.",
+        language="de",
+    )
+    ctx = context("en", passages=(prices,))
+
+    assert problems_of("Orders of $2,500 or more get 8% off.", ctx) == []
+    assert problems_of("Orders of $2,000 or more get 8% off.", ctx) == [
+        "$2,000 is not one of the customer's amounts"
+    ]
+
+
+def test_reminders_read_amounts_and_dates_by_the_same_rules():
+    facts = CustomerFacts(
+        name="Sunrise Bakery",
+        emails=("hello@sunrise.example",),
+        invoices=(InvoiceFacts("1051", "USD", Decimal("860.00"), date(2026, 10, 1)),),
+    )
+    today = date(2026, 10, 20)
+    plan = reminder_plan(facts, today=today, schedule=Schedule())
+    text = reminder_text(plan, customer_name="Luis", business="Acme", today=today)
+    assert reminder_problems(text, plan) == []
+
+    edited = text.replace("Kind regards", "Or pay 1.234,50 USD by 5. März 2026.\n\nKind regards")
+
+    assert reminder_problems(edited, plan) == [
+        "USD 1.234,50 is not one of the customer's balances or totals",
+        "the date 5. März 2026 is not in the data",
+    ]
 
 
 def test_a_dollar_sign_is_the_accounts_only_dollar_currency():
