@@ -2,11 +2,12 @@
 
 Articles, pronouns, auxiliaries and prepositions match every passage, so counting them would let
 "what is the meaning of life" find the returns policy. The lists also hold the words of email
-itself (greetings, thanks, sign-offs, "please", "question"): every customer message has them and
-none of them is the question. Written as people type them; compared after lower-casing and
-folding diacritics, so "fur" is dropped like "für". Short on purpose: a word left out of a list
-costs a little ranking (it is common, so its weight is low), a word wrongly in a list loses a
-match for good.
+itself (greetings, thanks, sign-offs, "please", "question") and those that tell when something
+happened ("yesterday", "last", "bought"): nearly every customer message has them, none of them is
+the question, and a folder that lacks them must not count that against its answer (a word no
+passage holds weighs the most in textindex.py's relevance rule). Written as people type them;
+compared after lower-casing and folding diacritics, so "fur" is dropped like "für". Short on
+purpose: a word wrongly in a list loses a match for good.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ whose why will with within without won't would wouldn't yes yet you your yours y
 yourselves hi hello hey dear thanks thank thx regards best kind kindly cheers sincerely greetings
 question questions wondering wonder wanted want like know let ask asking tell anyone someone
 something anything morning afternoon evening hope well soon possible ok okay sir madam team
+last ago yesterday today tomorrow recently bought purchased
 """
 
 _DE = """
@@ -42,6 +44,7 @@ von vor wann war waren warum was weil welche welchem welchen welcher welches wen
 wie wieder will wir wird wo wollen wollte würde würden zu zum zur zwar zwischen hallo liebe lieber
 sehr geehrte geehrter geehrten damen herren danke dank vielen gruß grüße grüßen freundlichen mfg
 lg vg beste frage fragen wissen gerne gern bzw ca
+letzte letzten letzter letztes gestern heute morgen kürzlich neulich gekauft
 """
 
 _FR = """
@@ -52,6 +55,7 @@ son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y est sont su
 pourriez pourrais voudrais voulez faire fait comment quand quel quelle quels quelles quoi
 pourquoi combien ça cela ceci celle celui très aussi alors donc car ni bonjour bonsoir salut
 madame monsieur merci cordialement bien cordialement salutations question questions svp plaît
+dernier dernière hier aujourd'hui demain récemment acheté achetée
 """
 
 _ES = """
@@ -62,6 +66,7 @@ o os otra otro para pero poco por porque que quien se sea ser si sin sobre su su
 tengo tiene tienen tu tus un una uno unos usted ustedes y ya yo qué cómo cuándo dónde cuánto
 cuántos puedo puede pueden podría podrían quiero quería hola buenos buenas días tardes gracias
 saludos atentamente estimado estimada estimados señor señora pregunta preguntas favor
+pasado pasada ayer hoy mañana recientemente compré comprado comprada
 """
 
 

@@ -21,10 +21,11 @@ enough of what the question is about, measured by weight, not by counting words:
   document weigh almost nothing. A number no document holds weighs 0: an order number or a date
   says which one, not what is asked (a model number the folder names counts like a word, but a
   hit needs at least one word that is not a number: "4411 12.03.2026" matches a price of 12);
-- a hit must carry, in the query terms it holds, at least MIN_SHARE of the question's weight,
-  where the question's weight is capped at FULL_QUESTION_WEIGHT (about four specific words), so
-  that a long message (a story, names, a signature) needs the weight of a short question's
-  answer, not half of everything it says;
+- a hit must carry, in the query terms it holds, at least MIN_SHARE of the question's weight
+  when it holds one of them, MIN_SHARE_SEVERAL when it holds several (two words of a question
+  in one passage say more than one). The question's weight is capped at FULL_QUESTION_WEIGHT
+  (about four specific words), so that a long message (a story, names, a signature) needs the
+  weight of a short question's answer, not a share of everything it says;
 - searching documents of another language than the question's (the fallback to the folder's
   language), words of the question's own language are unknown by nature and weigh 0; the hit must
   then also carry MIN_FOREIGN_WEIGHT (about two specific shared words: a product name).
@@ -33,6 +34,12 @@ So "can I return it?" finds the returns passage (all its weight), "do you sell p
 nothing though a passage says "we sell lamps" (sell: 0.4 of 1.4), and neither does "what is the
 meaning of life". tests/knowledge/test_relevance.py holds the examples the constants were set on.
 
+**Speed.** FTS5 scores every row a query matches (about 5 us a row), and a question's common words
+match most rows: at 10,000 passages an OR of them costs over a millisecond. So the rule comes
+first: FTS5 lists, unscored, only the rows that could pass it (_could_pass: its term lists are
+cheap to merge), the rule is checked on their terms, and bm25 then scores the relevant rows only
+(at most MAX_RANKED of them). Scores are bm25's own: the terms a row does not hold add nothing.
+
 Fork-safe: a forked worker must not use its parent's SQLite connection, so the connection belongs
 to the process that opened it (os.getpid()) and a child builds its own from the terms kept here.
 Thread-safe: one lock per process around the connection.
@@ -40,6 +47,7 @@ Thread-safe: one lock per process around the connection.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sqlite3
@@ -53,11 +61,12 @@ from mailagent.knowledge.terms import terms
 
 #: Only the start of a long message is read: the question is nearly always there.
 MAX_QUERY_CHARS = 2000
-#: At most this many query terms (the heaviest) go to FTS5: a long message's tail of rare words
-#: costs time and changes no ranking.
-MAX_QUERY_TERMS = 48
-#: bm25 candidates checked for relevance per search.
-CANDIDATES = 24
+#: At most this many of the query's terms the documents hold count, the heaviest: a long
+#: message's commonest words cost time (they match most rows) and seldom decide anything.
+MAX_QUERY_TERMS = 16
+#: Relevant documents ranked by bm25 at most, those carrying the most weight: the best by bm25
+#: is among them, and scoring costs about 5 us a row.
+MAX_RANKED = 64
 TITLE_WEIGHT, TEXT_WEIGHT = 2.0, 1.0
 MIN_SHARE = 0.5
 MIN_SHARE_SEVERAL = 0.35
@@ -145,47 +154,66 @@ class TextIndex:
         question = min(sum(weights.values()), FULL_QUESTION_WEIGHT)
         if not known or question <= 0:
             return []
-        needed = MIN_SHARE_SEVERAL * question
         floor = MIN_FOREIGN_WEIGHT if foreign else 0.0
-        hits = []
-        for rowid, rank in self._ranked(shelf, known[:MAX_QUERY_TERMS], weights, needed):
-            matched = tuple(t for t in known if t in shelf.terms[rowid])
-            carried = sum(weights[t] for t in matched)
-            share = MIN_SHARE if len(matched) < 2 else MIN_SHARE_SEVERAL
-            worded = any(not t.isdigit() for t in matched)
-            if worded and carried >= max(share * question, floor):
-                hits.append(Hit(shelf.ids[rowid], -rank))
-                if len(hits) == limit:
-                    break
-        return hits
+        relevant = self._relevant(shelf, known[:MAX_QUERY_TERMS], weights, question, floor)
+        if not relevant:
+            return []
+        return [
+            Hit(shelf.ids[rowid], -rank) for rowid, rank in self._ranked(shelf, relevant, limit)
+        ]
+
+    def _relevant(
+        self,
+        shelf: _Shelf,
+        known: list[str],
+        weights: dict[str, float],
+        question: float,
+        floor: float,
+    ) -> list[tuple[int, frozenset[str]]]:
+        """The rows that pass the relevance rule (the module's docstring), found in two steps:
+        FTS5 lists, from its term lists and without scoring anything, the rows that could pass
+        (_could_pass), and the rule is then checked on each one's terms. At most MAX_RANKED of
+        them, those carrying the most weight, with the query terms each holds."""
+        match = _could_pass(known, weights, question, floor)
+        if not match:
+            return []
+        sql = f"SELECT rowid FROM {shelf.table} WHERE {shelf.table} MATCH ?"  # noqa: S608
+        db, lock = self._connection()
+        with lock:
+            rows = db.execute(sql, (match,)).fetchall()
+        asked = frozenset(known)
+        alone, several = max(MIN_SHARE * question, floor), max(MIN_SHARE_SEVERAL * question, floor)
+        relevant = []
+        for (rowid,) in rows:
+            matched = asked.intersection(shelf.terms[rowid])
+            carried = sum(map(weights.__getitem__, matched))
+            if carried >= (alone if len(matched) < 2 else several) and not all(
+                t.isdigit() for t in matched
+            ):
+                relevant.append((carried, rowid, matched))
+        relevant.sort(key=lambda row: -row[0])
+        return [(rowid, matched) for _, rowid, matched in relevant[:MAX_RANKED]]
 
     def _ranked(
-        self, shelf: _Shelf, known: list[str], weights: dict[str, float], needed: float
+        self, shelf: _Shelf, relevant: list[tuple[int, frozenset[str]]], limit: int
     ) -> list[tuple[int, float]]:
-        """bm25's best CANDIDATES among the documents that could carry `needed`: those holding
-        at least one of the heaviest terms whose lighter rest weighs less than `needed`. Leaving
-        out the others is what keeps a search under a millisecond at 10,000 passages (a query's
-        common words match most of them, and FTS5 scores every row it matches); those
-        heaviest terms then count twice in the ranking, a sharper idf."""
-        rest = sum(weights[t] for t in known)
-        required = []
-        for term in known:  # heaviest first
-            if rest < needed:
-                break
-            required.append(term)
-            rest -= weights[term]
-        if not required:  # all the query's known terms together weigh too little
-            return []
-        match = _any_of(known)
-        if len(required) < len(known):
-            match = f"({_any_of(required)}) AND ({match})"
+        """The best `limit` of the relevant rows by FTS5's bm25. FTS5 scores every row its query
+        matches (about 5 us each) and a question's common words match most rows, so the query
+        names only the terms these rows hold (the others add nothing to their scores) and the
+        rows themselves; the "+" keeps SQLite from handing FTS5 that list as lookups one by one:
+        it filters the matches instead."""
+        held = sorted(frozenset().union(*(matched for _, matched in relevant)))
+        rows = json.dumps([rowid for rowid, _ in relevant])
         sql = (
             f"SELECT rowid, bm25({shelf.table}, ?, ?) AS rank FROM {shelf.table} "  # noqa: S608
-            f"WHERE {shelf.table} MATCH ? ORDER BY rank LIMIT ?"
+            f"WHERE {shelf.table} MATCH ? AND +rowid IN (SELECT value FROM json_each(?)) "
+            "ORDER BY rank LIMIT ?"
         )
         db, lock = self._connection()
         with lock:
-            return db.execute(sql, (TITLE_WEIGHT, TEXT_WEIGHT, match, CANDIDATES)).fetchall()
+            return db.execute(
+                sql, (TITLE_WEIGHT, TEXT_WEIGHT, _any_of(held), rows, limit)
+            ).fetchall()
 
     def _connection(self) -> tuple[sqlite3.Connection, threading.Lock]:
         pid = os.getpid()
@@ -219,6 +247,33 @@ class TextIndex:
 
 def _document(document: Document | tuple[str, str, str]) -> Document:
     return document if isinstance(document, Document) else Document(*document)
+
+
+def _could_pass(known: list[str], weights: dict[str, float], question: float, floor: float) -> str:
+    """An FTS5 query for the rows that could pass the relevance rule, or "" when none can. A
+    row holding one query term passes only if that term alone carries enough: those terms are
+    listed alone. A row holding several passes only if its heaviest term, its next heaviest and
+    every term lighter than that could carry enough: each such pair is listed with "AND".
+    Repeated terms are harmless here: nothing is scored."""
+    alone = max(MIN_SHARE * question, floor)
+    several = max(MIN_SHARE_SEVERAL * question, floor)
+    # lighter[n]: what all the terms after the n-th weigh together (known is heaviest first).
+    lighter = [0.0] * len(known)
+    for n in range(len(known) - 2, -1, -1):
+        lighter[n] = lighter[n + 1] + weights[known[n + 1]]
+    parts = []
+    for n, term in enumerate(known):
+        if weights[term] >= alone:
+            parts.append(_any_of([term]))
+            continue
+        partners = [
+            known[m]
+            for m in range(n + 1, len(known))
+            if weights[term] + weights[known[m]] + lighter[m] >= several
+        ]
+        if partners:
+            parts.append(f"({_any_of([term])} AND ({_any_of(partners)}))")
+    return " OR ".join(parts)
 
 
 def _weight(shelf: _Shelf, term: str, *, foreign: bool) -> float:
