@@ -69,17 +69,14 @@ _WORDS = {
     "francs suisses": "CHF",
 }
 
-_SEPARATORS = ",.'\u2019\u00a0\u202f\u2009 "
 _SPACES = "\u00a0\u202f\u2009 "
-
-
-def _number(group: str) -> str:
-    """A figure: grouped in threes by one separator used throughout, then perhaps a decimal part;
-    or plain digits with perhaps a decimal part."""
-    return (
-        rf"(?:\d{{1,3}}(?P<{group}>[{_SEPARATORS}])\d{{3}}(?:(?P={group})\d{{3}})*(?:[.,]\d+)?"
-        rf"|\d+(?:[.,]\d+)?)"
-    )
+# A figure: thousands grouped by plain spaces ("1 234,50", as a French writer types it), or digits
+# with any of the other marks between them, however placed: "EUR 1,2050.00" is read (as 12,050)
+# and so refused, where a stricter pattern would not see it at all.
+_NUMBER = (
+    r"(?:\d{1,3}(?: \d{3})+(?:[.,]\d+)?(?!\d)"
+    r"|\d(?:[\d.,'\u2019\u00a0\u202f\u2009]*\d)?)"
+)
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -95,11 +92,11 @@ def _money_pattern(codes: frozenset[str]) -> re.Pattern[str]:
     mark = rf"{_alternatives(_SYMBOLS)}|(?:{_alternatives(codes)})(?![A-Za-z])"
     return re.compile(
         # "EUR 1,234.50", "€1,234.50", "-€5", "EUR -5.00"
-        rf"{_START}(?P<s1>[-\u2212])?(?P<c1>{mark})\s?(?P<s2>[-\u2212])?(?P<n1>{_number('g1')})"
+        rf"{_START}(?P<s1>[-\u2212])?(?P<c1>{mark})\s?(?P<s2>[-\u2212])?(?P<n1>{_NUMBER})"
         rf"(?!\d|[.,]\d)"
         # "1.234,50 EUR", "1 234,50 €", "420 euros"; not "1042 EUR 1,234.50", whose code is the
         # next figure's
-        rf"|{_START}(?P<s3>[-\u2212])?(?P<n2>{_number('g2')})\s?(?P<c2>{mark}|{_WORD})"
+        rf"|{_START}(?P<s3>[-\u2212])?(?P<n2>{_NUMBER})\s?(?P<c2>{mark}|{_WORD})"
         rf"(?!\s?[-\u2212]?\d)"
     )
 
@@ -108,7 +105,7 @@ def _money_pattern(codes: frozenset[str]) -> re.Pattern[str]:
 _FIGURE = re.compile(
     rf"{_START}-?(?:\d{{1,3}}(?P<g>[,.'\u2019\u00a0\u202f\u2009])\d{{3}}(?:(?P=g)\d{{3}})*"
     rf"(?:[.,]\d+)?"
-    rf"|\d+[.,]\d{{2,3}})(?![\w]|[.,]\d)"
+    rf"|\d+(?:[.,]\d+)*[.,]\d{{2,3}})(?![\w]|[.,]\d)"
 )
 
 

@@ -290,6 +290,7 @@ def test_a_draft_with_no_facts_passes_even_with_no_account():
         ("$1,250.00", "en", True),  # read as USD: the account has no dollars
         ("EUR 100.00 credit", "en", False),  # a credit's value, unsigned
         ("EUR 1,150.01", "en", True),
+        ("EUR 1,2500.00", "en", True),  # a digit too many, however it is grouped
         # Dates, in every shape a draft may write them.
         ("March 5, 2026", "en", False),
         ("March 6, 2026", "en", True),
