@@ -1,6 +1,6 @@
 """The bundled demo mailbox, end to end: what a newcomer sees after `make run`.
 
-Seventeen messages go in (mailagent/demo/inbox, read in file-name order); what must come out is
+Twenty messages go in (mailagent/demo/inbox, read in file-name order); what must come out is
 counted exactly, so a change to parsing, triage or policy that changes the demo shows up here.
 """
 
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 DEMO_INBOX = Path(mailagent.__file__).parent / "demo" / "inbox"
 
-TICKETS = 12
-PENDING_DRAFTS = 10
+TICKETS = 15
+PENDING_DRAFTS = 13
 ESCALATIONS = 2
 AUTOMATIC = 3
 QUARANTINED = 1
@@ -47,15 +47,15 @@ def text_body(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_demo_mailbox_holds_seventeen_messages():
-    assert len(list(DEMO_INBOX.glob("*.eml"))) == 17
+def test_demo_mailbox_holds_twenty_messages():
+    assert len(list(DEMO_INBOX.glob("*.eml"))) == 20
 
 
 def test_demo_run_counts_tickets_drafts_escalations_and_machine_mail(demo_run):
     statuses = {s: InboundEmail.objects.filter(status=s).count() for s in InboundEmail.Status}
     assert statuses == {
         "received": 0,
-        "processed": 17 - AUTOMATIC - QUARANTINED,
+        "processed": 20 - AUTOMATIC - QUARANTINED,
         "automatic": AUTOMATIC,
         "duplicate": 0,
         "quarantined": QUARANTINED,
@@ -63,8 +63,8 @@ def test_demo_run_counts_tickets_drafts_escalations_and_machine_mail(demo_run):
     assert Ticket.objects.count() == TICKETS
     assert Draft.objects.filter(status=Draft.Status.PENDING).count() == PENDING_DRAFTS
     assert Ticket.objects.filter(status=Ticket.Status.ESCALATED).count() == ESCALATIONS
-    assert "17 new message(s) stored, 0 already known" in demo_run
-    assert "processed: 3 automatic, 13 processed, 1 quarantined" in demo_run
+    assert "20 new message(s) stored, 0 already known" in demo_run
+    assert "processed: 3 automatic, 16 processed, 1 quarantined" in demo_run
 
 
 def test_poll_summary_counts_the_drafts_still_waiting(demo_run):
@@ -205,6 +205,23 @@ def test_latin1_sender_and_html_only_message_read_as_people_wrote_them(demo_run)
     assert "<p>" not in html.body_text
 
 
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("18-wir-haben-bezahlt.eml", "de"),
+        ("19-politique-de-retour.eml", "fr"),
+        ("20-reenvio-factura.eml", "es"),
+    ],
+)
+def test_german_french_and_spanish_customers_get_a_draft_in_their_own_language(
+    demo_run, name, language
+):
+    ticket = stored(name).ticket
+    assert ticket.language == language
+    draft = ticket.drafts.get(status=Draft.Status.PENDING)
+    assert draft.language == language
+
+
 def test_approval_request_lists_one_link_per_pending_draft(demo_run, settings):
     requests = [m for m in outbox_messages(settings) if "waiting for your approval" in m["Subject"]]
     assert len(requests) == 1
@@ -241,5 +258,5 @@ def test_second_poll_stores_and_processes_nothing_and_sends_no_mail(demo_run, se
         len(outbox_messages(settings)),
     )
     assert after == before
-    assert "0 new message(s) stored, 17 already known" in out.getvalue()
+    assert "0 new message(s) stored, 20 already known" in out.getvalue()
     assert "nothing new to do" in out.getvalue()
