@@ -1,0 +1,116 @@
+"""Quality of the reply drafts on the drafts evaluation set, through the real pipeline.
+
+    .venv/bin/python bench/eval_drafts.py [--verbose]
+
+Sets up its own Django (a temporary SQLite database, migrated quietly, and a temporary outbox, so
+nothing of a developer's own is read or written), imports the set's accounting exports, sends
+every case through `emails_process` with today pinned to the exports' date, and prints for the
+tune and held_out cases apart, per language and per category: cases, required-fact recall,
+drafts with a wrong or unsupported fact, drafts in the wrong language, and the share a person
+could send as they stand; then the failing held_out cases with why (`--verbose`: every failing
+case). The set and its scoring live in tests/draft_eval.py, shared with
+tests/agents/test_draft_quality.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_TMP = tempfile.TemporaryDirectory(prefix="eval-drafts-")
+# Set before Django reads the settings (the environment wins over a .env file): the run must
+# never touch the developer's database, outbox or mail server.
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "ENVIRONMENT": "development",
+        "DATABASE_URL": f"sqlite:///{Path(_TMP.name) / 'eval.sqlite3'}",
+        "OUTBOX_DIR": str(Path(_TMP.name) / "outbox"),
+        "INBOX_DIR": str(Path(_TMP.name) / "inbox"),
+        "IMAP_HOST": "",
+        "IMAP_EXTRA_MAILBOXES": "",
+        "SMTP_HOST": "",
+        "AGENT_MODEL": "rules",
+        "TASKS_INLINE": "true",
+        "LOG_LEVEL": "ERROR",
+    }
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from tests.draft_eval import counts, load_cases, run  # noqa: E402
+from tests.draft_scoring import Report, Score  # noqa: E402
+
+COLUMNS = (
+    f"{'':<20} {'cases':>5} {'recall':>7} {'wrong fact':>10} {'wrong lang':>10} {'sendable':>9}"
+)
+
+
+def row(name: str, score: Score) -> str:
+    # A group with no required facts (cases for a person) has no recall to speak of.
+    recall = f"{score.recall:.0%}" if score.required else "-"
+    wrong_fact = f"{score.wrong_fact_drafts}/{score.drafts}"
+    wrong_language = f"{score.wrong_language_drafts}/{score.drafts}"
+    return (
+        f"{name:<20} {score.cases:>5} {recall:>7} "
+        f"{wrong_fact:>10} {wrong_language:>10} {score.sendable:>9.0%}"
+    )
+
+
+def print_split(title: str, report: Report) -> None:
+    print(f"== {title}: {len(report.outcomes)} cases\n")
+    print(COLUMNS)
+    print(row("all", report.score))
+    for attribute in ("language", "category", "expect"):
+        print(f"-- by {attribute}")
+        for value, score in sorted(report.by(attribute).items()):
+            print(row(value, score))
+    print()
+
+
+def print_failures(title: str, report: Report) -> None:
+    failing = report.failing
+    print(f"{title} ({len(failing)}):")
+    for o in failing:
+        case = o.case
+        print(f"  {case.id} [{case.category}, expect {case.expect}] {case.subject!r}")
+        print(f"      {'; '.join(o.why()) or 'not sendable'}")
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verbose", action="store_true", help="list every failing case")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0, interactive=False)
+    cases = load_cases()
+    composition = ", ".join(f"{k} {v}" for k, v in counts(cases, "language").items())
+    print(f"{len(cases)} cases ({composition})")
+    start = time.perf_counter()
+    report = run(cases)
+    elapsed = time.perf_counter() - start
+    print(
+        f"pipeline: {elapsed:.1f} s for the imports and {len(cases)} messages "
+        f"({elapsed / len(cases) * 1000:.0f} ms a message); validator: {report.validator}\n"
+    )
+    print_split("tune", report.where(split="tune"))
+    print_split("held_out (never tuned on)", report.where(split="held_out"))
+    print_failures("failing held_out cases", report.where(split="held_out"))
+    if args.verbose:
+        print_failures("failing tune cases", report.where(split="tune"))
+
+
+if __name__ == "__main__":
+    main()
