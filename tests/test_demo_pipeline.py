@@ -205,23 +205,6 @@ def test_latin1_sender_and_html_only_message_read_as_people_wrote_them(demo_run)
     assert "<p>" not in html.body_text
 
 
-@pytest.mark.parametrize(
-    ("name", "language"),
-    [
-        ("18-wir-haben-bezahlt.eml", "de"),
-        ("19-politique-de-retour.eml", "fr"),
-        ("20-reenvio-factura.eml", "es"),
-    ],
-)
-def test_german_french_and_spanish_customers_get_a_draft_in_their_own_language(
-    demo_run, name, language
-):
-    ticket = stored(name).ticket
-    assert ticket.language == language
-    draft = ticket.drafts.get(status=Draft.Status.PENDING)
-    assert draft.language == language
-
-
 def test_approval_request_lists_one_link_per_pending_draft(demo_run, settings):
     requests = [m for m in outbox_messages(settings) if "waiting for your approval" in m["Subject"]]
     assert len(requests) == 1
