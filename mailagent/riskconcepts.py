@@ -43,6 +43,9 @@ def _unslip(match: re.Match[str]) -> str:
 @lru_cache(maxsize=65536)
 def _corrected(word: str) -> str:
     # Mail repeats its words: each is compared with every target once per process, not per use.
+    # A target is itself a word: "update" stays "update", not the "updated" one letter away.
+    if word in riskwords.TYPO_TARGETS:
+        return word
     return next((key for key in riskwords.TYPO_TARGETS if _one_slip(word, key)), word)
 
 

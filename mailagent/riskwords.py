@@ -70,7 +70,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (
         # The same request in other words: new wiring instructions, a new payee, a new bank,
         # a different card to charge, and the words of European customers.
-        r"\bwir(e|ing)\s+instructions\b|\bpayee\b|\bnow bank with\b|"
+        # A remittance advice names the payee ("Payee: Acme Supplies"): that is who was paid.
+        r"\bwir(e|ing)\s+instructions\b|\bpayee\b(?!\s*:)|\bnow bank with\b|"
         r"\b(switched|changed|moved)\s+(our\s+)?(company\s+|business\s+)?bank(s|ing)?\b|"
         rf"\b(update|change|replace)\b{GAP}{{0,25}}\bcard\b(?!\s+statement)|"
         r"\bnew card (number|details)\b|\bhold (all |any )?payments\b|"
@@ -215,7 +216,21 @@ LOOK_ALIKES = (
     r"\b(releve|espace|compte) (de compte|client)\b|\b(tenir|tenez|tiens|rendre) compte\b|"
     r"\bcompte rendu\b|\ben fin de compte\b|\bestado de cuenta\b|\bcuenta de (usuario|cliente)\b|"
     r"\b(di|dimos|dio|dado|dar|darse|darme|dieron) cuenta\b|\b(tener|tenga|tengan) en cuenta\b|"
-    r"\bbancos? de (madera|trabajo|jardin|terraza|exterior)\b"
+    r"\bbancos? de (madera|trabajo|jardin|terraza|exterior)\b|"
+    # Keeping the books: "please update your records", "confirm and update our account" after a
+    # payment, and the same abroad; a statement "with all open invoices and credit notes".
+    r"\bupdate (your|our|the|my) (records?|ledger|books|system|files?|reminder)\b|"
+    r"\bupdate (our|my) account\b(?! (details|with|to|so)\b)|"
+    r"\bmettre a jour (votre|vos|nos|notre|la|les) (relance|dossiers?|fichiers?|comptabilite|"
+    r"registres?|compte)\b(?! (avec|pour))|"
+    r"\b(ihre|unsere) (unterlagen|buchhaltung) (zu )?aktualisier\w*|"
+    r"\bactualic\w* (sus|nuestros|los) registros\b|"
+    r"\b(include|including|list|show|with) (any|all|the|our)? ?credit notes?\b|"
+    r"\b(rechnungen|posten) und gutschriften\b|\bgutschriften und (offenen )?rechnungen\b|"
+    r"\b(factures|avoirs) et (des |les )?(avoirs|factures)\b|"
+    r"\bfacturas y (los )?abonos\b|\babonos y (las )?facturas\b|"
+    # A credit note already issued, named by its number: "l'avoir CN-401", "Gutschrift GS-12".
+    r"\b(l'avoir|avoir|gutschrift|abono|credit note) (n[o°] ?)?[a-z]{0,4}-?\d{2,}\b"
 )
 
 # Words customers mistype where it matters, matched one slip away (a letter missing, doubled,

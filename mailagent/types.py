@@ -248,7 +248,6 @@ class TriageContext:
     staff_note: str = ""
     thread_summary: str = ""
     attachments: tuple[str, ...] = ()
-    open_invoices: tuple[str, ...] = ()
     #: The customer's account as the records show it (None: no export lists the address).
     account: Account | None = None
     #: The language the customer wrote in ("en", "de", "fr", "es", "it", ...) and its English name.

@@ -18,6 +18,7 @@ import openai
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
+from mailagent.agents.drafting import checked_model_draft
 from mailagent.agents.prompt import triage_messages
 from mailagent.agents.rules import RulesBackend
 from mailagent.types import Category, Proposal, Tier, Tone, TriageContext, Urgency
@@ -51,6 +52,8 @@ class TriageOutput(BaseModel):
     summary: str
     draft_reply: str
     uncertain: list[str]
+    #: What was asked that the business's records and knowledge do not answer ("" if nothing).
+    unanswered: str = ""
 
 
 class ModelUnusable(Exception):
@@ -79,11 +82,15 @@ class OpenAIBackend:
 
     def triage(self, context: TriageContext) -> Proposal:
         try:
-            return self._ask(context)
+            proposal = self._ask(context)
         except (openai.OpenAIError, pydantic.ValidationError, ModelUnusable, ValueError) as exc:
             reason = f"{type(exc).__name__}: {exc}"[:300]
             log.warning("Model triage failed, rules backend used: %s", type(exc).__name__)
             return replace(self.fallback.triage(context), fallback_reason=reason)
+        if not proposal.draft_body:
+            return proposal
+        # The same facts check as the rules' drafts; a draft that fails is replaced by theirs.
+        return checked_model_draft(proposal, context, lambda: self.fallback.triage(context))
 
     def _ask(self, context: TriageContext) -> Proposal:
         completion = self.client.chat.completions.parse(
@@ -114,4 +121,8 @@ class OpenAIBackend:
             uncertain=tuple(u[:200] for u in out.uncertain[:10]),
             prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
             completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            language=context.language if out.draft_reply.strip() else "",
+            passages=context.passages,
+            example=context.examples[0] if context.examples else None,
+            unanswered=out.unanswered[:300],
         )

@@ -1,49 +1,78 @@
-"""Templated reply drafts for the rules backend.
+"""Reply drafts for the rules backend, composed from the business's own facts. PURE.
 
-Every template acknowledges and sets an expectation; none promises money, dates or outcomes. A
-person reads each draft before it leaves, and edits it when there is more to say.
+A draft answers from what the business holds, and from nothing else:
+
+- the customer's account as the records show it (`types.Account`): an invoice question, a
+  statement request or "please resend the invoice" gets each open invoice's number, amount, due
+  date and days overdue, credits in the customer's favour, what was part paid, what was marked paid
+  and when, and the total open per currency (never a sum across currencies);
+- a "we paid" names the invoice it matches (by number, else by exact amount) and says what
+  happens next; with no match it says so and asks for the remittance reference;
+- a question the knowledge folder answers quotes the passage (`types.Passage`), in the
+  customer's language where the folder has it, naming the topic;
+- where neither answers what was asked, the draft says what happens next and `unanswered` says
+  why, so the ticket is marked for a person: nothing is invented.
+
+Every fact is written through `Facts`, which records it by role ("invoice", "amount", "date",
+"days", "name"): kept with the draft, the roles let a reply a person approved be reused for a later
+message of the same shape, its wording kept and only its facts swapped (`adapted`). What the
+customer wrote is never repeated as a fact: an invoice number or a policy only they mention is not
+confirmed. The draft validator (`draftcheck`) checks the result against the same context.
+
+Drafts are written in English, German, French and Spanish (`wording.DRAFT_LANGUAGES`); for any
+other language `reply_for` returns None and a person answers.
 """
 
 from __future__ import annotations
 
-from mailagent.types import Category, Tone, TriageContext
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
-_OPENERS = {
-    Tone.ANGRY: "I'm sorry about this, and I understand why you're upset.",
-    Tone.FRUSTRATED: "I'm sorry for the trouble, and thank you for your patience.",
-    Tone.POSITIVE: "Thank you for your message.",
-    Tone.NEUTRAL: "Thank you for getting in touch.",
-}
-
-_BODIES = {
-    Category.INVOICE_QUESTION: (
-        "We've received your question about your invoice and are checking it against our "
-        "records now. We'll come back to you with the details shortly."
-    ),
-    Category.PAYMENT_CLAIMED: (
-        "Thank you for letting us know about your payment. We're matching it against our "
-        "records and will confirm once it has been applied to your account. If you have a "
-        "remittance advice or a payment reference, replying with it will speed this up."
-    ),
-    Category.COMPLAINT: (
-        "I've passed your message to the person responsible, and we're looking into what went "
-        "wrong. We'll be in touch shortly with what we found and what we can do about it."
-    ),
-    Category.SUPPORT_QUESTION: (
-        "We've received your question and someone on our team is looking into it. If you can "
-        "add anything that would help (an order number, a photo or a screenshot), just reply "
-        "to this email."
-    ),
-    Category.SALES_INQUIRY: (
-        "Thank you for your interest. We'll put together the details you asked about and get "
-        "back to you shortly. If you can tell us quantities or dates, we can be more precise."
-    ),
-    Category.OTHER: "We've received your message and will get back to you shortly.",
-}
-
+from mailagent.agents import asks
+from mailagent.agents.phrases import ACKNOWLEDGEMENTS, LANGUAGE_NAMES, PHRASES, TONE_OPENERS
+from mailagent.types import (
+    Account,
+    Category,
+    Example,
+    InvoiceFact,
+    Passage,
+    Tone,
+    TriageContext,
+)
+from mailagent.wording import DRAFT_LANGUAGES, day_in, money_in
 
 # Titles people put in their display name ("Dr. Amara Okafor"): "Hi Dr.," greets nobody.
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev"})
+_TITLES = frozenset(
+    {
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "sir",
+        "dame",
+        "rev",
+        "herr",
+        "frau",
+        "m",
+        "mme",
+    }
+)
+_TITLES |= {"sr", "sra", "dra", "srta", "mlle"}
+
+#: Categories answered from the account; categories answered from the knowledge folder.
+_ACCOUNT_CATEGORIES = frozenset({Category.INVOICE_QUESTION, Category.PAYMENT_CLAIMED})
+_KNOWLEDGE_CATEGORIES = frozenset(
+    {Category.SUPPORT_QUESTION, Category.SALES_INQUIRY, Category.OTHER}
+)
+#: Between the headings of a passage's heading path ("Returns \u203a Refund timing").
+HEADING_SEPARATOR = "\u203a"
+#: A second passage is quoted when it ranks nearly as high as the first.
+_SECOND_PASSAGE_SHARE = 0.75
 
 
 def first_name(name: str) -> str:
@@ -56,10 +85,389 @@ def first_name(name: str) -> str:
     return words[0] if words else ""
 
 
-def reply_for(category: Category, tone: Tone, context: TriageContext) -> str:
-    greeting = f"Hi {first_name(context.customer.name)}," if context.customer.name else "Hello,"
-    body = _BODIES.get(category, _BODIES[Category.OTHER])
-    # A body that thanks the customer itself needs no "Thank you for getting in touch." before it.
+@dataclass
+class Facts:
+    """The facts a draft states, written the language's way and recorded by role."""
+
+    language: str
+    slots: list[tuple[str, str]] = field(default_factory=list)
+
+    def _keep(self, role: str, text: str) -> str:
+        self.slots.append((role, text))
+        return text
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return self._keep("amount", money_in(amount, currency, self.language))
+
+    def day(self, value: date) -> str:
+        return self._keep("date", day_in(value, self.language))
+
+    def number(self, number: str) -> str:
+        return self._keep("invoice", number)
+
+    def days(self, days: int) -> str:
+        return self._keep("days", str(days))
+
+    def name(self, name: str) -> str:
+        return self._keep("name", name)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A composed draft and what it was made from."""
+
+    body: str
+    language: str
+    #: What kind of answer it is ("invoice:statement", "paid:matched_open", "knowledge:<ids>",
+    #: "ack:complaint"): only an approved reply of the same shape is reused for a new message.
+    shape: str
+    slots: tuple[tuple[str, str], ...] = ()
+    passages: tuple[Passage, ...] = ()
+    unanswered: str = ""
+    example: Example | None = None
+
+    @property
+    def facts(self) -> dict:
+        return {"shape": self.shape, "slots": [list(s) for s in self.slots]}
+
+
+class _Draft:
+    """One draft being written: its language's phrases and the facts it states."""
+
+    def __init__(self, context: TriageContext, language: str) -> None:
+        self.context = context
+        self.language = language
+        self.words = PHRASES[language]
+        self.facts = Facts(language)
+        self.today = context.today or date.today()
+
+    def say(self, key: str, **values: str) -> str:
+        return self.words[key].format(**values)
+
+    def invoice_line(self, inv: InvoiceFact) -> str:
+        line = self.say(
+            "invoice_line",
+            number=self.facts.number(inv.number),
+            amount=self.facts.money(inv.balance, inv.currency),
+            date=self.facts.day(inv.due_date),
+        )
+        days = inv.days_overdue(self.today)
+        if days == 1:
+            line += self.say("overdue_one")
+        elif days > 1:
+            line += self.say("overdue_many", days=self.facts.days(days))
+        elif inv.due_date > self.today:
+            line += self.say("not_due")
+        if inv.total is not None and inv.total > inv.balance > 0:
+            line += self.say(
+                "part_paid",
+                paid=self.facts.money(inv.total - inv.balance, inv.currency),
+                total=self.facts.money(inv.total, inv.currency),
+            )
+        if inv.status == "disputed":
+            line += self.say("disputed")
+        return line
+
+    def credit_line(self, inv: InvoiceFact) -> str:
+        return self.say(
+            "credit_line",
+            number=self.facts.number(inv.number),
+            amount=self.facts.money(abs(inv.balance), inv.currency),
+        )
+
+    def paid_line(self, inv: InvoiceFact) -> str:
+        number, day = inv.number, inv.paid_on or inv.due_date
+        if inv.total:
+            return self.say(
+                "paid_line_amount",
+                number=self.facts.number(number),
+                amount=self.facts.money(inv.total, inv.currency),
+                date=self.facts.day(day),
+            )
+        return self.say("paid_line", number=self.facts.number(number), date=self.facts.day(day))
+
+    def statement(self, items: tuple[InvoiceFact, ...], *, totals: bool = True) -> list[str]:
+        """The lines for some open items, credits after invoices, then the total per currency."""
+        invoices = [i for i in items if not i.is_credit]
+        credits = [i for i in items if i.is_credit and i.balance < 0]
+        lines = [f"  {self.invoice_line(i)}" for i in invoices]
+        lines += [f"  {self.credit_line(c)}" for c in credits]
+        sums = _totals(invoices + credits)
+        if totals and (len(invoices) + len(credits) > 1) and sums:
+            lines.append("")
+            for currency, total in sums:
+                key, extra = (
+                    ("total", {}) if len(sums) == 1 else ("total_in", {"currency": currency})
+                )
+                lines.append(
+                    f"  {self.say(key, amount=self.facts.money(total, currency), **extra)}"
+                )
+        return lines
+
+    def records_intro(self, account: Account) -> str:
+        as_of = self.say("as_of", date=self.facts.day(account.as_of)) if account.as_of else ""
+        return self.say("records_intro", as_of=as_of)
+
+
+def _totals(items: list[InvoiceFact]) -> list[tuple[str, Decimal]]:
+    """What is open per currency, credits taken off; a currency with nothing owed drops out."""
+    sums: dict[str, Decimal] = {}
+    for item in items:
+        sums[item.currency] = sums.get(item.currency, Decimal("0")) + item.balance
+    return [(c, t) for c, t in sorted(sums.items()) if t > 0]
+
+
+def _named_in(text: str, account: Account) -> tuple[InvoiceFact, ...]:
+    """The account's invoices whose number the customer wrote (exactly, or its digits when they
+    are long enough to be unmistakable)."""
+    found = []
+    for inv in account.invoices:
+        if re.search(rf"(?<![\w-]){re.escape(inv.number)}(?![\w-])", text, re.IGNORECASE):
+            found.append(inv)
+            continue
+        digits = re.sub(r"\D", "", inv.number)
+        if len(digits) >= 4 and re.search(rf"(?<![\d]){digits}(?![\d])", text):
+            found.append(inv)
+    return tuple(found)
+
+
+def _unknown_numbers(text: str, account: Account | None) -> bool:
+    """Whether the customer names an invoice number the account does not have."""
+    ours = {re.sub(r"\W", "", i.number).lower() for i in account.invoices} if account else set()
+    digits = {re.sub(r"\D", "", n) for n in ours}
+    for number in asks.mentioned_invoice_numbers(text):
+        key = re.sub(r"\W", "", number).lower()
+        if key not in ours and re.sub(r"\D", "", key) not in digits:
+            return True
+    return False
+
+
+def _amount_matches(text: str, account: Account) -> tuple[InvoiceFact, ...]:
+    """Open invoices whose balance (or total) is exactly an amount the customer wrote."""
+    amounts = set(asks.mentioned_amounts(text))
+    if not amounts:
+        return ()
+    return tuple(
+        i
+        for i in account.open_items
+        if not i.is_credit
+        and (i.balance in amounts or (i.total is not None and i.total in amounts))
+    )
+
+
+def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
+    """(shape, body lines, unanswered) for a question about invoices."""
+    account = d.context.account
+    ask = asks.invoice_ask(text)
+    if account is None:
+        return "invoice:no_account", [d.say("no_account")], "no account under this address"
+    named = _named_in(text, account)
+    open_items = account.open_items
+    lines: list[str] = []
+    shape = f"invoice:{ask or 'question'}"
+    unanswered = ""
+    if _unknown_numbers(text, account):
+        lines += [d.say("unknown_number"), ""]
+        shape += ":unknown"
+    focus = tuple(i for i in named if i.status in ("open", "disputed"))
+    paid = tuple(i for i in named if i.status == "paid")
+    if ask in ("statement", "due") or not named or all(i.is_credit for i in named):
+        # What is open on the whole account: asked for, or nothing but a credit note was named.
+        focus, paid = open_items, account.paid_items[-3:] if ask == "statement" else paid
+    else:
+        # The invoices asked about, and the open credits that may be set against them.
+        focus += tuple(c for c in open_items if c.is_credit and c not in focus)
+    if focus:
+        lines += [d.records_intro(account), "", *d.statement(focus)]
+    elif not paid:
+        lines.append(d.say("no_open"))
+    if paid:
+        lines += ["", d.say("recently_paid")] if focus else []
+        lines += [f"  {d.paid_line(i)}" for i in paid]
+    if ask == "resend":
+        copies = named or open_items
+        lines += ["", d.say("resend_one" if len(copies) <= 1 else "resend_many")]
+        unanswered = "asks for a copy of the invoice: attach it to the reply or send it"
+    elif not ask and named:
+        # A question about an invoice the records show, but not about its balance or due date
+        # ("is this line a duplicate?"): the records are stated, a person answers the rest.
+        unanswered = "asks about an invoice beyond what the records show: a person checks it"
+    if focus and d.context.payment_details and ask != "resend":
+        lines += ["", d.say("how_to_pay"), d.context.payment_details]
+    lines += ["", d.say("closing_invoice")]
+    return shape, lines, unanswered
+
+
+def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
+    """(shape, body lines, unanswered) for a customer who says they paid."""
+    account = d.context.account
+    lines = [d.say("paid_thanks"), ""]
+    if account is None:
+        return "paid:no_account", [*lines, d.say("no_account")], "no account under this address"
+    matched = _named_in(text, account) or _amount_matches(text, account)
+    if not matched:
+        lines.append(d.say("no_match"))
+        if account.open_items:
+            lines += ["", d.say("open_for_reference"), "", *d.statement(account.open_items)]
+        return "paid:no_match", lines, "the payment matches no invoice in the records"
+    for inv in matched:
+        if inv.status == "paid":
+            lines.append(
+                d.say(
+                    "matched_paid",
+                    number=d.facts.number(inv.number),
+                    amount=d.facts.money(inv.total or inv.balance, inv.currency),
+                    date=d.facts.day(inv.paid_on or d.today),
+                )
+            )
+        else:
+            lines.append(
+                d.say(
+                    "matched_open",
+                    number=d.facts.number(inv.number),
+                    amount=d.facts.money(inv.balance, inv.currency),
+                    date=d.facts.day(inv.due_date),
+                )
+            )
+        lines.append("")
+    states = sorted({"paid" if i.status == "paid" else "open" for i in matched})
+    return f"paid:matched_{'_'.join(states)}", lines[:-1], ""
+
+
+def _clean_passage(text: str) -> str:
+    """A passage as a draft quotes it: without its Markdown heading lines and emphasis."""
+    kept = [line for line in text.strip().splitlines() if not line.lstrip().startswith("#")]
+    quoted = "\n".join(kept).strip()
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", quoted)
+
+
+def _knowledge_reply(
+    d: _Draft, *, closing: bool = True
+) -> tuple[str, list[str], tuple[Passage, ...]]:
+    passages = d.context.passages
+    if not passages:
+        return "", [], ()
+    used = [passages[0]]
+    if len(passages) > 1 and passages[1].score >= passages[0].score * _SECOND_PASSAGE_SHARE:
+        used.append(passages[1])
+    lines: list[str] = []
+    for passage in used:
+        heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()
+        heading = heading or passage.file.rsplit("/", 1)[-1]
+        intro = d.say("passage_intro", heading=heading)
+        if passage.language != d.language and passage.language in LANGUAGE_NAMES[d.language]:
+            language = LANGUAGE_NAMES[d.language][passage.language]
+            intro = intro.rstrip(": ") + d.say("passage_other_language", language=language) + ":"
+        lines += [intro, "", _clean_passage(passage.text), ""]
+    if closing:
+        lines.append(d.say("passage_close"))
+    else:
+        lines.pop()
+    return "knowledge:" + ",".join(p.id for p in used), lines, tuple(used)
+
+
+def _complaint_reply(d: _Draft, text: str) -> tuple[str, list[str], tuple[Passage, ...]]:
+    """A complaint: passed on to the person responsible (what happens next), with what the
+    folder says about it (how damaged goods are reported) and the records of any invoice of the
+    customer's it names. What to offer is a person's decision, never the draft's."""
+    lines = [d.say("ack_complaint")]
+    account = d.context.account
+    named = _named_in(text, account) if account else ()
+    if named:
+        lines += ["", d.records_intro(account), "", *d.statement(named, totals=False)]
+    shape, quoted, passages = _knowledge_reply(d, closing=False)
+    if quoted:
+        lines += ["", *quoted]
+    kind = "records" if named else "ack"
+    return f"complaint:{kind}:{shape or 'none'}", lines, passages
+
+
+def _opening(d: _Draft, tone: Tone, body: list[str]) -> list[str]:
+    """The tone's opening sentence, unless the body thanks the customer itself."""
+    key = TONE_OPENERS[tone]
     calm = tone in (Tone.NEUTRAL, Tone.POSITIVE)
-    opening = body if calm and body.startswith("Thank you") else f"{_OPENERS[tone]} {body}"
-    return f"{greeting}\n\n{opening}\n\nBest regards,\n{context.business_name}"
+    if calm and body and body[0] == d.say("paid_thanks"):
+        return []
+    return [d.say(key), ""]
+
+
+def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply | None:
+    """The draft for a message, in the customer's language; None when the rules backend cannot
+    write that language (a person answers)."""
+    language = context.language
+    if language not in DRAFT_LANGUAGES:
+        return None
+    d = _Draft(context, language)
+    name = first_name(context.customer.name)
+    greeting = d.say("greeting_named", name=d.facts.name(name)) if name else d.say("greeting")
+    text = "\n".join(filter(None, [context.subject, context.text, context.staff_note]))
+    passages: tuple[Passage, ...] = ()
+    unanswered = ""
+    if category is Category.INVOICE_QUESTION:
+        shape, body, unanswered = _invoice_reply(d, text)
+    elif category is Category.PAYMENT_CLAIMED:
+        shape, body, unanswered = _payment_reply(d, text)
+    elif category is Category.COMPLAINT:
+        shape, body, passages = _complaint_reply(d, text)
+        unanswered = "a complaint: a person decides what to offer"
+    else:
+        shape, body, passages = (
+            _knowledge_reply(d) if category in _KNOWLEDGE_CATEGORIES else ("", [], ())
+        )
+        if not shape:
+            key = ACKNOWLEDGEMENTS.get(category, "ack_other")
+            shape, body = f"ack:{category.value}", [d.say(key)]
+            unanswered = "the knowledge folder holds no answer to this question"
+    lines = [greeting, "", *_opening(d, tone, body), *body, "", d.say("sign_off")]
+    body_text = "\n".join(lines) + "\n" + context.business_name
+    return Reply(
+        body=body_text,
+        language=language,
+        shape=shape,
+        slots=tuple(d.facts.slots),
+        passages=passages,
+        unanswered=unanswered,
+    )
+
+
+def adapted(reply: Reply, examples: tuple[Example, ...]) -> Reply:
+    """The composed reply, or the wording of an approved earlier reply of the same shape and
+    language with its facts swapped for this message's, role by role. An example whose facts do
+    not line up one to one with the new ones (another number of invoices, say) is not used."""
+    for example in examples:
+        facts = example.facts or {}
+        old = [tuple(s) for s in facts.get("slots", [])]
+        if example.language != reply.language or facts.get("shape") != reply.shape:
+            continue
+        if [role for role, _ in old] != [role for role, _ in reply.slots]:
+            continue
+        body = _swapped(example.body, old, list(reply.slots))
+        if body is None:
+            continue
+        return Reply(
+            body=body,
+            language=reply.language,
+            shape=reply.shape,
+            slots=reply.slots,
+            passages=reply.passages,
+            unanswered=reply.unanswered,
+            example=example,
+        )
+    return reply
+
+
+def _swapped(body: str, old: list[tuple[str, str]], new: list[tuple[str, str]]) -> str | None:
+    """`body` with each old fact replaced by the new one in the same role, all in one pass so that
+    a new value is never replaced again; None when an old fact is not in the body as written (a
+    person rewrote it) or one old text would stand for two different new ones."""
+    mapping: dict[str, str] = {}
+    for (_, before), (_, after) in zip(old, new, strict=True):
+        if mapping.get(before, after) != after or before not in body:
+            return None
+        mapping[before] = after
+    if not mapping:
+        return body
+    pattern = "|".join(
+        rf"(?<![\w.,]){re.escape(k)}(?![\w]|[.,]\d)" for k in sorted(mapping, key=len, reverse=True)
+    )
+    return re.sub(pattern, lambda m: mapping[m.group(0)], body)

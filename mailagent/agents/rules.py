@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from mailagent import riskconcepts, riskwords
-from mailagent.agents.replies import reply_for
+from mailagent.agents.drafting import rules_draft
 from mailagent.textpatterns import GAP, lower_rx
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
 
@@ -87,7 +87,7 @@ PAYMENT_CLAIMED = _rx(
     r"\b([üu]berwiesen|bezahlt|beglichen|pagat[oa]|pagad[oa]|abonad[oa]|pay[ée]e?|"
     r"r[ée]gl[ée]e?)\b",
     r"\bzahlung\s+(ist\s+)?(raus|unterwegs|veranlasst)\b",
-    rf"\b(zahlung|[üu]berweisung)\b{GAP}{{0,30}}\b(ist raus|rausgegangen|ging raus|ist erfolgt)\b",
+    rf"\b(zahlung|[üu]berweisung)\b{GAP}{{0,50}}\b(ist raus|rausgegangen|ging raus|ist erfolgt)\b",
     # Spanish "pagamos" is "we pay" as well as "we paid": a day or "ya" makes it a claim.
     r"\bpagu[ée]\b|\bya (pagamos|transferimos|abonamos)\b",
     rf"\b(pagamos|transferimos|abonamos)\b{GAP}{{0,40}}\b(ayer|anteayer|el (lunes|martes|"
@@ -173,6 +173,10 @@ INVOICE_QUESTION = _rx(
     r"\b(schulden wir|schulde ich|devons-nous|nous devons|je dois|debemos|les debo|le debo)\b",
     r"\b(f[äa]llig\w*|[ée]ch[ée]ance|vence|vencimiento|zahlungsziel)\b",
     r"\b(mehrwertsteuer|mwst|tva|iva)\b",
+    # A balance and the credits on it: "el saldo pendiente", "notre solde", "das Guthaben".
+    # ("avoir" is also "to have": only the credit note, "l'avoir", "un avoir").
+    r"\b(saldo|solde|kontostand|guthaben|gutschrift\w*|abonos?)\b",
+    r"\b(l['\u2019]|un |cet |les |des )avoirs?\b",
 )
 
 SALES_INQUIRY = _rx(
@@ -384,6 +388,6 @@ class RulesBackend:
             needs_human=bool(human_reason),
             human_reason=human_reason,
             summary=summary_of(category, context),
-            draft_body="" if human_reason else reply_for(category, tone, context),
             backend=self.name,
+            **({"draft_body": ""} if human_reason else rules_draft(category, tone, context)),
         )

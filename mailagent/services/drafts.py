@@ -54,8 +54,10 @@ def draft_new(
     references: str = "",
     risk: Tier = Tier.MEDIUM,
     flags: list[str] | None = None,
+    **grounds: object,
 ) -> Draft:
-    """A pending draft, not saved yet: what `drafts_save` stores."""
+    """A pending draft, not saved yet: what `drafts_save` stores. `grounds` are what a reply was
+    written from (`Draft.language`, `sources`, `facts`, `question`, `based_on_id`)."""
     return Draft(
         ticket=ticket,
         kind=kind,
@@ -66,6 +68,7 @@ def draft_new(
         references=references,
         risk=risk,
         flags=flags or [],
+        **grounds,
     )
 
 
@@ -134,7 +137,23 @@ def draft_created_audit(
         flags=draft.flags,
         workflow=draft.kind,
         triggered_at=(triggered_at or draft.created_at).isoformat(),
+        **_grounds(draft),
     )
+
+
+def _grounds(draft: Draft) -> dict:
+    """What a reply was written from, for its audit event: its language, the passages it quotes
+    and the approved reply it reuses (when any)."""
+    found = {}
+    if draft.language:
+        found["language"] = draft.language
+    if draft.sources:
+        found["passages"] = [s.get("id", "") for s in draft.sources]
+    if draft.based_on_id:
+        found["based_on"] = draft.based_on_id
+    if draft.facts.get("shape"):
+        found["checked"] = ["facts against the records and the knowledge folder"]
+    return found
 
 
 def edit_size(before: str, after: str) -> int:

@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, Value
+from django.db.models import Max, Q, Value
+from django.utils import timezone
 
-from mailagent.amounts import money
-from mailagent.models import Customer, Draft, InboundEmail, Invoice, OutboundEmail, Ticket
-from mailagent.types import ParsedEmail
+from mailagent.models import (
+    Customer,
+    Draft,
+    ImportRun,
+    InboundEmail,
+    Invoice,
+    OutboundEmail,
+    Ticket,
+)
+from mailagent.services.examples import ApprovedReplies, approved_replies_read
+from mailagent.types import Account, InvoiceFact, ParsedEmail
 
 Read = tuple[InboundEmail, ParsedEmail]
 
@@ -75,8 +85,9 @@ class Lookups:
     duplicates: dict[int, int]
     threads: ThreadTickets
     customers: dict[str, Customer]
-    invoice_lines: dict[int, tuple[str, ...]]
+    accounts: dict[int, Account]
     reminders: frozenset[str]
+    approved_replies: ApprovedReplies | None = None
 
     def duplicate_of(self, email: InboundEmail) -> int | None:
         """The earlier message, already handled, that this one is a copy of."""
@@ -86,8 +97,11 @@ class Lookups:
         customer = self.customers.get(address)
         return copy.copy(customer) if customer is not None else None
 
-    def open_invoice_lines(self, customer: Customer) -> tuple[str, ...]:
-        return self.invoice_lines.get(customer.pk, ())
+    def account_of(self, customer: Customer | None) -> Account | None:
+        """What the records show for a customer (None for an address no export lists)."""
+        if customer is None:
+            return None
+        return self.accounts.get(customer.pk) or Account(customer_name=customer.name)
 
     def answers_reminder(self, parsed: ParsedEmail) -> bool:
         return not self.reminders.isdisjoint(parsed.thread_ids)
@@ -100,18 +114,19 @@ def lookups_read(reads: Sequence[Read]) -> Lookups:
         duplicates=_duplicates_read(reads),
         threads=thread_tickets_read(parsed),
         customers=customers,
-        invoice_lines=_invoice_lines_read({c.pk for c in customers.values()}),
+        accounts=accounts_read(customers.values()),
         reminders=_reminders_read({mid for p in parsed for mid in p.thread_ids}),
+        approved_replies=approved_replies_read(),
     )
 
 
-def customer_lookup(address: str) -> tuple[Customer | None, tuple[str, ...]]:
-    """The customer whose exports list this address, and their open invoices as the agent is
-    told about them; (None, ()) for an address no export lists."""
+def customer_lookup(address: str) -> tuple[Customer | None, Account | None]:
+    """The customer whose exports list this address, and their account as the agent is told
+    about it; (None, None) for an address no export lists."""
     customer = _customers_read({address}).get(address) if address else None
     if customer is None:
-        return None, ()
-    return customer, _invoice_lines_read({customer.pk}).get(customer.pk, ())
+        return None, None
+    return customer, accounts_read([customer]).get(customer.pk, Account(customer.name))
 
 
 def _duplicates_read(reads: Sequence[Read]) -> dict[int, int]:
@@ -154,24 +169,51 @@ def _customers_read(addresses: set[str]) -> dict[str, Customer]:
     return found
 
 
-def _invoice_lines_read(customer_ids: set[int]) -> dict[int, tuple[str, ...]]:
-    if not customer_ids:
+#: Invoices marked paid this many days ago or less are part of what a reply may speak of ("we paid
+#: INV-1042" answered with "marked paid on ..."); older ones are history.
+PAID_LOOKBACK_DAYS = 180
+#: At most this many items per customer: a statement longer than that is a person's job.
+MAX_ITEMS = 40
+
+
+def accounts_read(customers: Iterable[Customer]) -> dict[int, Account]:
+    """Each customer's open and disputed invoices and credit notes, and those marked paid in the
+    last PAID_LOOKBACK_DAYS, as the latest export described them: one query."""
+    names = {c.pk: c.name for c in customers}
+    if not names:
         return {}
-    lines: dict[int, list[str]] = {}
-    for invoice in Invoice.objects.filter(
-        customer_id__in=customer_ids, status__in=[Invoice.Status.OPEN, Invoice.Status.DISPUTED]
-    ).order_by("customer_id", "due_date", "number"):
-        lines.setdefault(invoice.customer_id, []).append(invoice_line(invoice))
-    return {pk: tuple(found[:20]) for pk, found in lines.items()}
-
-
-def invoice_line(invoice: Invoice) -> str:
-    """An open invoice as the agent is told about it."""
-    return (
-        f"{invoice.get_kind_display()} {invoice.number}: "
-        f"{money(invoice.balance, invoice.currency)}, due {invoice.due_date:%d %b %Y}"
-        + (" (disputed)" if invoice.status == Invoice.Status.DISPUTED else "")
+    since = timezone.localdate() - timedelta(days=PAID_LOOKBACK_DAYS)
+    found: dict[int, list[InvoiceFact]] = {}
+    rows = Invoice.objects.filter(customer_id__in=names).filter(
+        Q(status__in=[Invoice.Status.OPEN, Invoice.Status.DISPUTED])
+        | Q(status=Invoice.Status.PAID, paid_on__gte=since)
     )
+    for invoice in rows.order_by("customer_id", "due_date", "number"):
+        found.setdefault(invoice.customer_id, []).append(invoice_fact(invoice))
+    as_of = _latest_export_date()
+    return {
+        pk: Account(customer_name=names[pk], invoices=tuple(items[:MAX_ITEMS]), as_of=as_of)
+        for pk, items in found.items()
+    }
+
+
+def invoice_fact(invoice: Invoice) -> InvoiceFact:
+    return InvoiceFact(
+        number=invoice.number,
+        kind=invoice.kind,
+        currency=invoice.currency,
+        balance=invoice.balance,
+        due_date=invoice.due_date,
+        status=invoice.status,
+        total=invoice.total,
+        issue_date=invoice.issue_date,
+        paid_on=invoice.paid_on,
+    )
+
+
+def _latest_export_date() -> date | None:
+    """The as-of date of the newest export read (not one held back)."""
+    return ImportRun.objects.filter(held=False).aggregate(latest=Max("as_of"))["latest"]
 
 
 def _reminders_read(ids: set[str]) -> frozenset[str]:

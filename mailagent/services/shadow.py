@@ -85,8 +85,8 @@ def _settle(key: str, parsed: ParsedEmail) -> ShadowRow | tuple[str, ParsedEmail
         return ShadowRow("reply", key, who, subject, "ignore (automatic)", why=parsed.automatic)
     if parsed.forwarded_by is None and parsed.from_staff:
         return ShadowRow("reply", key, who, subject, "leave for a person", why="from staff")
-    _customer, lines = customer_lookup(who)
-    return key, parsed, triage_context(parsed, ticket=None, lines=lines)
+    _customer, account = customer_lookup(who)
+    return key, parsed, triage_context(parsed, ticket=None, account=account)
 
 
 def _decide(item, backend) -> ShadowRow:

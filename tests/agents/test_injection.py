@@ -54,7 +54,11 @@ def test_a_tricked_model_cannot_choose_who_the_reply_goes_to(settings, model):
     draft = Draft.objects.get()
     assert draft.to_addresses == ["mallory@shady.example"]
     assert draft.status == Draft.Status.PENDING  # still waits for a person
-    assert any("https://pay.attacker.example/now" in flag for flag in draft.flags)
+    # The model's draft names a link and an address nobody at the business gave it: it fails the
+    # facts check, the rules backend's draft is shown instead, and the trail says why.
+    assert "attacker" not in draft.body
+    fallback = AuditEvent.objects.get(action="triage.fallback")
+    assert "pay.attacker.example/now" in fallback.details["reason"]
     # Nothing went to the customer; only the approval request left, to the approver.
     sent = OutboundEmail.objects.exclude(kind=OutboundEmail.Kind.APPROVAL_REQUEST)
     assert not sent.exists()

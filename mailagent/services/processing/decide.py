@@ -19,7 +19,7 @@ from mailagent.models import Draft, InboundEmail, Ticket
 from mailagent.services.drafts import draft_new, unfamiliar_references
 from mailagent.services.outbound import reply_references, reply_subject
 from mailagent.services.processing.place import Placed, Prepared, Settled
-from mailagent.types import Assessment, ParsedEmail, Proposal, Tier
+from mailagent.types import Assessment, ParsedEmail, Passage, Proposal, Tier
 
 
 @dataclass
@@ -59,6 +59,13 @@ def prepared_assess(prepared: Prepared, *, proposal: Proposal) -> Assessment:
     assessment = policy.assess(
         proposal=proposal, text=parsed.risk_text, person_first=parsed.person_first
     )
+    if not proposal.draft_body.strip() and not assessment.escalate and assessment.may_draft:
+        # Nothing to approve ("no draft: written in Italian"): a person answers, at the risk the
+        # message has.
+        reason = proposal.unanswered or "the agent wrote no draft"
+        assessment = Assessment(
+            tier=assessment.tier, reasons=(*assessment.reasons, reason), escalate=True
+        )
     if prepared.answers_reminder:
         # A customer answering a payment reminder ("we paid", "this is wrong", "next Friday")
         # pauses their reminders and goes to a person, whatever the model made of it.
@@ -82,6 +89,7 @@ def plan_decide(placed: Placed, answer: Proposal | Exception | None) -> Plan:
     # starts again from what was read.
     ticket = ticket_new(placed) if opened else copy.copy(placed.ticket)
     triage_fields(ticket, answer, assessment)
+    ticket.language = answer.language or placed.context.language
     shadow = settings.TRIAGE_MODE is Mode.SHADOW
     if shadow:
         ticket.status = Ticket.Status.OPEN
@@ -112,6 +120,7 @@ TRIAGED = [
     "summary",
     "needs_human",
     "human_reason",
+    "language",
     "status",
     "updated_at",
 ]
@@ -126,8 +135,10 @@ def triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) ->
     ticket.risk, ticket.risk_reasons = assessment.tier, list(assessment.reasons)
     ticket.summary = proposal.summary[:500]
     escalate = not assessment.may_draft
-    ticket.needs_human = escalate
-    ticket.human_reason = "; ".join(assessment.reasons[1:]) if escalate else ""
+    # A draft that could not answer what was asked waits for approval all the same (it says what
+    # happens next), and the ticket is marked for a person to complete the answer.
+    ticket.needs_human = escalate or bool(proposal.unanswered)
+    ticket.human_reason = "; ".join(assessment.reasons[1:]) if escalate else proposal.unanswered
     ticket.status = Ticket.Status.ESCALATED if escalate else Ticket.Status.AWAITING_APPROVAL
 
 
@@ -152,4 +163,23 @@ def reply_draft_fields(
         flags=unfamiliar_references(
             proposal.draft_body, thread_text, allowed=(settings.AGENT_EMAIL.lower(),)
         ),
+        language=proposal.language,
+        sources=[passage_source(p) for p in proposal.passages],
+        facts=proposal.facts,
+        question=parsed.text[:QUESTION_CHARS],
+        based_on_id=proposal.example.draft_id if proposal.example else None,
     )
+
+
+#: Of the customer's text, what a draft keeps to be found by when it serves as an example.
+QUESTION_CHARS = 2000
+
+
+def passage_source(passage: Passage) -> dict:
+    """A knowledge passage as the draft keeps it and the approval page shows it."""
+    return {
+        "id": passage.id,
+        "file": passage.file,
+        "heading": passage.heading,
+        "text": passage.text[:2000],
+    }

@@ -7,16 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from mailagent.conf import Mode
 from mailagent.errors import UserInputError
+from mailagent.knowledge import passages_for
+from mailagent.language import detect_language
 from mailagent.models import Customer, InboundEmail, Ticket
 from mailagent.parsing.email import parse_email
+from mailagent.services.examples import ApprovedReplies
 from mailagent.services.export_mail import export_mail_import
 from mailagent.services.lookups import Lookups, ThreadTickets, lookups_read
 from mailagent.services.quarantine import Outcome, email_quarantine
 from mailagent.services.tickets import ticket_for_thread
-from mailagent.types import ParsedEmail, StaffDirectory, TriageContext
+from mailagent.types import Account, ParsedEmail, StaffDirectory, TriageContext
 
 
 def staff_directory() -> StaffDirectory:
@@ -112,15 +116,30 @@ def email_place(
         customer=customer,
         answers_reminder=lookups.answers_reminder(parsed),
         context=triage_context(
-            parsed, ticket=ticket, lines=lookups.open_invoice_lines(customer) if customer else ()
+            parsed,
+            ticket=ticket,
+            account=lookups.account_of(customer),
+            examples=lookups.approved_replies,
         ),
     )
 
 
 def triage_context(
-    parsed: ParsedEmail, *, ticket: Ticket | None, lines: tuple[str, ...]
+    parsed: ParsedEmail,
+    *,
+    ticket: Ticket | None,
+    account: Account | None,
+    examples: ApprovedReplies | None = None,
 ) -> TriageContext:
-    """What the triage agent is told about a message: only what the decision needs."""
+    """What the triage agent is told about a message: only what the decision needs. The language
+    the customer writes in (a short follow-up no detector can read is taken to be in the thread's
+    language, else DEFAULT_LANGUAGE), the knowledge passages and approved replies nearest to what
+    they ask, the account as the records show it, and the payment details from settings."""
+    asked = "\n".join(filter(None, [parsed.subject, parsed.text]))
+    detected = detect_language(
+        parsed.text or parsed.subject,
+        default=(ticket.language if ticket and ticket.language else settings.DEFAULT_LANGUAGE),
+    )
     return TriageContext(
         subject=parsed.subject,
         text=parsed.text,
@@ -129,7 +148,13 @@ def triage_context(
         staff_note=parsed.staff_note,
         thread_summary=ticket.summary if ticket else "",
         attachments=tuple(a.filename for a in parsed.attachments),
-        open_invoices=lines,
+        account=account,
+        language=detected.code,
+        language_name=detected.name,
+        passages=passages_for(asked, detected.code),
+        examples=examples.like(asked, detected.code) if examples else (),
+        payment_details=settings.PAYMENT_DETAILS,
+        today=timezone.localdate(),
     )
 
 
