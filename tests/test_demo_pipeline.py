@@ -243,3 +243,30 @@ def test_second_poll_stores_and_processes_nothing_and_sends_no_mail(demo_run, se
     assert after == before
     assert "0 new message(s) stored, 20 already known" in out.getvalue()
     assert "nothing new to do" in out.getvalue()
+
+
+@pytest.fixture
+def demo_with_accounts(settings, django_capture_on_commit_callbacks) -> None:
+    """As `make run` does it: the demo accounting exports imported, then the mailbox read."""
+    exports = sorted(str(p) for p in (DEMO_INBOX.parent / "accounting").glob("*.csv"))
+    call_command("import_invoices", *exports, stdout=StringIO())
+    settings.INBOX_DIR = DEMO_INBOX
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("poll", "--once", stdout=StringIO())
+
+
+def reply_to(name: str) -> Draft:
+    return stored(name).ticket.drafts.get(kind=Draft.Kind.REPLY)
+
+
+def test_demo_customers_get_drafts_in_their_own_language_from_the_records_and_the_folder(
+    demo_with_accounts,
+):
+    paid = reply_to("18-wir-haben-bezahlt.eml")
+    assert paid.language == "de" and "Rechnung 1039" in paid.body
+    returns = reply_to("19-politique-de-retour.eml")
+    assert returns.language == "fr"
+    assert any(s["file"].startswith("returns.fr") for s in returns.sources)
+    assert "30 jours" in returns.body
+    resend = reply_to("20-reenvio-factura.eml")
+    assert resend.language == "es" and "Factura 1051" in resend.body

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from mailagent.agents.openai_backend import OpenAIBackend
 from mailagent.agents.prompt import FENCE_CLOSE, FENCE_OPEN, MAX_TEXT_CHARS
 from mailagent.parsing.email import parse_email
-from mailagent.types import Address, Category, StaffDirectory, Tier, TriageContext
+from mailagent.types import (
+    Account,
+    Address,
+    Category,
+    InvoiceFact,
+    Passage,
+    StaffDirectory,
+    Tier,
+    TriageContext,
+)
 from tests.openai_stub import GOOD_ANSWER, Reply, StubServer
 
 CONTEXT = TriageContext(
@@ -148,3 +159,81 @@ def test_inbound_text_cannot_close_the_fence(stub):
     backend(stub).triage(sneaky)
     user = stub.requests[0]["messages"][1]["content"]
     assert user.count(FENCE_CLOSE) == 1 and user.rstrip().endswith(FENCE_CLOSE)
+
+
+GROUNDED = TriageContext(
+    subject="Zahlung",
+    text="Guten Tag, wir haben die Rechnung INV-2041 gestern überwiesen.",
+    customer=Address("anna@hofmann.example", "Anna Berger"),
+    business_name="Acme Supplies",
+    account=Account(
+        customer_name="Hofmann GmbH",
+        invoices=(
+            InvoiceFact(
+                number="INV-2041",
+                kind="invoice",
+                currency="EUR",
+                balance=Decimal("1250.00"),
+                due_date=date(2026, 11, 12),
+                status="open",
+                total=Decimal("1250.00"),
+            ),
+        ),
+        as_of=date(2026, 11, 24),
+    ),
+    language="de",
+    language_name="German",
+    passages=(
+        Passage(
+            id="payment.de.md#1",
+            file="payment.de.md",
+            heading="Zahlung",
+            text="Zahlungen ordnen wir innerhalb von 2 Werktagen zu.",
+            language="de",
+        ),
+    ),
+    payment_details="IBAN DE89 3704 0044 0532 0130 00",
+    today=date(2026, 11, 24),
+)
+
+
+def test_the_model_is_given_the_records_the_passages_the_language_and_the_payment_details(stub):
+    backend(stub).triage(GROUNDED)
+    system, user = (m["content"] for m in stub.requests[0]["messages"])
+    assert "a polite, brief reply in German" in system
+    ours = user.split(FENCE_OPEN)[0]  # the business's own data, outside the customer's fence
+    assert (
+        "invoice INV-2041: 1.250,00\u00a0EUR open, due 12. November 2026, 12 days overdue" in ours
+    )
+    assert "[payment.de.md - Zahlung]" in ours and "innerhalb von 2 Werktagen" in ours
+    assert "IBAN DE89 3704 0044 0532 0130 00" in ours
+    assert "reply in German" in ours
+
+
+def test_a_model_draft_that_states_a_fact_not_in_the_records_is_replaced_and_says_why(stub):
+    invented = (
+        "Hallo Anna,\n\nvielen Dank. Die Rechnung INV-2041 über 1.205,00 EUR ist beglichen.\n\n"
+        "Viele Grüße\nAcme Supplies"
+    )
+    answer = GOOD_ANSWER | {
+        "category": "payment_claimed",
+        "risk": "medium",
+        "draft_reply": invented,
+    }
+    stub.script.append(Reply(body=json.dumps(answer)))
+    proposal = backend(stub).triage(GROUNDED)
+    assert "1.205,00" not in proposal.draft_body
+    assert "1.250,00\u00a0EUR" in proposal.draft_body  # the rules' draft, from the records
+    assert "facts check" in proposal.fallback_reason and "1.205,00" in proposal.fallback_reason
+    assert proposal.language == "de"
+
+
+def test_a_model_draft_within_the_facts_is_kept(stub):
+    kept = (
+        "Hallo Anna,\n\nvielen Dank. Die Rechnung INV-2041 (1.250,00\u00a0EUR) ist bei uns noch "
+        "offen; wir prüfen den Eingang.\n\nViele Grüße\nAcme Supplies"
+    )
+    answer = GOOD_ANSWER | {"category": "payment_claimed", "risk": "medium", "draft_reply": kept}
+    stub.script.append(Reply(body=json.dumps(answer)))
+    proposal = backend(stub).triage(GROUNDED)
+    assert proposal.draft_body == kept and proposal.fallback_reason == ""

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from tests.factories import ORDER_QUESTION, REPLY_BODY, reply_draft, review_path
+from mailagent.models import Draft
+from tests.factories import (
+    ORDER_QUESTION,
+    REPLY_BODY,
+    customer_message,
+    reply_draft,
+    review_path,
+)
 from tests.portal.conftest import page_text, world
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +124,44 @@ def test_the_conversation_shows_our_sent_reply_between_the_customers_messages(cl
     assert " ".join(REPLY_BODY.split()) in conversation
     assert "It came, but one box is torn." in conversation
     assert "?!" not in conversation
+
+
+def test_the_page_says_what_a_grounded_draft_was_written_from(client):
+    earlier = reply_draft(email=customer_message(message_id="<earlier@customer.example>"))
+    earlier.status = Draft.Status.SENT
+    earlier.decided_at = timezone.now()
+    earlier.save()
+    draft = reply_draft()
+    draft.language = "fr"
+    draft.sources = [
+        {
+            "id": "returns.fr.md#1",
+            "file": "returns.fr.md",
+            "heading": "Retours et remboursements \u203a Politique de retour",
+            "text": "Vous pouvez retourner les articles non utilisés sous 30 jours.",
+        }
+    ]
+    draft.facts = {"shape": "knowledge:returns.fr.md#1", "slots": [["name", "Jane"]]}
+    draft.based_on = earlier
+    draft.save()
+
+    page = client.get(review_path(draft))
+
+    text = page_text(page)
+    assert "Written in French, the language the customer wrote in." in text
+    assert "From the knowledge folder: returns.fr.md" in text
+    assert "sous 30 jours" in text
+    assert f"an earlier reply a person approved (draft #{earlier.pk}" in text
+    assert f'href="/admin/mailagent/draft/{earlier.pk}/change/"' in page.content.decode()
+    assert "checked against the records and the passages below" in text
+
+
+def test_a_draft_marked_for_a_person_says_what_is_left_to_do(client):
+    draft = reply_draft()
+    draft.ticket.needs_human = True
+    draft.ticket.human_reason = "the knowledge folder holds no answer to this question"
+    draft.ticket.save()
+
+    text = page_text(client.get(review_path(draft)))
+
+    assert "For a person to complete: the knowledge folder holds no answer" in text
