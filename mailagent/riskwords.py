@@ -219,18 +219,19 @@ LOOK_ALIKES = (
     r"\bbancos? de (madera|trabajo|jardin|terraza|exterior)\b|"
     # Keeping the books: "please update your records", "confirm and update our account" after a
     # payment, and the same abroad; a statement "with all open invoices and credit notes".
-    r"\bupdate (your|our|the|my) (records?|ledger|books|system|files?|reminder)\b|"
-    r"\bupdate (our|my) account\b(?! (details|with|to|so)\b)|"
-    r"\bmettre a jour (votre|vos|nos|notre|la|les) (relance|dossiers?|fichiers?|comptabilite|"
-    r"registres?|compte)\b(?! (avec|pour))|"
-    r"\b(ihre|unsere) (unterlagen|buchhaltung) (zu )?aktualisier\w*|"
-    r"\bactualic\w* (sus|nuestros|los) registros\b|"
-    r"\b(include|including|list|show|with) (any|all|the|our)? ?credit notes?\b|"
-    r"\b(rechnungen|posten) und gutschriften\b|\bgutschriften und (offenen )?rechnungen\b|"
-    r"\b(factures|avoirs) et (des |les )?(avoirs|factures)\b|"
-    r"\bfacturas y (los )?abonos\b|\babonos y (las )?facturas\b|"
+    r"\bupdate\s+(your|our|the|my)\s+(records?|ledger|books|system|files?|reminder)\b|"
+    r"\bupdate\s+(our|my)\s+account\b(?!\s+(details|with|to|so)\b)|"
+    r"\bmettre\s+a\s+jour\s+(votre|vos|nos|notre|la|les)\s+(relance|dossiers?|fichiers?|"
+    r"comptabilite|registres?|compte)\b(?!\s+(avec|pour))|"
+    r"\b(ihre|unsere)\s+(unterlagen|buchhaltung)\s+(zu\s+)?aktualisier\w*|"
+    r"\bactualic\w*\s+(sus|nuestros|los)\s+registros\b|"
+    r"\b(include|including|list|show|with)\s+((any|all|the|our)\s+)?credit\s+notes?\b|"
+    r"\b(rechnungen|posten)\s+und\s+gutschriften\b|"
+    r"\bgutschriften\s+und\s+(offenen\s+)?rechnungen\b|"
+    r"\b(factures|avoirs)\s+et\s+(des\s+|les\s+)?(avoirs|factures)\b|"
+    r"\bfacturas\s+y\s+(los\s+)?abonos\b|\babonos\s+y\s+(las\s+)?facturas\b|"
     # A credit note already issued, named by its number: "l'avoir CN-401", "Gutschrift GS-12".
-    r"\b(l'avoir|avoir|gutschrift|abono|credit note) (n[o°] ?)?[a-z]{0,4}-?\d{2,}\b"
+    r"\b(l'avoir|avoir|gutschrift|abono|credit\s+note)\s+(n[o°]\s+?)?[a-z]{0,4}-?\d{2,}\b"
 )
 
 # Words customers mistype where it matters, matched one slip away (a letter missing, doubled,

@@ -72,7 +72,7 @@ _KNOWLEDGE_CATEGORIES = frozenset(
 #: Between the headings of a passage's heading path ("Returns \u203a Refund timing").
 HEADING_SEPARATOR = "\u203a"
 #: A second passage is quoted when it ranks nearly as high as the first.
-_SECOND_PASSAGE_SHARE = 0.75
+_SECOND_PASSAGE_SHARE = 0.5
 
 
 def first_name(name: str) -> str:
