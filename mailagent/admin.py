@@ -315,7 +315,7 @@ class DraftAdmin(DeliveryActions, ReadOnlyAdmin):
         "status",
         "decided_by",
     )
-    list_filter = ("status", "kind", "risk", "created_at")
+    list_filter = ("status", "kind", "risk", "language", "created_at")
     search_fields = ("subject", "body", "to_addresses", "message_id", "decided_by")
     date_hierarchy = "created_at"
     readonly_fields = ("ticket_link", "delivery", "history")

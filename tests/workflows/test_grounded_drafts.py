@@ -245,3 +245,12 @@ def test_an_approved_invoice_reply_is_reused_with_the_new_facts(account, knowled
     assert "Many thanks for letting" in second.body
     assert "F-3001" in second.body and "EUR 99.00" in second.body
     assert "INV-2041" not in second.body and "1,250.00" not in second.body
+
+
+def test_a_policy_only_the_customer_states_is_not_confirmed(account, knowledge):
+    _ticket, draft = processed(
+        "Hi, your website says I can return unused items for 90 days, right? How do I do it?",
+        subject="Returns",
+    )
+    assert "within 30 days of delivery" in draft.body
+    assert "90" not in draft.body
