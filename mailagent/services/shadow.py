@@ -17,7 +17,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mailagent import policy
 from mailagent.agents.base import triage_backend
 from mailagent.agents.reminders import Action, reminder_plan, reminder_text
 from mailagent.csvsafe import safe_writer
@@ -26,6 +25,7 @@ from mailagent.integrations.sources import MailSource
 from mailagent.models import Customer, Invoice
 from mailagent.parsing.email import parse_email
 from mailagent.services.lookups import customer_lookup
+from mailagent.services.processing.decide import proposal_assess
 from mailagent.services.processing.place import staff_directory, triage_context
 from mailagent.services.reminders import customer_facts, reminder_schedule
 from mailagent.types import ParsedEmail, TriageContext
@@ -94,9 +94,7 @@ def _decide(item, backend) -> ShadowRow:
         return item
     key, parsed, context = item
     proposal = backend.triage(context)
-    assessment = policy.assess(
-        proposal=proposal, text=parsed.risk_text, person_first=parsed.person_first
-    )
+    assessment = proposal_assess(proposal, parsed)
     drafted = assessment.may_draft
     return ShadowRow(
         "reply",

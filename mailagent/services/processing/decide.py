@@ -53,7 +53,13 @@ def prepared_triage(prepared: Prepared) -> Proposal:
 
 def prepared_assess(prepared: Prepared, *, proposal: Proposal) -> Assessment:
     """The policy's word on a proposal, in the light of what the message is. Pure."""
-    parsed = prepared.parsed
+    return proposal_assess(proposal, prepared.parsed, answers_reminder=prepared.answers_reminder)
+
+
+def proposal_assess(
+    proposal: Proposal, parsed: ParsedEmail, *, answers_reminder: bool = False
+) -> Assessment:
+    """The policy's word on a proposal for a parsed message (shadow mode asks it too). Pure."""
     # The staff note counts too: "he wants his money back, see below" over a polite customer
     # message is still a refund, and only a person may decide one.
     assessment = policy.assess(
@@ -66,7 +72,7 @@ def prepared_assess(prepared: Prepared, *, proposal: Proposal) -> Assessment:
         assessment = Assessment(
             tier=assessment.tier, reasons=(*assessment.reasons, reason), escalate=True
         )
-    if prepared.answers_reminder:
+    if answers_reminder:
         # A customer answering a payment reminder ("we paid", "this is wrong", "next Friday")
         # pauses their reminders and goes to a person, whatever the model made of it.
         assessment = Assessment(
