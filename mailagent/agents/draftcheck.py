@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from mailagent.agents.datefinders import Day, take_dates, take_days_overdue
 from mailagent.agents.factfinders import (
@@ -125,6 +126,16 @@ def _read(
     return facts
 
 
+@lru_cache(maxsize=2048)
+def _read_trusted(
+    text: str, language: str, numbers: frozenset[str], currencies: frozenset[str]
+) -> _Facts:
+    """`_read` of a trusted text (a passage, the payment details, the signature): the same few
+    texts back most drafts, so each is read once per account's numbers. Read only: never
+    changed by the caller."""
+    return _read(text, language=language, numbers=numbers, currencies=currencies)
+
+
 @dataclass(frozen=True)
 class _Records:
     """What the customer's account allows a draft to say."""
@@ -206,9 +217,7 @@ class _Trusted:
     def of(cls, texts: list[tuple[str, str]], *, records: _Records) -> _Trusted:
         merged = _Facts()
         for text, language in texts:
-            read = _read(
-                text, language=language, numbers=records.numbers, currencies=records.currencies
-            )
+            read = _read_trusted(text, language, records.numbers, records.currencies)
             for name in vars(merged):
                 getattr(merged, name).extend(getattr(read, name))
         whole = "\n".join(text for text, _ in texts)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from django.db.models import Count, Max
+
 from mailagent.knowledge.terms import terms
 from mailagent.models import Draft
 from mailagent.types import Example
@@ -62,15 +64,30 @@ class ApprovedReplies:
         )
 
 
+#: The examples last read, by what they were read at: (count, newest approval, highest id).
+_read: dict[tuple, ApprovedReplies] = {}
+
+
 def approved_replies_read() -> ApprovedReplies:
-    """The newest approved reply drafts that can serve as examples: one query."""
-    rows = (
+    """The newest approved reply drafts that can serve as examples. One small query says whether
+    they changed since they were last read in this process; only then are they read again (a
+    backlog of thousands of messages is processed in waves of a few dozen)."""
+    approved = (
         Draft.objects.filter(kind=Draft.Kind.REPLY, status__in=APPROVED)
         .exclude(question="")
         .exclude(language="")
-        .select_related("ticket")
-        .order_by("-decided_at", "-pk")[:MAX_EXAMPLES]
     )
+    marker = tuple(
+        approved.aggregate(n=Count("pk"), last=Max("decided_at"), top=Max("pk")).values()
+    )
+    if marker not in _read:
+        _read.clear()
+        _read[marker] = _approved_replies(approved)
+    return _read[marker]
+
+
+def _approved_replies(approved) -> ApprovedReplies:
+    rows = approved.select_related("ticket").order_by("-decided_at", "-pk")[:MAX_EXAMPLES]
     return ApprovedReplies(
         {
             d.pk: Example(
