@@ -180,8 +180,9 @@ REFUND_REQUEST = (
     r"\bcharge\s?-?backs?\b",
     *_MONEY_BACK_IN_OTHER_WORDS,
     r"\bcredit (it |this |that )?back\b",
-    r"(?<!politique de )\brembours",
-    r"(?<!pol[íi]tica de )\breembols",
+    # The word boundary first: a look-behind tried at every position of a long message is slow.
+    r"\b(?<!politique de )rembours",
+    r"\b(?<!pol[íi]tica de )reembols",
     r"\b(r[üu]ckerstatt|zur[üu]ckerstatt|rimbors)(?!ungs(richtlinie|bedingung))",
     _DEVOLVER_MONEY,
     r"\bgeld zur[üu]ck\b",

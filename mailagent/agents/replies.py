@@ -334,7 +334,7 @@ def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
     return f"paid:matched_{'_'.join(states)}", lines[:-1], ""
 
 
-def _clean_passage(text: str) -> str:
+def quoted_passage(text: str) -> str:
     """A passage as a draft quotes it: without its Markdown heading lines and emphasis."""
     kept = [line for line in text.strip().splitlines() if not line.lstrip().startswith("#")]
     quoted = "\n".join(kept).strip()
@@ -358,7 +358,7 @@ def _knowledge_reply(
         if passage.language != d.language and passage.language in LANGUAGE_NAMES[d.language]:
             language = LANGUAGE_NAMES[d.language][passage.language]
             intro = intro.rstrip(": ") + d.say("passage_other_language", language=language) + ":"
-        lines += [intro, "", _clean_passage(passage.text), ""]
+        lines += [intro, "", quoted_passage(passage.text), ""]
     if closing:
         lines.append(d.say("passage_close"))
     else:

@@ -83,8 +83,9 @@ PAYMENT_CLAIMED = _rx(
     r"\bpayment run\b",
     rf"\b(cheque|check)\b{GAP}{{0,40}}\b(in the (post|mail)|posted|mailed)\b",
     # Not "noch nicht bezahlt", "pas encore réglé", "no pagado": unpaid is not a claim.
-    r"(?<!nicht )(?<!pas )(?<!encore )(?<!no )(?<!non )(?<!não )"
-    r"\b([üu]berwiesen|bezahlt|beglichen|pagat[oa]|pagad[oa]|abonad[oa]|pay[ée]e?|"
+    # (The word boundary first: look-behinds tried at every position of a message are slow.)
+    r"\b(?<!nicht )(?<!pas )(?<!encore )(?<!no )(?<!non )(?<!não )"
+    r"([üu]berwiesen|bezahlt|beglichen|pagat[oa]|pagad[oa]|abonad[oa]|pay[ée]e?|"
     r"r[ée]gl[ée]e?)\b",
     r"\bzahlung\s+(ist\s+)?(raus|unterwegs|veranlasst)\b",
     rf"\b(zahlung|[üu]berweisung)\b{GAP}{{0,50}}\b(ist raus|rausgegangen|ging raus|ist erfolgt)\b",

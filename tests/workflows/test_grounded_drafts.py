@@ -254,3 +254,17 @@ def test_a_policy_only_the_customer_states_is_not_confirmed(account, knowledge):
     )
     assert "within 30 days of delivery" in draft.body
     assert "90" not in draft.body
+
+
+def test_a_passage_found_in_the_folder_s_language_is_quoted_from_its_translation(knowledge):
+    from mailagent.knowledge import knowledge_index
+    from mailagent.services.processing.place import translated
+
+    english = next(p for p in knowledge_index(recheck=True).passages if p.file == "returns.md")
+    (german,) = translated((english,), "de")
+    assert german.file == "returns.de.md" and "30 Tagen" in german.text
+    # No translation with the same passages: the passage found stays.
+    (hours,) = translated(
+        tuple(p for p in knowledge_index().passages if p.file == "hours.md"), "de"
+    )
+    assert hours.file == "hours.md"

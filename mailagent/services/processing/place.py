@@ -4,14 +4,15 @@ message and the import of an accounting export mailed in (handled here, once).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils import timezone
 
 from mailagent.conf import Mode
 from mailagent.errors import UserInputError
-from mailagent.knowledge import passages_for
+from mailagent.knowledge import knowledge_index, passages_for
 from mailagent.language import detect_language
 from mailagent.models import Customer, InboundEmail, Ticket
 from mailagent.parsing.email import parse_email
@@ -20,7 +21,7 @@ from mailagent.services.export_mail import export_mail_import
 from mailagent.services.lookups import Lookups, ThreadTickets, lookups_read
 from mailagent.services.quarantine import Outcome, email_quarantine
 from mailagent.services.tickets import ticket_for_thread
-from mailagent.types import Account, ParsedEmail, StaffDirectory, TriageContext
+from mailagent.types import Account, ParsedEmail, Passage, StaffDirectory, TriageContext
 
 
 def staff_directory() -> StaffDirectory:
@@ -151,11 +152,41 @@ def triage_context(
         account=account,
         language=detected.code,
         language_name=detected.name,
-        passages=passages_for(asked, detected.code),
+        passages=translated(passages_for(asked, detected.code), detected.code),
         examples=examples.like(asked, detected.code) if examples else (),
         payment_details=settings.PAYMENT_DETAILS,
         today=timezone.localdate(),
     )
+
+
+_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2})(?=\.[^.]+$)")
+_by_id: list = [None, {}]  # the index the table below was made from, and the table
+
+
+def translated(passages: tuple[Passage, ...], language: str) -> tuple[Passage, ...]:
+    """Each passage found in another language (the fallback to KNOWLEDGE_LANGUAGE) replaced by
+    the same passage of its file's translation in `language`, where the folder has one with the
+    same passages: "delivery.md#5" by "delivery.de.md#5" for a German customer. A draft then
+    quotes the business's own words in the customer's language."""
+    if all(p.language == language for p in passages):
+        return passages
+    index = knowledge_index()
+    if _by_id[0] is not index:
+        table = {p.id: p for p in index.passages}
+        counts = {f.path: f.passages for f in index.files}
+        _by_id[:] = [index, (table, counts)]
+    table, counts = _by_id[1]
+    found = []
+    for passage in passages:
+        file, _, number = passage.id.rpartition("#")
+        stem = _LANGUAGE_SUFFIX.sub("", file)
+        base, dot, ext = stem.rpartition(".")
+        twin = f"{base}.{language}.{ext}" if dot else f"{stem}.{language}"
+        other = table.get(f"{twin}#{number}")
+        if other is not None and counts.get(twin) == counts.get(file):
+            passage = replace(other, score=passage.score)
+        found.append(passage)
+    return tuple(found)
 
 
 def _settled(
