@@ -121,6 +121,11 @@ def _built() -> LanguageDetector:
     return _detector
 
 
+def detector_load() -> None:
+    """Load the detector now: a process about to fork its workers shares it with them."""
+    _built()
+
+
 def language_name(code: str) -> str:
     """The English name of an ISO 639-1 code ("de" -> "German"); the code itself if unknown."""
     if code in DRAFT_LANGUAGES:
@@ -151,11 +156,162 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text)) + len(_UNSPACED.findall(text)) // 2
 
 
+#: Function words of each drafting language that its neighbours (Italian, Portuguese, Catalan,
+#: Dutch, the Scandinavian languages) do not write: the quick first reading.
+_OWN_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "you",
+            "your",
+            "our",
+            "are",
+            "have",
+            "has",
+            "with",
+            "for",
+            "this",
+            "that",
+            "please",
+            "would",
+            "could",
+            "will",
+            "what",
+            "when",
+            "how",
+            "there",
+            "been",
+            "can",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "und",
+            "ich",
+            "wir",
+            "nicht",
+            "ist",
+            "das",
+            "die",
+            "mit",
+            "für",
+            "auf",
+            "bitte",
+            "danke",
+            "haben",
+            "wird",
+            "eine",
+            "einen",
+            "auch",
+            "noch",
+            "uns",
+            "unser",
+            "unsere",
+            "ihre",
+            "bei",
+            "zum",
+            "zur",
+            "können",
+            "möchten",
+            "sehr",
+            "gibt",
+            "sie",
+            "dem",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "des",
+            "du",
+            "et",
+            "est",
+            "nous",
+            "vous",
+            "votre",
+            "vos",
+            "pour",
+            "dans",
+            "avec",
+            "une",
+            "sur",
+            "pas",
+            "qui",
+            "mais",
+            "merci",
+            "bonjour",
+            "notre",
+            "nos",
+            "au",
+            "aux",
+            "cette",
+            "sont",
+            "avons",
+            "pouvez",
+            "je",
+            "ne",
+            "le",
+            "les",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "los",
+            "las",
+            "y",
+            "está",
+            "usted",
+            "muy",
+            "pero",
+            "gracias",
+            "hola",
+            "nuestro",
+            "nuestra",
+            "nuestros",
+            "nuestras",
+            "hemos",
+            "tenemos",
+            "podría",
+            "podrían",
+            "también",
+            "cuando",
+            "el",
+            "es",
+            "su",
+            "sus",
+        ]
+    ),
+}
+#: The quick reading decides alone when the best language has this many of its own words and
+#: this many times the next one's; otherwise lingua reads the text.
+QUICK_WORDS, QUICK_LEAD = 4, 4
+
+
+def _quick(readable: str) -> str | None:
+    """The drafting language a text is plainly written in, by its function words, or None. Most
+    mail is plainly in one of them: the detector (51 MB of models in each worker process, about
+    0.2 ms a message) is then not needed at all."""
+    words = readable.casefold().split()
+    if len(words) < 2 * QUICK_WORDS:
+        return None
+    counts = sorted(
+        ((sum(w.strip(".,;:!?¿¡()\"'") in own for w in words), code)
+         for code, own in _OWN_WORDS.items()),
+        reverse=True,
+    )  # fmt: skip
+    (best, code), (second, _) = counts[0], counts[1]
+    return code if best >= QUICK_WORDS and best >= QUICK_LEAD * max(second, 1) else None
+
+
 def detect_language(text: str, *, default: str = "en") -> DetectedLanguage:
     """The language `text` is written in, or `default` (reliable=False) when it cannot be told:
-    too few words, or no language clearly ahead."""
+    too few words, or no language clearly ahead. Text plainly in a drafting language is told by
+    its function words (`_quick`); any other goes to lingua."""
     default = default.lower()
     readable = readable_text(text)
+    quick = _quick(readable)
+    if quick is not None:
+        return DetectedLanguage(quick, language_name(quick), 1.0, True)
     confidence = 0.0
     if _word_count(readable) >= MIN_WORDS:
         values = _built().compute_language_confidence_values(readable)
