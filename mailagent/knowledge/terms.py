@@ -7,6 +7,14 @@ customer who types "Osterreich" finds "Österreich". Stemming comes before foldi
 French and Spanish stemmers read the accents. Stop words (mailagent/knowledge/stopwords.py) are
 dropped, and so are one-letter tokens and tokens over MAX_TERM_CHARS (links, base64).
 
+Three things are read before the words are split. Email addresses and links are contact data,
+not words: "orders@acme.example" must not make a passage about "orders". A figure's thousands
+separators are dropped, so that "5,000" (and the German "5.000") is one number, not a "000" that
+every price list holds, and so are its cents: "$8.90" is not a "90" that "90 days" would find.
+And a German infinitive with "zu" inside a separable verb loses it ("zurückzusenden" is searched
+as "zurücksenden", "abzuholen" as "abholen"): only in a word written in lower case, since a noun
+such as "Umzugskosten" is capitalised.
+
 The stemmers are PyStemmer's (Snowball compiled to C, about 0.6 us a word; the pure-Python
 snowballstemmer package takes about 39 us, which a long message would turn into milliseconds).
 A PyStemmer object is not safe to share between threads, so each thread keeps its own. A language
@@ -30,6 +38,15 @@ from mailagent.knowledge.stopwords import fold, stop_words
 MAX_TERM_CHARS = 40
 
 _TOKEN = re.compile(r"[^\W_]+")
+_CONTACT = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
+_CENTS = re.compile(r"(?<=\d)[,.]\d{1,2}(?![\d]|[,.]\d)")
+#: German separable prefixes; "zu" between one and the verb's infinitive is the infix.
+_SEPARABLE = (
+    "ab an auf aus bei dar ein fest fort her heraus herein hin hinaus los mit nach vor vorbei "
+    "weg weiter wieder zu zurück zurueck zusammen"
+)
+_ZU_INFIX = re.compile(rf"^({'|'.join(_SEPARABLE.split())})zu(\w{{3,}}(?:en|ern|eln))$")
 _ALGORITHMS = frozenset(Stemmer.algorithms())
 _local = threading.local()
 
@@ -59,12 +76,27 @@ def terms(text: str, language: str, *, also_stop: tuple[str, ...] = ()) -> list[
     names languages whose stop words are dropped too: a German question searched against
     English passages loses "die" and "und" before it is stemmed as English."""
     stops = stop_words(language, *also_stop)
+    text = _CENTS.sub("", _THOUSANDS.sub("", _CONTACT.sub(" ", text)))
     words = [
         word
-        for word in _TOKEN.findall(text.casefold())
+        for word in map(_word(language), _TOKEN.findall(text))
         if 1 < len(word) <= MAX_TERM_CHARS and fold(word) not in stops
     ]
     stemmer = _stemmer(language)
     if stemmer is not None:
         words = stemmer.stemWords(words)
     return [fold(word) for word in words]
+
+
+def _word(language: str):
+    """How a token is read in `language`: case-folded, and in German without a "zu" infix."""
+    if language != "de":
+        return str.casefold
+
+    def german(token: str) -> str:
+        word = token.casefold()
+        if token == word and (infix := _ZU_INFIX.match(word)):
+            return infix.group(1) + infix.group(2)
+        return word
+
+    return german
