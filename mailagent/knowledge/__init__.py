@@ -3,9 +3,10 @@
 Customer-reply drafts must be grounded in what the business wrote down (opening hours, delivery
 and returns, payment methods, prices, FAQs), never in what a model imagines. KNOWLEDGE_DIR holds
 those facts as Markdown or text files; this package reads them (files.py), cuts them into
-passages (passages.py), indexes them (textindex.py, SQLite FTS5 with bm25 over stemmed terms)
-and returns for a message the few passages that answer it, or none when the folder holds no
-answer (the rule is in textindex.py).
+passages (passages.py), indexes them (textindex.py, SQLite FTS5 with bm25 over stemmed terms,
+terms.py, and the business topics they name in any language, topics.py) and returns for a
+message the few passages that answer what it asks (question.py), or none when the folder holds
+no answer (the rule is in relevance.py).
 
     passages_for(text, language, limit=3) -> tuple[Passage, ...]
     knowledge_index(recheck=False) -> KnowledgeIndex   # files, skipped files, search()

@@ -5,7 +5,9 @@ them, so the passages of the customer's language are searched first. Only when n
 answers (or there are none) are the passages of the folder's own language (KNOWLEDGE_LANGUAGE)
 searched, the question read with that language's stemmer and both languages' stop words: a
 German question about the "Oak Table" still finds the English price list that names it, while
-its German words, which no English passage can hold, neither help nor count against it.
+its German words, which no English passage can hold, neither help nor count against it. When
+that finds an answer, the customer's own passages are searched once more, held to the bar the
+English ones cleared: a German passage that answers as well comes first (textindex.py).
 
 PURE apart from reading the folder (files.py): the folder and the language come in as arguments.
 """
@@ -17,7 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mailagent.knowledge.files import FolderReading, SkippedFile, folder_read
-from mailagent.knowledge.passages import passages_split
+from mailagent.knowledge.passages import HEADING_SEPARATOR, passages_split
+from mailagent.knowledge.question import question_of
 from mailagent.knowledge.textindex import Document, TextIndex
 from mailagent.types import Passage
 
@@ -50,9 +53,7 @@ class KnowledgeIndex:
         self.files = tuple(indexed)
         self.skipped = tuple(sorted(skipped, key=lambda s: s.path))
         self._passages = {passage.id: passage for passage in passages}
-        self._text = TextIndex(
-            Document(id=p.id, text=p.text, language=p.language, title=p.heading) for p in passages
-        )
+        self._text = TextIndex(map(_document, passages))
 
     @property
     def exists(self) -> bool:
@@ -68,13 +69,21 @@ class KnowledgeIndex:
 
     def search(self, text: str, *, language: str, limit: int = 3) -> tuple[Passage, ...]:
         """The passages that answer `text` (written in `language`), best first, at most
-        `limit`; none when the folder holds no answer."""
-        hits = self._text.search(text, language=language, limit=limit)
-        if not hits and language != self.default_language:
-            hits = self._text.search(
-                text, language=self.default_language, limit=limit, query_language=language
-            )
+        `limit`; none when the folder holds no answer. The greeting above the message and the
+        sign-off under it are not read (question.py)."""
+        hits = self._text.search_falling_back(
+            question_of(text), language, self.default_language, limit=limit
+        )
         return tuple(replace(self._passages[hit.id], score=round(hit.score, 4)) for hit in hits)
+
+
+def _document(passage: Passage) -> Document:
+    """A passage as the index reads it: its own heading is its title, the headings above it
+    what the title sits under ("Prices" above "Samples")."""
+    above, _, own = passage.heading.rpartition(HEADING_SEPARATOR)
+    return Document(
+        id=passage.id, text=passage.text, language=passage.language, title=own, context=above
+    )
 
 
 def knowledge_build(root: Path, *, default_language: str) -> KnowledgeIndex:

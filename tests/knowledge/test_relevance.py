@@ -115,7 +115,6 @@ def test_with_no_passage_in_the_customer_s_language_the_shared_words_find_the_en
     ("question", "language"),
     [
         ("Haben Sie Papageien?", "de"),
-        ("Haben Sie am Sonntag geöffnet?", "de"),
         ("Vendez-vous des perroquets ?", "fr"),
     ],
 )

@@ -1,0 +1,230 @@
+"""When a document answers a question, and when none does: the relevance rule of textindex.py.
+
+bm25 orders documents; it does not say whether the best is any good: it ranks something first for
+every question. A hit is kept only when it shares enough of what the question is about, measured
+by weight, not by counting words. The question is read as concepts: its words, and the business
+topics they name (topics.py: "send them back" and "Rücksendung" name returns). A word that names
+a topic is that topic's, not a concept of its own: "ship" and delivery are one thing asked.
+
+- A word weighs w(t) = idf(t) / idf_max, between 0 and 1, where
+  idf(t) = ln(1 + (N - n + 0.5) / (n + 0.5)) (n documents of N in that language hold t) and
+  idf_max is that of a term no document holds. Words the documents do not know weigh the most
+  (1): "parrots" is the point of "do you sell parrots?", and no document has it. Words in every
+  document weigh almost nothing. A number no document holds weighs 0: an order number or a date
+  says which one, not what is asked (a model number the folder names counts like a word, but a
+  hit needs at least one word that is not a number: "4411 12.03.2026" matches a price of 12).
+- A subject (a topic that is not an aspect, topics.py) weighs as much as its idf says and at
+  least MIN_TOPIC_WEIGHT: it is what the question asks, and outweighs the names of the things it
+  asks about, though a common subject's idf is low. A message that names more than
+  FULL_SUBJECTS subjects is about none of them as much: the least is shared out among them. A
+  subject no document holds weighs 1, like an unknown word: the folder does not speak of it. An
+  aspect (a price, a time) weighs its idf: it says what is asked of a subject, not which.
+- A hit must carry, in the concepts it holds, at least MIN_SHARE of the question's weight when it
+  holds one of them, MIN_SHARE_SEVERAL when it holds several (two concepts of a question in one
+  passage say more than one). The question's weight is capped at FULL_QUESTION_WEIGHT (about
+  three specific words), so that a long message (a story, a complaint) needs the weight of a
+  short question's answer, not a share of everything it says.
+- A question that names subjects is answered by a hit about one of them: a document is about the
+  subjects its title (and the headings above it) name, or, when they name none, those its text
+  names. A price list that names "copy paper" does not answer how to send copy paper back; a
+  returns policy that excludes custom-printed cups does not say what printing them costs; and no
+  passage answers a request for a safety data sheet because it names the product. A document
+  that names no subject at all (the lexicon has none of its words) is a candidate only when no
+  document about a subject asked answers. A question that names only aspects needs one of them.
+- Searching documents of another language than the question's (the fallback to the folder's
+  language), words of the question's own language are unknown by nature and weigh 0 (its topics
+  do not: they are the same in every language); the hit must then also carry MIN_FOREIGN_WEIGHT
+  (about two specific shared words, a product name, or a subject).
+
+So "can I return it?" finds the returns passage (all its weight), "do you sell parrots?" finds
+nothing though a passage says "we sell lamps" (sell: 0.4 of 1.4), "do you ship to Japan?" finds
+nothing though the delivery passages are about shipping (Japan is the point), and neither does
+"what is the meaning of life". tests/knowledge/test_relevance.py holds the examples the constants
+were set on, and tests/knowledge/test_topics.py those of the topics.
+
+PURE: term counts and sets of documents in, weights and sets of documents out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from mailagent.knowledge.compounds import COMPOUNDING, with_parts
+from mailagent.knowledge.terms import terms
+from mailagent.knowledge.topics import (
+    ASPECTS,
+    NO_SUBJECT,
+    is_topic,
+    subjects,
+    topics_named,
+)
+
+MIN_SHARE = 0.5
+MIN_SHARE_SEVERAL = 0.35
+FULL_QUESTION_WEIGHT = 3.0
+MIN_FOREIGN_WEIGHT = 0.6
+MIN_TOPIC_WEIGHT = 0.75
+FULL_SUBJECTS = 3
+#: At most this many of the query's words the documents hold count, the heaviest, with its
+#: aspects and its FULL_SUBJECTS heaviest subjects: a long message's commonest words cost time
+#: (they match most rows) and seldom decide anything.
+MAX_QUERY_TERMS = 8
+
+
+def idf_weight(held: int, total: int) -> float:
+    """idf(t) / idf_max for a term `held` by that many of `total` documents."""
+    idf = math.log(1 + (total - held + 0.5) / (held + 0.5))
+    return idf / math.log(1 + (total + 0.5) / 0.5)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A query as the rule reads it against one language's documents."""
+
+    #: Its concepts (words and topics), each with its weight.
+    weights: dict[str, float]
+    #: The concepts the documents hold that count, heaviest first (MAX_QUERY_TERMS).
+    known: tuple[str, ...]
+    #: Every term of the query the documents hold, concepts and the words that named topics:
+    #: what bm25 ranks on (the business's own word scores above its synonym).
+    ranked: frozenset[str]
+    #: The subjects it names, and the aspects (topics.ASPECTS).
+    subjects: frozenset[str]
+    aspects: frozenset[str]
+    #: What it weighs, capped at FULL_QUESTION_WEIGHT, and the least a hit carries.
+    weight: float
+    floor: float
+
+    @cached_property
+    def needed(self) -> tuple[float, float]:
+        """What a hit holding one concept carries at least, and one holding several."""
+        return (
+            max(MIN_SHARE * self.weight, self.floor),
+            max(MIN_SHARE_SEVERAL * self.weight, self.floor),
+        )
+
+    def held_to(self, other: Question) -> Question:
+        """The question held to the bar `other` set: its weight, if lighter, and its floor."""
+        return replace(self, weight=min(self.weight, other.weight), floor=other.floor)
+
+
+def question_read(
+    query: str,
+    language: str,
+    *,
+    query_language: str | None,
+    frequency: Mapping[str, int],
+    total: int,
+    vocabulary: Container[str] | None = None,
+) -> Question:
+    """`query` read against documents in `language`, of which `total` are indexed and
+    `frequency` says how many hold each term; `query_language` is the query's own language when
+    it is another. A compound of the query is split at the words of `vocabulary` (compounds.py;
+    by default, those `frequency` counts)."""
+    foreign = query_language not in (None, language)
+    own_language = query_language if foreign and query_language else language
+    words = terms(query, language, also_stop=(own_language,) if foreign else ())
+    if language in COMPOUNDING:
+        words = with_parts(words, frequency if vocabulary is None else vocabulary)
+    own = terms(query, own_language) if foreign else words
+    found, named = topics_named(own, own_language)
+    asked = [t for t in dict.fromkeys(words) if t not in named]
+    about = frozenset(found)
+    # A message about many things is about none of them as much as a question about one.
+    topic_floor = MIN_TOPIC_WEIGHT * min(1.0, FULL_SUBJECTS / max(1, len(subjects(about))))
+
+    def weight(term: str) -> float:
+        held = frequency.get(term, 0)
+        if is_topic(term) and term not in ASPECTS:
+            return max(idf_weight(held, total), topic_floor) if held else 1.0
+        if (foreign and (term.isdigit() or not held)) or (term.isdigit() and not held):
+            return 0.0
+        return idf_weight(held, total)
+
+    weights = {t: weight(t) for t in [*asked, *sorted(about)]}
+    known = sorted((t for t in weights if t in frequency), key=lambda t: -weights[t])
+    words = [t for t in known if not is_topic(t)][:MAX_QUERY_TERMS]
+    themes = [t for t in known if is_topic(t) and t not in ASPECTS][:FULL_SUBJECTS]
+    return Question(
+        weights=weights,
+        known=tuple(t for t in known if t in ASPECTS or t in words or t in themes),
+        ranked=frozenset(known).union(t for t in named if t in frequency),
+        subjects=subjects(about),
+        aspects=about & ASPECTS,
+        weight=min(sum(weights.values()), FULL_QUESTION_WEIGHT),
+        floor=MIN_FOREIGN_WEIGHT if foreign else 0.0,
+    )
+
+
+def answering(
+    question: Question,
+    *,
+    holding: Callable[[str], int],
+    about: Callable[[str], int],
+    everything: int,
+) -> list[tuple[float, int]]:
+    """The documents that answer, by the rule (the module's docstring), grouped by the concepts
+    they hold: (the weight they carry, the documents as the bits of an integer), heaviest
+    first. Documents are sets of bits too (document n is bit n): `holding(term)` those that
+    hold a term, `about(subject)` those about a subject, `everything` all of them. Those about
+    a subject asked answer first; when none does, those that name none (NO_SUBJECT) may."""
+    if not question.known or question.weight <= 0:
+        return []
+    if question.subjects:
+        asked = 0
+        for subject in question.subjects:
+            asked |= about(subject)
+        return _grouped(question, holding, asked) or _grouped(
+            question, holding, holding(NO_SUBJECT)
+        )
+    if question.aspects:
+        holders = 0
+        for aspect in question.aspects:
+            holders |= holding(aspect)
+        return _grouped(question, holding, holders)
+    return _grouped(question, holding, everything)
+
+
+def _grouped(
+    question: Question, holding: Callable[[str], int], among: int
+) -> list[tuple[float, int]]:
+    """The documents of `among` that carry enough, grouped by the concepts they hold: found by
+    splitting `among` on each concept in turn (those that hold it, those that do not), heaviest
+    first, no further where no document is left or the lighter concepts could not make up what
+    is missing. Set operations on integers: a split costs well under a microsecond."""
+    known = question.known
+    weights = [question.weights[t] for t in known]
+    numbers = [t.isdigit() for t in known]
+    # rest[m]: what the m-th concept and all lighter ones weigh together.
+    rest = [0.0] * (len(known) + 1)
+    for m in range(len(known) - 1, -1, -1):
+        rest[m] = rest[m + 1] + weights[m]
+    alone, several = question.needed
+    groups: list[tuple[float, int]] = []
+
+    def split(m: int, carried: float, count: int, words: int, rows: int) -> None:
+        if carried + rest[m] < several:
+            return
+        if m == len(known):
+            if words and carried >= (alone if count == 1 else several):
+                groups.append((carried, rows))
+            return
+        held = holding(known[m])
+        if rows & held:
+            split(m + 1, carried + weights[m], count + 1, words + (not numbers[m]), rows & held)
+        if rows & ~held:
+            split(m + 1, carried, count, words, rows & ~held)
+
+    if among:
+        split(0, 0.0, 0, 0, among)
+    groups.sort(key=lambda group: -group[0])
+    return groups
+
+
+def any_of(query_terms: list[str] | tuple[str, ...]) -> str:
+    """An FTS5 OR of the terms. They are made of letters and digits only (terms.py), and each
+    is still quoted, its quotes doubled, so that no text can ever reach FTS5 as an operator."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in query_terms)

@@ -1,0 +1,150 @@
+"""Business topics across languages: the words that say what a message or a passage is about.
+
+A customer who asks how to "send them back" means returns; one who asks about "Versand",
+"envío" or "shipping" means delivery, and the passage that answers says "delivered" or
+"Lieferung". Stemming does not bring these together, and the passage's own words are not the
+customer's. So each topic of a small business's folder (delivery, returns, refunds, opening
+hours and holidays, prices, discounts and minimum orders, payment and its terms, accounts,
+invoices and statements, order changes, damaged or wrong items, samples, care, ...) has its words
+in English, German, French and Spanish (topicwords.py), and a text that holds one of them also
+holds the topic's token: query expansion, done on both sides, the same way. The token is the same
+in every language, so a German question about "Lieferzeiten" shares a topic with an English
+passage on delivery times.
+
+A topic's words are normalised like any text (terms.py), so "delivered" and "deliveries" both
+yield delivery. A phrase ("send back", "opening hours", "fiche de données de sécurité") is
+matched on its words in a row; its words then yield only the phrase's topics ("bank transfer" is
+a payment, not bank details; "open an account" is not opening hours). German joins words: a
+German term that starts with a topic word of at least MIN_COMPOUND_PART characters, or ends with
+a topic noun (written capitalised in topicwords.py) that long, the rest being as long, holds that
+topic too ("Einfuhrumsatzsteuer": customs and tax; "Lieferadresse": delivery and address;
+"Versandkosten": delivery and price). Only a noun ends a compound: "ungeöffnet" is no "öffnen".
+
+Two topics are aspects rather than subjects: a price and a time (ASPECTS) can be asked of
+anything ("what would the printing cost and how long would it take?"), so they do not say what a
+passage or a question is about (relevance.py).
+
+Tokens are TOPIC_MARK and the topic's name without spaces: "_delivery". No word can look like
+one, because terms.py's words hold letters and digits only.
+
+PURE: no settings, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from mailagent.knowledge.compounds import COMPOUNDING
+from mailagent.knowledge.terms import terms
+from mailagent.knowledge.topicwords import TOPIC_WORDS
+
+TOPIC_MARK = "_"
+#: A German compound's part must be this long to count as a topic word, and so must the rest:
+#: "Karton" does not start with "Karte".
+MIN_COMPOUND_PART = 4
+
+
+def topic_token(topic: str) -> str:
+    """The search token of a topic: "order change" -> "_orderchange"."""
+    return TOPIC_MARK + topic.replace(" ", "")
+
+
+def is_topic(term: str) -> bool:
+    return term.startswith(TOPIC_MARK)
+
+
+#: The topics that say what is asked of a subject, not what it is.
+ASPECTS = frozenset({topic_token("price"), topic_token("timing")})
+
+
+#: Held by a document that names no subject: what relevance.py's rule cannot judge by subject.
+NO_SUBJECT = TOPIC_MARK + "none"
+
+
+def subjects(terms_: Iterable[str]) -> frozenset[str]:
+    """The topics among `terms_` that are subjects, not aspects."""
+    return frozenset(t for t in terms_ if is_topic(t) and t not in ASPECTS and t != NO_SUBJECT)
+
+
+class _Lexicon:
+    """One language's topic words, normalised: single terms and phrases (tuples of terms)."""
+
+    def __init__(self, language: str) -> None:
+        singles: dict[str, set[str]] = {}
+        nouns: dict[str, set[str]] = {}
+        phrases: dict[tuple[str, ...], set[str]] = {}
+        for topic, words in TOPIC_WORDS.items():
+            token = topic_token(topic)
+            for entry in words.get(language, "").split(","):
+                normalised = tuple(terms(entry, language))
+                if len(normalised) == 1:
+                    singles.setdefault(normalised[0], set()).add(token)
+                    if entry.strip()[:1].isupper():
+                        nouns.setdefault(normalised[0], set()).add(token)
+                elif normalised:
+                    phrases.setdefault(normalised, set()).add(token)
+        self.singles = {word: tuple(sorted(tokens)) for word, tokens in singles.items()}
+        self.nouns = {word: frozenset(tokens) for word, tokens in nouns.items()}
+        self.phrases = {phrase: tuple(sorted(tokens)) for phrase, tokens in phrases.items()}
+        self.starts = frozenset(phrase[0] for phrase in self.phrases)
+        self.longest = max(map(len, self.phrases), default=1)
+        self.compounding = language in COMPOUNDING
+
+    def phrase_at(self, words: list[str], n: int) -> int:
+        """The length of the longest phrase that starts at words[n], or 0."""
+        if words[n] not in self.starts:
+            return 0
+        for size in range(min(self.longest, len(words) - n), 1, -1):
+            if tuple(words[n : n + size]) in self.phrases:
+                return size
+        return 0
+
+    def single(self, term: str) -> tuple[str, ...]:
+        found = self.singles.get(term)
+        if found is not None or not self.compounding:
+            return found or ()
+        return self._compound(term)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one lexicon per language, for the process's life
+    def _compound(self, term: str) -> tuple[str, ...]:
+        found: set[str] = set()
+        for cut in range(MIN_COMPOUND_PART, len(term) - MIN_COMPOUND_PART + 1):
+            found.update(self.singles.get(term[:cut], ()))
+            found |= self.nouns.get(term[cut:], frozenset())
+        return tuple(sorted(found))
+
+
+@lru_cache(maxsize=64)
+def _lexicon(language: str) -> _Lexicon:
+    return _Lexicon(language)
+
+
+def topics(words: Iterable[str], language: str) -> list[str]:
+    """The topic tokens of a text's terms (terms.py) in `language`: one per word or phrase that
+    names a topic, repeats kept, as bm25 counts them."""
+    return topics_named(words, language)[0]
+
+
+def topics_named(words: Iterable[str], language: str) -> tuple[list[str], set[str]]:
+    """The topic tokens of a text's terms, and the terms that named them (alone or in a phrase):
+    those whose topic stands for them where a folder does not hold the word itself. The longest
+    phrase is read first, and a phrase's words are not read again alone."""
+    lexicon = _lexicon(language)
+    words = list(words)
+    found: list[str] = []
+    named: set[str] = set()
+    n = 0
+    while n < len(words):
+        size = lexicon.phrase_at(words, n)
+        if size:
+            found.extend(lexicon.phrases[tuple(words[n : n + size])])
+            named.update(words[n : n + size])
+            n += size
+            continue
+        single = lexicon.single(words[n])
+        if single:
+            found.extend(single)
+            named.add(words[n])
+        n += 1
+    return found, named
