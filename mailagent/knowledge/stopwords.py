@@ -25,6 +25,7 @@ other ought our ours ourselves out over own please same shall she should shouldn
 than that the their theirs them themselves then there these they this those through to too under
 until up upon us very was wasn't we were weren't what when where whether which while who whom
 whose why will with within without won't would wouldn't yes yet you your yours yourself
+you're we're they're i'm i've we've you've they've i'll we'll you'll they'll i'd we'd you'd
 yourselves hi hello hey dear thanks thank thx regards best kind kindly cheers sincerely greetings
 question questions wondering wonder wanted want like know let ask asking tell anyone someone
 something anything morning afternoon evening hope well soon possible ok okay sir madam team

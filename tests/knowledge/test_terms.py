@@ -45,3 +45,12 @@ def test_a_german_infinitive_with_zu_is_searched_as_its_verb(with_zu, verb):
 
 def test_a_capitalised_german_noun_keeps_its_zu():
     assert terms("Umzugskosten", "de") == ["umzugskost"]
+
+
+def test_an_english_contraction_leaves_no_fragment_behind():
+    assert terms("We're opening a shop and we'll need cups, you've got them?", "en") == [
+        "open",
+        "shop",
+        "need",
+        "cup",
+    ]
