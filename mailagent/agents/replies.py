@@ -386,9 +386,11 @@ def _opening(d: _Draft, tone: Tone, body: list[str]) -> list[str]:
     """The tone's opening sentence, unless the body thanks the customer itself."""
     key = TONE_OPENERS[tone]
     calm = tone in (Tone.NEUTRAL, Tone.POSITIVE)
-    if calm and body and body[0] == d.say("paid_thanks"):
+    opener = d.say(key)
+    # "Thank you for getting in touch. Thank you for your interest.": thanked once is enough.
+    if calm and body and body[0].split()[:1] == opener.split()[:1]:
         return []
-    return [d.say(key), ""]
+    return [opener, ""]
 
 
 def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply | None:
