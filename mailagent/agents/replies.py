@@ -255,12 +255,13 @@ def _amount_matches(text: str, account: Account) -> tuple[InvoiceFact, ...]:
     )
 
 
-def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
-    """(shape, body lines, unanswered) for a question about invoices."""
+def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Passage, ...]]:
+    """(shape, body lines, unanswered, passages quoted) for a question about invoices."""
     account = d.context.account
     ask = asks.invoice_ask(text)
+    passages: tuple[Passage, ...] = ()
     if account is None:
-        return "invoice:no_account", [d.say("no_account")], "no account under this address"
+        return "invoice:no_account", [d.say("no_account")], "no account under this address", ()
     named = _named_in(text, account)
     open_items = account.open_items
     lines: list[str] = []
@@ -288,14 +289,21 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
         copies = named or open_items
         lines += ["", d.say("resend_one" if len(copies) <= 1 else "resend_many")]
         unanswered = "asks for a copy of the invoice: attach it to the reply or send it"
-    elif not ask and named:
-        # A question about an invoice the records show, but not about its balance or due date
-        # ("is this line a duplicate?"): the records are stated, a person answers the rest.
-        unanswered = "asks about an invoice beyond what the records show: a person checks it"
+    elif not ask:
+        if d.context.passages:
+            # A question about how invoicing works ("can our accountant get a copy of every
+            # invoice?"): the folder's answer, after what the records show.
+            shape_k, quoted, passages = _knowledge_reply(d, closing=False)
+            lines += ["", *quoted]
+            shape += f":{shape_k}"
+        if named:
+            # A question about an invoice the records show, but not about its balance or due
+            # date ("is this line a duplicate?"): the records are stated, a person answers it.
+            unanswered = "asks about an invoice beyond what the records show: a person checks it"
     if focus and d.context.payment_details and ask != "resend":
         lines += ["", d.say("how_to_pay"), d.context.payment_details]
     lines += ["", d.say("closing_invoice")]
-    return shape, lines, unanswered
+    return shape, lines, unanswered, passages
 
 
 def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
@@ -406,7 +414,7 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
     passages: tuple[Passage, ...] = ()
     unanswered = ""
     if category is Category.INVOICE_QUESTION:
-        shape, body, unanswered = _invoice_reply(d, text)
+        shape, body, unanswered, passages = _invoice_reply(d, text)
     elif category is Category.PAYMENT_CLAIMED:
         shape, body, unanswered = _payment_reply(d, text)
     elif category is Category.COMPLAINT:
