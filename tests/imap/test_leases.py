@@ -46,7 +46,9 @@ def test_two_pollers_on_one_folder_one_works_it_and_the_other_takes_over(
     wait_until(lambda: all(ticketed(first, n) for n in range(1, 6)), timeout=20)
     assert first.scalar("SELECT count(*) FROM mailagent_inboundemail") == 5
     assert first.query(LEASE)[0][0] == holder  # the second poller never got the folder
-    assert "new message(s) stored" in first.output()
+    # The pass prints its summary after its last ticket is committed (and its approval requests
+    # sent): wait for it rather than race it.
+    wait_until(lambda: "new message(s) stored" in first.output(), timeout=20)
     assert "new message(s) stored" not in second.output()
 
     first.kill()  # kill -9: its lease is never released, it runs out
