@@ -71,8 +71,8 @@ _KNOWLEDGE_CATEGORIES = frozenset(
 )
 #: Between the headings of a passage's heading path ("Returns \u203a Refund timing").
 HEADING_SEPARATOR = "\u203a"
-#: A second passage is quoted when it ranks nearly as high as the first.
-_SECOND_PASSAGE_SHARE = 0.5
+#: A second passage is quoted when it ranks at least this share of the first's score.
+_SECOND_PASSAGE_SHARE = 0.3
 
 
 def first_name(name: str) -> str:
@@ -356,8 +356,13 @@ def _knowledge_reply(
     if not passages:
         return "", [], ()
     used = [passages[0]]
-    if len(passages) > 1 and passages[1].score >= passages[0].score * _SECOND_PASSAGE_SHARE:
-        used.append(passages[1])
+    # A second passage for the question's other half: one of the same file first (the other
+    # half of "how long to London, and are duties included?" is in the same delivery file),
+    # else the next best, when it ranks near enough.
+    others = [p for p in passages[1:] if p.score >= passages[0].score * _SECOND_PASSAGE_SHARE]
+    same_file = [p for p in others if p.file == passages[0].file]
+    if same_file or others:
+        used.append((same_file or others)[0])
     lines: list[str] = []
     for passage in used:
         heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()
