@@ -56,6 +56,7 @@ from mailagent.models import Draft, InboundEmail, Ticket
 from mailagent.services.ingest import emails_store
 from mailagent.services.invoices import ImportReport, export_import
 from mailagent.services.processing.batch import emails_process
+from mailagent.types import Category
 from tests.draft_scoring import Fact, Report, Seen, fact_kind, outcome_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drafts_eval"
@@ -70,16 +71,8 @@ TODAY = date(2026, 11, 24)
 #: settings might name.
 NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
 
-CATEGORIES = (
-    "invoice_question",
-    "payment_claimed",
-    "refund_request",
-    "bank_detail_change",
-    "complaint",
-    "support_question",
-    "sales_inquiry",
-    "other",
-)
+#: Every category a customer's email can have (machine mail is settled before triage).
+CATEGORIES = tuple(c.value for c in Category if c is not Category.AUTOMATIC)
 EXPECTS = ("draft", "person", "unanswered")
 SPLITS = ("tune", "held_out")
 
