@@ -100,7 +100,7 @@ def rules_draft(category: Category, tone: Tone, context: TriageContext) -> dict:
         "language": reply.language,
         "passages": reply.passages,
         "example": reply.example,
-        "facts": reply.facts,
+        "facts": reply.facts_for(context),
         "unanswered": unanswered,
         "uncertain": tuple(uncertain),
     }

@@ -130,6 +130,12 @@ class Reply:
     def facts(self) -> dict:
         return {"shape": self.shape, "slots": [list(s) for s in self.slots]}
 
+    def facts_for(self, context: TriageContext) -> dict:
+        """`facts`, and whom the reply was written to: a later reuse of its wording must not
+        carry their name to another customer (`adapted`)."""
+        names = [context.customer.name, context.account.customer_name if context.account else ""]
+        return self.facts | {"names": [n for n in names if n]}
+
 
 class _Draft:
     """One draft being written: its language's phrases and the facts it states."""
@@ -457,7 +463,7 @@ def adapted(reply: Reply, examples: tuple[Example, ...]) -> Reply:
         if [role for role, _ in old] != [role for role, _ in reply.slots]:
             continue
         body = _swapped(example.body, old, list(reply.slots))
-        if body is None:
+        if body is None or _names_left(body, facts.get("names", []), reply):
             continue
         return Reply(
             body=body,
@@ -469,6 +475,16 @@ def adapted(reply: Reply, examples: tuple[Example, ...]) -> Reply:
             example=example,
         )
     return reply
+
+
+def _names_left(body: str, names: list[str], reply: Reply) -> bool:
+    """Whether a word of the earlier customer's name or company (three letters or more, not in
+    the new draft) is still in a reused wording: a person's edit ("as agreed with Anna's
+    husband") is not for someone else."""
+    words = {w for n in names for w in re.findall(r"[^\W\d_]{3,}", n)}
+    return any(
+        re.search(rf"(?<!\w){re.escape(w)}(?!\w)", body) and w not in reply.body for w in words
+    )
 
 
 def _swapped(body: str, old: list[tuple[str, str]], new: list[tuple[str, str]]) -> str | None:

@@ -268,3 +268,22 @@ def test_a_passage_found_in_the_folder_s_language_is_quoted_from_its_translation
         tuple(p for p in knowledge_index().passages if p.file == "hours.md"), "de"
     )
     assert hours.file == "hours.md"
+
+
+def test_a_reused_wording_never_carries_the_earlier_customer_s_name(account, knowledge):
+    _ticket, first = processed(
+        "Hi, how long do I have to return unused items?", subject="Returns", n=5
+    )
+    personal = first.body.replace(
+        "If that doesn't answer",
+        "Anna, as agreed with your colleague Berger: if that doesn't answer",
+    )
+    draft_approve(draft_id=first.pk, approver="owner@acme.example", body=personal)
+    _ticket, second = processed(
+        "Hello, what is the time limit for returning an unused item?",
+        subject="Returning",
+        sender="Greg Holt <anna@hofmann.example>",
+        n=6,
+    )
+    assert second.based_on_id is None
+    assert "Berger" not in second.body and "Anna" not in second.body
