@@ -44,6 +44,17 @@ def problems_of(body: str, context: TriageContext, passages=None) -> list[str]:
 _PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
+def _checked(reply: Reply, context: TriageContext) -> list[str]:
+    """The facts check of a composed or reused draft. A draft stating no fact (no passage, no
+    figure, a greeting with a plain first name) is the phrase tables' words and the signature
+    alone, which tests/agents/test_replies.py checks once for every phrase; a "first name" such
+    as "http://pay.example" is checked."""
+    stated = bool(reply.passages or reply.example) or any(
+        role != "name" or not _PLAIN_NAME.fullmatch(text) for role, text in reply.slots
+    )
+    return problems_of(_unquoted(reply), context, reply.passages) if stated else []
+
+
 def _unquoted(reply: Reply) -> str:
     """The composed draft without the passages it quotes word for word: the passages are
     trusted as they stand (`draft_problems` allows what they state), so reading them again in
@@ -58,7 +69,9 @@ def _safe_reply(category: Category, tone: Tone, context: TriageContext, language
     """An acknowledgement that states no fact: what is shown when a composed draft fails."""
     words = PHRASES[language]
     name = first_name(context.customer.name)
-    greeting = words["greeting_named"].format(name=name) if name else words["greeting"]
+    # Only a plain name: the composed draft may have failed because of the one the sender gave.
+    plain = bool(name) and _PLAIN_NAME.fullmatch(name) is not None
+    greeting = words["greeting_named"].format(name=name) if plain else words["greeting"]
     ack = words[ACKNOWLEDGEMENTS.get(category, "ack_other")]
     body = f"{greeting}\n\n{ack}\n\n{words['sign_off']}\n{context.business_name}"
     return Reply(body=body, language=language, shape=f"ack:{category.value}")
@@ -75,21 +88,14 @@ def rules_draft(category: Category, tone: Tone, context: TriageContext) -> dict:
         }
     uncertain: list[str] = []
     reply = adapted(composed, context.examples) if context.examples else composed
-    if reply.example is not None:
-        problems = problems_of(reply.body, context, reply.passages)
-        if problems:
-            uncertain.append(
-                f"the approved reply #{reply.example.draft_id} did not fit the new facts "
-                f"({problems[0]}): composed afresh"
-            )
-            reply = composed
-    # A draft stating no fact (no passage, no figure, a greeting with a plain first name) is
-    # the phrase tables' words and the signature alone, which tests/agents/test_replies.py
-    # checks once for every phrase. A "first name" such as "http://pay.example" is checked.
-    stated = bool(reply.passages or reply.example) or any(
-        role != "name" or not _PLAIN_NAME.fullmatch(text) for role, text in reply.slots
-    )
-    problems = problems_of(_unquoted(reply), context, reply.passages) if stated else []
+    problems = _checked(reply, context)
+    if problems and reply.example is not None:
+        uncertain.append(
+            f"the approved reply #{reply.example.draft_id} did not fit the new facts "
+            f"({problems[0]}): composed afresh"
+        )
+        reply = composed
+        problems = _checked(reply, context)
     unanswered = reply.unanswered
     if problems:
         uncertain.append(f"the composed draft failed the facts check: {'; '.join(problems)}")

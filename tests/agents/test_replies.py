@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from mailagent.agents.drafting import problems_of
+from mailagent.agents.drafting import problems_of, rules_draft
 from mailagent.agents.phrases import PHRASES
 from mailagent.agents.replies import adapted, reply_for
 from mailagent.types import Account, Address, Category, Example, InvoiceFact, Tone, TriageContext
@@ -123,3 +123,19 @@ def test_no_phrase_states_a_fact_of_its_own(language):
             currency="", heading="", language="",
         )  # fmt: skip
         assert problems_of(filled, ctx) == [], (key, filled)
+
+
+def test_a_sender_name_that_is_a_link_is_never_greeted():
+    ctx = TriageContext(
+        subject="Question",
+        text="Hi, how do I descale the machine?",
+        customer=Address("x@shady.example", "https://pay.shady.example/now Support"),
+        business_name="Acme Supplies",
+        account=None,
+        language="en",
+        today=TODAY,
+    )
+    fields = rules_draft(Category.SUPPORT_QUESTION, Tone.NEUTRAL, ctx)
+    assert "shady" not in fields["draft_body"]
+    assert fields["draft_body"].startswith("Hello,")
+    assert "facts check" in fields["uncertain"][0]
