@@ -347,11 +347,3 @@ def _second_opinion(text: str) -> DetectedLanguage | None:
     ):
         return DetectedLanguage(code, language_name(code), round(best.value, 4), True)
     return None
-
-
-def draft_language(detected: DetectedLanguage, *, default: str = "en") -> str:
-    """The language a reply to it is drafted in: the customer's own if the drafts are written in
-    it (`wording.DRAFT_LANGUAGES`), else `default` if they are, else English."""
-    if detected.reliable and detected.code in DRAFT_LANGUAGES:
-        return detected.code
-    return default if default in DRAFT_LANGUAGES else "en"

@@ -9,13 +9,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from mailagent import language
-from mailagent.language import DetectedLanguage, detect_language, draft_language, language_name
+from mailagent.agents.replies import reply_for
+from mailagent.language import DetectedLanguage, detect_language, language_name
+from mailagent.types import Address, Category, Tone, TriageContext
 from tests.agents.language_samples import NAMES, SAMPLES, UNSURE
 
 #: Messages the detector gets wrong, and what it reads them as; strict, so that a better detector
 #: says so. Low-accuracy mode reads letter trigrams only: "gestoría" tips the first to Romanian,
 #: and clipped informal English reads as Welsh or Swedish. None lands in a language drafts are
-#: written in, so each is still answered in the business's language.
+#: written in: each goes to a person without a draft ("no draft: written in Welsh"), never gets a
+#: reply in the wrong language.
 KNOWN_MISSES = {
     "Necesito una copia de la factura para mi gestoría, por favor.": "ro",
     "pls refnd the broken blender jar, photos attached. order 20677": "cy",
@@ -49,9 +52,23 @@ def test_the_set_is_read_right_at_least_97_percent_of_the_time():
     assert right / len(CASES) >= 0.97, f"{right} of {len(CASES)}"
 
 
-def test_a_misread_message_is_still_drafted_in_the_business_language():
-    for text in KNOWN_MISSES:
-        assert draft_language(detect_language(text), default="en") == "en"
+def drafted_in(text: str, *, default: str = "en") -> str | None:
+    """The language the rules backend drafts a reply to `text` in; None: no draft, a person."""
+    context = TriageContext(
+        subject="",
+        text=text,
+        customer=Address("c@example.com"),
+        business_name="Acme Supplies",
+        language=detect_language(text, default=default).code,
+    )
+    reply = reply_for(Category.SUPPORT_QUESTION, Tone.NEUTRAL, context)
+    return reply.language if reply else None
+
+
+def test_a_misread_message_never_gets_a_draft_in_the_wrong_language():
+    for text, misread in KNOWN_MISSES.items():
+        right = next(code for code, texts in SAMPLES.items() if text in texts)
+        assert drafted_in(text) in (None, right), (text, misread)
 
 
 @pytest.mark.parametrize("text", (*UNSURE, "Danke schön!", "Vielen Dank!", "Merci beaucoup !"))
@@ -110,17 +127,17 @@ def test_a_message_in_capitals_is_read_by_its_words(text, code):
     [
         ("Könnten Sie mir bitte die Rechnung noch einmal schicken?", "en", "de"),
         ("¿Cuánto les debemos todavía y cuándo vence el pago?", "en", "es"),
-        # Italian is detected, but drafts are not written in it: the business's language.
-        ("Buongiorno, potreste rimandarmi la fattura per favore?", "fr", "fr"),
+        # Italian is detected, and drafts are not written in it: no draft, a person answers.
+        ("Buongiorno, potreste rimandarmi la fattura per favore?", "fr", None),
+        # Too short to tell: the thread's or the business's language.
         ("Danke", "es", "es"),
-        # A default the drafts are not written in falls back to English.
-        ("ok", "it", "en"),
+        ("ok", "it", None),
     ],
 )
 def test_a_reply_is_drafted_in_the_customers_language_when_drafts_are_written_in_it(
     text, default, drafted
 ):
-    assert draft_language(detect_language(text, default=default), default=default) == drafted
+    assert drafted_in(text, default=default) == drafted
 
 
 @pytest.mark.parametrize(
