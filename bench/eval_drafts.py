@@ -91,7 +91,14 @@ def print_failures(title: str, report: Report) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--verbose", action="store_true", help="list every failing case")
+    parser.add_argument(
+        "--verbose", action="store_true", help="list every failing tune and held_out case"
+    )
+    parser.add_argument(
+        "--show-kept",
+        action="store_true",
+        help="also list the failing kept cases (once seen, they no longer measure anything)",
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -106,10 +113,17 @@ def main() -> None:
         f"({elapsed / len(cases) * 1000:.0f} ms a message); validator: {report.validator}\n"
     )
     print_split("tune", report.where(split="tune"))
-    print_split("held_out (never tuned on)", report.where(split="held_out"))
+    print_split(
+        "held_out (never tuned on, but its failures were read)", report.where(split="held_out")
+    )
+    print_split("fresh (development: its failures were read)", report.where(split="fresh"))
+    print_split("kept (never looked at: the figures to quote)", report.where(split="kept"))
     print_failures("failing held_out cases", report.where(split="held_out"))
+    print_failures("failing fresh cases", report.where(split="fresh"))
     if args.verbose:
         print_failures("failing tune cases", report.where(split="tune"))
+    if args.show_kept:
+        print_failures("failing kept cases", report.where(split="kept"))
 
 
 if __name__ == "__main__":

@@ -232,7 +232,19 @@ LOOK_ALIKES = (
     r"\b(factures|avoirs)\s+et\s+(des\s+|les\s+)?(avoirs|factures)\b|"
     r"\bfacturas\s+y\s+(los\s+)?abonos\b|\babonos\s+y\s+(las\s+)?facturas\b|"
     # A credit note already issued, named by its number: "l'avoir CN-401", "Gutschrift GS-12".
-    r"\b(l'avoir|avoir|gutschrift|abono|credit\s+note)\s+(n[o°]\s+?)?[a-z]{0,4}-?\d{2,}\b"
+    r"\b(l'avoir|avoir|gutschrift|abono|credit\s+note)\s+(n[o°]\s+?)?[a-z]{0,4}-?\d{2,}\b|"
+    # A credit the business already gave, set against a payment: "paid it less the credit note
+    # you sent", "en déduisant l'avoir de 120 €", "wir haben doch noch eine Gutschrift von
+    # Ihnen", "descontando el abono". Asking for a new credit note is not among them.
+    r"\b(less|minus|net of|deducting|after deducting|applying|offsetting)\s+(the|your|our)\s+"
+    r"credit(\s+note)?\b|"
+    r"\bthe\s+credit(\s+note)?\s+you\s+(already\s+)?(gave|sent|issued|raised)\b|"
+    r"\b(en\s+)?(deduisant|deduction\s+de|deduction\s+faite\s+de|moins)\s+(l'|votre\s+|notre\s+)"
+    r"avoir\b|\bl'avoir\s+(de\s+\S+\s+)?(\S+\s+)?que\s+vous\s+(nous\s+)?(aviez|avez)\b|"
+    r"\b(abzuglich|abzgl|nach\s+abzug)\s+(der|ihrer|unserer)\s+gutschrift\b|"
+    r"\b(wir\s+haben|haben\s+wir)\s+((doch|noch|bereits|schon)\s+)*(eine|die|ihre)\s+"
+    r"gutschrift\b|"
+    r"\b(descontando|restando|menos|aplicando|deduciendo)\s+(el|su|nuestro)\s+abono\b"
 )
 
 # Words customers mistype where it matters, matched one slip away (a letter missing, doubled,
@@ -287,8 +299,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"gewechselt|aktualisier\w*|ab sofort|ab jetzt|kunftig\w*|zukunftig\w*|in zukunft",
         r"dorenavant|desormais|a l'avenir|a partir de (maintenant|aujourd'hui|ahora|hoy)",
         r"(de ahora )?en adelante|actualic\w*|actualiz\w*|modifi\w*",
-        # Not "statt" or "au lieu de": "Dienstag statt Montag" is a delivery, not a bank.
-        r"en (lugar|vez) de",
+        # Not "statt" or "au lieu de": "Dienstag statt Montag" is a delivery, not a bank; but
+        # one figure for another is a change ("45 statt 30 Tage").
+        r"en (lugar|vez) de|\d+ (\w+ )?(statt|au lieu de|anstatt) \d+",
     ),
     "money_flow": (
         r"pay|pays|paid|paying|payments?|remit\w*|transfer\w*|deposit\w*|salary|wages?|funds?",
@@ -319,7 +332,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"credit (on|against|to) (the|our|my) (account|invoice)|(owe|owes) (me|us)|(am|are) owed",
         r"i'm owed|we're owed|(charged|billed) (us |me )?twice|double (charged|charge|billed)",
         r"overcharg\w*|duplicate (charge|payment)|return\w* (\S+ ){0,3}" + _MONEY,
-        r"(knock|take|deduct)\w* (\S+ ){0,6}off (the|our|my|this|next) (\S+ )?(invoice|bill|order)",
+        # Not the van that "drops off the Tuesday order" or the parcel "dropped off".
+        r"(knock|take|deduct)\w* (\S+ ){0,6}(?<!drop )(?<!drops )(?<!dropped )(?<!dropping )"
+        r"off (the|our|my|this|next) (\S+ )?(invoice|bill|order)",
         # The money named, then "back": not "check back", "call back", "back in stock".
         rf"{_MONEY}( \S+){{0,6}} (?<!check )(?<!call )(?<!ring )(?<!get )(?<!be )back"
         r"(?! (in stock|in touch|on|to (you|normal|work)|up|order|online))",
@@ -370,6 +385,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"contracts?|agreements?|clauses?|terms and conditions|sla|lease|contrat\w*",
         r"(wartungs|miet|leasing|liefer|rahmen|service|arbeits|dienstleistungs|kauf|abo)?vertrag\w*",
         r"contrato\w*|contratto|overeenkomst|umow\w*",
+        # An agreement by its other names ("Liefervereinbarung", "accord de livraison"); not
+        # the "d'accord" or "de acuerdo" of agreeing.
+        r"(liefer|rahmen|service|kooperations|preis|abnahme)?vereinbarung\w*",
+        r"accords? (de|cadre|commercial)\w*|accord-cadre|acuerdos? (de|marco|comercial)\w*",
     ),
     "contract_act": (
         r"terminat\w*|cancel\w*|end|ending|exit|renew\w*|notice|amend\w*|vary|variation",
@@ -378,12 +397,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"rescind\w*|renegoci\w*|neu verhandeln|nachverhandel\w*|verlanger\w*|preavis|preaviso",
         r"vertragsstrafe\w*|penalit\w*|condicion\w*|conditions?|bedingung\w*|laufzeit|plazo",
         r"beend\w*|vorzeitig\w*|mettre fin|terminer|finaliz\w*|anul\w*|dar de baja",
+        # Changing or signing it abroad: "anpassen", "geänderten Vertrag zur Unterschrift",
+        # "modifier notre contrat", "cambiar las condiciones", "firmar".
+        r"anpass\w*|angepasst\w*|(ge)?ander(n|t|te|ten|ung\w*)|unterschr\w*|unterzeichn\w*",
+        r"streich\w*|gestrichen|modifi\w*|changer|revoir|signer|signature|resilier\w*",
+        r"cambi(ar|o|os|en)|firmar|firma|rescindir|renovar|renovacion",
     ),
     "contract_terms": (
         r"notice period|termination fee|exit fee|break clause|early termination|price cap",
         r"not (be )?renewing|will not renew|won't renew|cap on price",
     ),
-    "payment_terms": (r"(payment|credit) terms|\d+ days? terms",),
+    "payment_terms": (
+        r"(payment|credit) terms|\d+ days? terms",
+        r"zahlungsziel\w*|zahlungsbedingung\w*|zahlungsfrist\w*",
+        r"(delais?|conditions) de (paiement|reglement)|(plazos?|condiciones) de pago",
+    ),
     # Someone asks the business to pay out: "I need you to process a transfer", "please wire".
     "pay_out": (
         r"(you|need)( \S+){0,8} (process|handle|send|make|arrange|wire|transfer|release|pay"

@@ -217,6 +217,9 @@ class Passage:
     #: else KNOWLEDGE_LANGUAGE.
     language: str
     score: float = 0.0
+    #: The question's concepts (words and business topics) this passage holds that no better
+    #: passage for the same question holds, with their weights: what it adds to the answer.
+    adds: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ from mailagent.types import Category
 from tests.draft_scoring import Fact, Report, Seen, fact_kind, outcome_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drafts_eval"
-CASES_FILE = FIXTURES / "cases.json"
+#: The set's files: `cases.json` (tune and held_out), `cases_fresh.json`, `cases_kept.json`.
+CASES_GLOB = "cases*.json"
 ACCOUNTING_DIR = FIXTURES / "accounting"
 KNOWLEDGE_DIR = Path(mailagent.__file__).parent / "demo" / "knowledge"
 SOURCE = "drafts-eval"
@@ -74,7 +75,15 @@ NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
 #: Every category a customer's email can have (machine mail is settled before triage).
 CATEGORIES = tuple(c.value for c in Category if c is not Category.AUTOMATIC)
 EXPECTS = ("draft", "person", "unanswered")
-SPLITS = ("tune", "held_out")
+#: `tune`: the rules were written against these. `held_out`: never tuned on, but the bench listed
+#: its failing cases while the drafting was built, so its figure flatters (89% recall when
+#: `fresh` first scored 64%). `fresh` (cases_fresh.json): written later by someone who had not
+#: read the drafting rules; measured once unseen, then its failures were read to find the classes
+#: of mail the drafting missed, so it is a development set now. `kept` (cases_kept.json): written
+#: the same way by another hand and never looked at case by case: the bench prints its figures
+#: only (`--show-kept` lists its failures, after which it measures nothing). Its figures are the
+#: ones to quote.
+SPLITS = ("tune", "held_out", "fresh", "kept")
 
 #: What the run holds fixed whatever the environment says: the business, its people, the rules
 #: backend, the demo knowledge folder, no payment details and no mail server.
@@ -115,9 +124,10 @@ class Case:
 # --- The set ---------------------------------------------------------------------------------
 
 
-def load_cases(path: Path = CASES_FILE) -> list[Case]:
+def load_cases(paths: Iterable[Path] | None = None) -> list[Case]:
     """The cases of the set, checked for the shape this module scores."""
-    records = json.loads(path.read_text(encoding="utf-8"))
+    paths = sorted(FIXTURES.glob(CASES_GLOB)) if paths is None else paths
+    records = [r for path in paths for r in json.loads(path.read_text(encoding="utf-8"))]
     cases = [
         Case(
             **{k: v for k, v in r.items() if k not in ("required", "forbidden")},

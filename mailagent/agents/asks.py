@@ -61,6 +61,14 @@ _DUE = re.compile(
             r"outstanding|left)\b|\bwhat'?s?( is)? (the|our|my) balance\b|\bdue date\b|"
             r"\bwhen\b[^.?!\n]{0,40}\bdue\b",
             r"\b(what|which)\b[^.?!\n]{0,30}\b(open|outstanding|unpaid|overdue)\b",
+            r"\bwhat('?s| is)( now| still)? (left|remaining|owing)\b|\b(left|remaining) to pay\b|"
+            r"\bremaining balance\b|\bwhen is\b[^.?!\n]{0,40}\bdue\b",
+            r"\brestbetrag\b|\bnoch zu zahlen\b|\bbis wann\b[^.?!\n]{0,40}\b(zahlen|bezahlt|"
+            r"beglichen|uberweisen)\b",
+            r"\b(reste|restant) (a payer|du)\b|"
+            r"\bfaire (un |le )?point sur (notre |mon |le )?compte\b|"
+            r"\bqu'est-ce qu'il (nous |me )?reste\b|\breste (une|des) factures?\b",
+            r"\bqueda por pagar\b|\b(que|cuanto) (nos |me )?queda\b|\bsaldo pendiente\b",
             r"\bwie (viel|hoch)\b[^.?!\n]{0,40}\b(schulde\w*|offen|betrag|saldo|zahlen)\b|"
             r"\bwas schulden\b|\bfallig\w*|\bzahlungsziel\b",
             r"\b(was|welche \w+)\b[^.?!\n]{0,30}\b(noch )?offen\b",
@@ -73,6 +81,55 @@ _DUE = re.compile(
         )
     )
 )
+
+
+# -- Invoices named by their month: "the November invoice", "la facture de septembre" -------
+
+_MONTHS = {
+    1: "january jan januar janner janvier enero",
+    2: "february feb februar fevrier febrero",
+    3: "march mar marz mars marzo",
+    4: "april apr avril abril",
+    5: "may mai mayo",
+    6: "june jun juni juin junio",
+    7: "july jul juli juillet julio",
+    8: "august aug aout agosto",
+    9: "september sep sept septembre septiembre setiembre",
+    10: "october oct oktober octobre octubre",
+    11: "november nov novembre noviembre",
+    12: "december dec dezember decembre diciembre",
+}
+_MONTH_OF = {name: n for n, names in _MONTHS.items() for name in names.split()}
+_MONTH = "(" + "|".join(sorted(_MONTH_OF, key=len, reverse=True)) + ")"
+# The month before the invoice ("the November invoice", "Oktober-Rechnung", "Septemberrechnung")
+# or after it with a word that says from when ("the invoice from March", "la facture de
+# septembre", "la factura de agosto", "die Rechnung vom Oktober"); not a due date ("the invoice
+# due in December") and not the English "may" of "the invoice may be late".
+_MONTH_NAMED = re.compile(
+    rf"\b{_MONTH}(['\u2019]s)?[\s-]*({_DOC})|"
+    rf"\b{_DOC}\s+(\w+\s+)?(of|from|for|dated|de|d'|du|del|vom|von|fur|aus|im)\s*"
+    rf"(the\s+|dem\s+|el\s+|mes\s+de\s+)?{_MONTH}\b"
+)
+
+
+def mentioned_months(text: str) -> frozenset[int]:
+    """The months (1-12) of the invoices a customer names by their month."""
+    found = set()
+    for m in _MONTH_NAMED.finditer(folded(text)):
+        name = m.group(1) or m.group(m.lastindex or 0)
+        if name in _MONTH_OF and not (name == "may" and m.group(1) is None):
+            found.add(_MONTH_OF[name])
+    return frozenset(found)
+
+
+#: A customer who speaks of a credit note: "there should be a credit note", "l'avoir",
+#: "die Gutschrift", "el abono".
+_CREDIT = re.compile(r"\bcredit(s| notes?)?\b|\bavoirs?\b|\bgutschrift\w*|\babonos?\b")
+
+
+def mentions_credit(text: str) -> bool:
+    """Whether a customer's text speaks of a credit note or a credit on the account."""
+    return bool(_CREDIT.search(folded(text)))
 
 
 def folded(text: str) -> str:

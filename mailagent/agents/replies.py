@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from mailagent.agents import asks
 from mailagent.agents.phrases import ACKNOWLEDGEMENTS, LANGUAGE_NAMES, PHRASES, TONE_OPENERS
+from mailagent.knowledge.topics import is_topic
 from mailagent.types import (
     Account,
     Category,
@@ -225,7 +226,8 @@ def _totals(items: list[InvoiceFact]) -> list[tuple[str, Decimal]]:
 
 def _named_in(text: str, account: Account) -> tuple[InvoiceFact, ...]:
     """The account's invoices whose number the customer wrote (exactly, or its digits when they
-    are long enough to be unmistakable)."""
+    are long enough to be unmistakable), then those named by the month they were issued in
+    ("the November invoice", "la facture de septembre": the latest such month's invoices)."""
     found = []
     for inv in account.invoices:
         if re.search(rf"(?<![\w-]){re.escape(inv.number)}(?![\w-])", text, re.IGNORECASE):
@@ -234,6 +236,18 @@ def _named_in(text: str, account: Account) -> tuple[InvoiceFact, ...]:
         digits = re.sub(r"\D", "", inv.number)
         if len(digits) >= 4 and re.search(rf"(?<![\d]){digits}(?![\d])", text):
             found.append(inv)
+    for month in sorted(asks.mentioned_months(text)):
+        issued = [
+            i
+            for i in account.invoices
+            if not i.is_credit and i.issue_date and i.issue_date.month == month
+        ]
+        latest = max((i.issue_date for i in issued if i.issue_date), default=None)
+        found += [
+            i
+            for i in issued
+            if i.issue_date and latest and i.issue_date.year == latest.year and i not in found
+        ]
     return tuple(found)
 
 
@@ -345,7 +359,16 @@ def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
             )
         lines.append("")
     states = sorted({"paid" if i.status == "paid" else "open" for i in matched})
-    return f"paid:matched_{'_'.join(states)}", lines[:-1], ""
+    shape = f"paid:matched_{'_'.join(states)}"
+    if asks.invoice_ask(text) in ("statement", "due"):
+        # "I believe INV-2102 was settled; what's outstanding now?": the payment, then the
+        # rest of the account the customer asked about.
+        rest = tuple(i for i in account.open_items if i not in matched)
+        lines += [d.say("open_for_reference"), "", *d.statement(rest)] if rest else []
+        lines += [] if rest else [d.say("no_open"), ""]
+        shape += ":statement"
+        return shape, lines if rest else lines[:-1], ""
+    return shape, lines[:-1], ""
 
 
 def quoted_passage(text: str) -> str:
@@ -362,13 +385,16 @@ def _knowledge_reply(
     if not passages:
         return "", [], ()
     used = [passages[0]]
-    # A second passage for the question's other half: one of the same file first (the other
-    # half of "how long to London, and are duties included?" is in the same delivery file),
-    # else the next best, when it ranks near enough.
+    # A second passage for the question's other half: one that holds a part of the question
+    # (a subject or an aspect, topics.py) the first does not ("what is your minimum order, and
+    # do you charge for delivery?"), else one of the same file (the other half of "how long to
+    # London, and are duties included?" is in the same delivery file), else the next best,
+    # when it ranks near enough.
+    parts = [p for p in passages[1:] if any(is_topic(concept) for concept, _ in p.adds)]
     others = [p for p in passages[1:] if p.score >= passages[0].score * _SECOND_PASSAGE_SHARE]
     same_file = [p for p in others if p.file == passages[0].file]
-    if same_file or others:
-        used.append((same_file or others)[0])
+    if parts or same_file or others:
+        used.append((parts or same_file or others)[0])
     lines: list[str] = []
     for passage in used:
         heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()

@@ -102,7 +102,8 @@ PAYMENT_DESTINATION = _rx(*riskwords.PAYMENT_DESTINATION)
 PAYMENT_CLAIMED = _rx(
     # "paid for" is a purchase ("we paid for next-day delivery"), not a payment claim.
     r"\b(we|i)\s*(have|'ve)?\s*(already\s+)?(paid|payed|settled|transferred|wired)\b(?!\s+for\b)",
-    r"\b(we|i)\s*(have|'ve)?\s*(already\s+)?sent\s+(the\s+|you\s+)?(payment|money|funds|cheque)",
+    r"\b(we|i)\s*(have|'ve)?\s*(already\s+)?sent\s+(the\s+|you\s+)?(payment|money|funds|cheque)"
+    r"(?!\s+(details|link|plan|terms|request|form|instructions|reminder|method))",
     r"\b(was|were|has been|have been|had been)\s+(already\s+)?(paid|payed|settled)\b",
     r"^\s*(already\s+)?paid\b(?!\s+for\b)",
     r"\bpaid (in full|today|yesterday|last|this morning|on (mon|tue|wed|thu|fri|sat|sun|the))",
@@ -131,6 +132,50 @@ PAYMENT_CLAIMED = _rx(
     r"arrive|clear|land|show)",
     r"\b(cleared|settled|paid)\s+(via|by|through|with)\b",
     r"\bmark\s+(it|this|them|the invoice)\s+as\s+(paid|settled|done)\b",
+    # The payer and a done deed, the payment named after it: "we made the payment this
+    # morning", "I did a transfer of £845.60", "our accounts team processed the payment".
+    # Not the details, link or plan of one ("I sent the payment details to Tom").
+    r"\b(we|i|accounts payable|our\s+(\w+\s+){0,2}(team|department|dept|office|bank))"
+    r"(\s+have\s+|['\u2019]ve\s+|\s+had\s+|\s+)(just\s+|now\s+|already\s+|today\s+|finally\s+)?"
+    r"(made|sent|did|done|processed|initiated|issued|submitted|released|arranged|authori[sz]ed|"
+    r"completed|put through|pushed through|set up)\s+"
+    r"((a|the|our|your|this|that|one|another|an?)\s+)?(\w+\s+){0,2}"
+    r"(payments?|transfers?|wires?|remittances?|bacs|ach|cheques?|checks?)\b"
+    r"(?!\s+(details|link|plan|terms|request|form|instructions|reminder|method))",
+    # The payment and its completion: "payment has now been made", "the transfer is done",
+    # "the funds left our account on Monday".
+    rf"\b(payment|transfer|wire|remittance|funds|money)\b{GAP}{{0,40}}\b(has|have|had)\s+"
+    r"(now\s+|just\s+|already\s+|finally\s+)?been\s+(made|sent|processed|completed|initiated|"
+    r"released|executed|done)\b",
+    r"\b(payment|transfer|wire|remittance)\s+(is|was)\s+(now\s+)?(done|complete|completed)\b",
+    r"\b(funds|money|payment|transfer)\s+(left|has left|have left)\s+(our|my)\s+(bank\s+)?account",
+    # German, the deed done to the payment: "wir haben die Überweisung getätigt", "die
+    # Zahlung wurde gestern angewiesen".
+    rf"\b(zahlung|[üu]berweisung|betrag|rechnungsbetrag)\b{GAP}{{0,60}}\b(get[äa]tigt|"
+    r"veranlasst|angewiesen|ausgef[üu]hrt|vorgenommen|eingeleitet|freigegeben|erledigt|"
+    r"angesto[ßs]en)\b",
+    # French, the payer first: "nous avons effectué le virement", "je viens de régler la
+    # facture", "j'ai fait un virement hier".
+    r"\b(nous avons|j['\u2019]ai|on a|je viens de|nous venons de)\s+(bien\s+|d[ée]j[àa]\s+)?"
+    r"(effectu[ée]r?|fait|faire|envoy[ée]r?|lanc[ée]r?|[ée]mis|ordonn[ée]r?|proc[ée]d[ée]r? [àa]|"
+    r"r[ée]gl[ée]r?|payer|virer|vir[ée])\b"
+    rf"{GAP}{{0,40}}\b(virement|paiement|r[èe]glement|montant|facture|somme|solde)\b",
+    # Spanish, the payer first: "hemos hecho hoy una transferencia", "acabamos de transferir",
+    # "le enviamos ayer el importe por transferencia".
+    r"\b(hemos|he|ha|han|acabamos de|acabo de)\s+(ya\s+)?(hecho|realizado|efectuado|enviado|"
+    r"mandado|ordenado|emitido|ingresado|transferido|abonado|hacer|realizar|efectuar|enviar|"
+    r"ingresar|transferir|pagar|abonar|liquidar)\b"
+    rf"{GAP}{{0,40}}\b(transferencia|pago|abono|ingreso|importe|factura|cantidad|saldo|"
+    r"\d[\d.,]*\s*(€|eur|usd|\$))",
+    r"\b(acabamos de|acabo de)\s+(transferir|pagar|abonar|liquidar|ingresar)\b",
+    rf"\b(enviamos|mandamos|hicimos|realizamos|efectuamos|ingresamos)\b{GAP}{{0,40}}"
+    r"\b(ayer|anteayer|hoy|esta ma[ñn]ana|la semana pasada|el (lunes|martes|mi[ée]rcoles|"
+    r"jueves|viernes))\b"
+    rf"{GAP}{{0,40}}\b(transferencia|pago|abono|ingreso|importe)\b",
+    rf"\b(enviamos|mandamos|hicimos|realizamos|efectuamos|ingresamos)\b{GAP}{{0,40}}"
+    r"\b(transferencia|pago|abono|ingreso|importe)\b"
+    rf"{GAP}{{0,40}}\b(ayer|anteayer|hoy|esta ma[ñn]ana|la semana pasada|el (lunes|martes|"
+    r"mi[ée]rcoles|jueves|viernes))\b",
 )
 
 # Sarcasm reads as praise word by word: "Great, another late delivery. Fantastic service."
@@ -200,6 +245,7 @@ INVOICE_QUESTION = _rx(
     r"\b(factura|facture|fattura|rechnung|factuur)\b",
     r"\b(factur[ae]s|rechnungs?\w+)\b",
     r"\b(owe|owed|owing|amount due|outstanding (amount|balance))\b|\b\d[\d,.]*\s+outstanding\b",
+    r"\bwhat(['\u2019]s| is| remains)\s+(still\s+)?(outstanding|open|unpaid|due)\b",
     # A statement of account, what is owed and when it is due, the tax on it.
     r"\b(kontoauszug|offenen? posten|relev[ée]s? de compte|estado de cuenta|extracto de cuenta)\b",
     r"\b(schulden wir|schulde ich|devons-nous|nous devons|je dois|debemos|les debo|le debo)\b",

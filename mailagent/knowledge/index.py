@@ -74,7 +74,10 @@ class KnowledgeIndex:
         hits = self._text.search_falling_back(
             question_of(text), language, self.default_language, limit=limit
         )
-        return tuple(replace(self._passages[hit.id], score=round(hit.score, 4)) for hit in hits)
+        return tuple(
+            replace(self._passages[hit.id], score=round(hit.score, 4), adds=hit.adds)
+            for hit in hits
+        )
 
 
 def _document(passage: Passage) -> Document:

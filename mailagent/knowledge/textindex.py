@@ -2,8 +2,8 @@
 
 Generic on purpose: it ranks the knowledge folder's passages for a customer's message, and could
 rank earlier approved replies for a new message the same way. Documents are (id, text,
-language[, title, context]); `search(query, language, limit)` returns (id, score) hits, best
-first, and `search_falling_back` tries another language's documents when none answers.
+language[, title, context]); `search(query, language, limit)` returns (id, score, adds) hits,
+best first, and `search_falling_back` tries another language's documents when none answers.
 
 Ranking is SQLite FTS5's bm25() (in Python's own sqlite3, an in-memory database), over terms
 normalised here (terms.py: stemmed per language, diacritics folded, stop words dropped; German
@@ -44,7 +44,7 @@ from mailagent.knowledge.compounds import COMPOUNDING, compound_index, with_part
 from mailagent.knowledge.relevance import Question, answering, any_of, question_read
 from mailagent.knowledge.shelf import Shelf, bits
 from mailagent.knowledge.terms import terms
-from mailagent.knowledge.topics import NO_SUBJECT, subjects, topics
+from mailagent.knowledge.topics import NO_SUBJECT, durations, subjects, topics
 
 #: Only the start of a long message is read: the question is nearly always there.
 MAX_QUERY_CHARS = 2000
@@ -71,6 +71,9 @@ class Hit(NamedTuple):
 
     id: str
     score: float
+    #: The question's concepts it holds that no better hit holds (relevance.py's words and
+    #: topics, with their weights): what it adds to the answer, heaviest first.
+    adds: tuple[tuple[str, float], ...] = ()
 
 
 class TextIndex:
@@ -107,6 +110,7 @@ class TextIndex:
         title, context, text = (
             _with_topics(words, document.language) for words in (title, context, text)
         )
+        text += durations(document.text)
         about = subjects(title + context) or subjects(text)
         if not about:
             text.append(NO_SUBJECT)
@@ -165,8 +169,10 @@ class TextIndex:
         relevant = self._relevant(shelf, question) if limit > 0 else []
         if not relevant:
             return []
+        scored = self._ranked(shelf, relevant, len(relevant))
         return [
-            Hit(shelf.ids[rowid], -rank) for rowid, rank in self._ranked(shelf, relevant, limit)
+            Hit(shelf.ids[rowid], -rank, adds)
+            for rowid, rank, adds in _covering(scored, shelf, question, limit)
         ]
 
     def _relevant(self, shelf: Shelf, question: Question) -> list[tuple[int, frozenset[str]]]:
@@ -233,6 +239,54 @@ class TextIndex:
             db.execute(f"INSERT INTO {shelf.table} ({shelf.table}) VALUES ('optimize')")  # noqa: S608
         db.commit()
         return db
+
+
+def _covering(
+    scored: list[tuple[int, float]], shelf: Shelf, question: Question, limit: int
+) -> list[tuple[int, float, tuple[tuple[str, float], ...]]]:
+    """The best `limit` of the rows bm25 `scored` (best first), for a question of several parts.
+
+    A row that answers a part of the question no row taken so far answers comes before
+    better-scored rows that repeat what is taken, and the row that answers the most of it comes
+    first: "what is your minimum order, and do you charge for delivery?" is answered by the
+    minimum-order passage and the delivery costs, not by three passages of the price list. A
+    part is a subject the question names (topics.py), or a subject with an aspect asked of it
+    (delivery and its price), that a row is about: the subjects its own heading names, else
+    those of its text (the samples passage that says free samples are "sent with the first
+    delivery" is about samples). What a row holds is read in its own title and text: the
+    headings above it (its context) name the whole file's topics ("Prices, minimum order and
+    volume discounts" is above the list of popular items too). When no row answers a part, the
+    best scored comes first. Each row comes with what it adds: the question's concepts and parts
+    ("_delivery&_price") it is the first to hold."""
+    taken: list[tuple[int, float, tuple[tuple[str, float], ...]]] = []
+    covered: set[str] = set()
+    rest = list(scored)
+    held: dict[int, frozenset[str]] = {}
+    for rowid, _ in rest:
+        title, _, text = shelf.rows[rowid]
+        heading = frozenset(title.split())
+        own = heading.union(text.split())
+        asked = (subjects(heading) or subjects(own)) & question.subjects
+        pairs = {f"{s}&{a}" for s in asked for a in own & question.aspects}
+        held[rowid] = (own - question.subjects).union(asked, pairs)
+    parts = question.subjects.union(f"{s}&{a}" for s in question.subjects for a in question.aspects)
+    weights = question.weights
+
+    def weight(part: str) -> float:
+        return sum(weights[concept] for concept in part.split("&"))
+
+    while rest and len(taken) < limit:
+        # The row that answers the most of what is not answered yet, the better scored first;
+        # when none answers a part, the best scored.
+        gains = [sum(map(weight, (parts & held[rowid]) - covered)) for rowid, _ in rest]
+        best = max(range(len(rest)), key=lambda n: (gains[n], -n))
+        pick = rest.pop(best if gains[best] > 0 else 0)
+        new = [t for t in question.known if t in held[pick[0]] and t not in covered]
+        new_parts = sorted((parts & held[pick[0]]) - covered - set(new))
+        covered.update(new, new_parts)
+        adds = [(t, weights[t]) for t in new] + [(t, weight(t)) for t in new_parts]
+        taken.append((pick[0], pick[1], tuple(adds)))
+    return taken
 
 
 def _document(document: Document | tuple[str, str, str]) -> Document:

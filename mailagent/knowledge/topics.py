@@ -24,6 +24,13 @@ Two topics are aspects rather than subjects: a price and a time (ASPECTS) can be
 anything ("what would the printing cost and how long would it take?"), so they do not say what a
 passage or a question is about (relevance.py).
 
+A passage that states a length of time answers "how long": a number followed by a unit of time
+("3 years", "30 Tage", "5 à 10 jours", "48 horas") gives it the timing aspect (`durations`), so
+that "how long do the gloves keep?" finds "unopened, they keep for 3 years" though the passage
+says no other word of time. Read on the passage's own text (terms.py drops one-digit numbers),
+and on passages only: a customer's "3 days ago" says when, not what is asked. The units count
+only after a number: "hours" alone is opening hours, or nothing.
+
 Tokens are TOPIC_MARK and the topic's name without spaces: "_delivery". No word can look like
 one, because terms.py's words hold letters and digits only.
 
@@ -32,6 +39,7 @@ PURE: no settings, no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -55,7 +63,24 @@ def is_topic(term: str) -> bool:
 
 
 #: The topics that say what is asked of a subject, not what it is.
-ASPECTS = frozenset({topic_token("price"), topic_token("timing")})
+TIMING = topic_token("timing")
+ASPECTS = frozenset({topic_token("price"), TIMING})
+
+
+#: A length of time in any of the four languages: a number (or a range of two), then its unit.
+_DURATION = re.compile(
+    r"\b\d+([.,]\d+)?(\s*(-|\u2013|to|or|à|a|ou|o|bis|oder)\s*\d+)?\s*"
+    r"(years?|months?|weeks?|(working |business )?days?|hours?|minutes?|"
+    r"jahre?n?|monate?n?|wochen?|(werk|arbeits)?tage?n?|stunden?|minuten?|"
+    r"ans?|ann[ée]es?|mois|semaines?|jours?|heures?|"
+    r"a[ñn]os?|mes(es)?|semanas?|d[íi]as?|horas?|minutos?)\b",
+    re.IGNORECASE,
+)
+
+
+def durations(text: str) -> list[str]:
+    """The timing aspect, once for each length of time `text` states ("3 years", "30 Tage")."""
+    return [TIMING] * len(_DURATION.findall(text))
 
 
 #: Held by a document that names no subject: what relevance.py's rule cannot judge by subject.

@@ -16,8 +16,8 @@ ANSWERED = [
 def test_earlier_questions_like_a_new_message_come_best_first_as_id_and_score():
     index = TextIndex(ANSWERED)
     hits = index.search("Hi, can you send a copy of my invoice again?", "en")
-    assert [hit_id for hit_id, _score in hits][:1] == ["1"]
-    assert all(score > 0 for _id, score in hits)
+    assert [hit.id for hit in hits][:1] == ["1"]
+    assert all(hit.score > 0 for hit in hits)
     assert len(index) == 4
     assert index.languages == {"en", "de"}
 
