@@ -16,11 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
 
 from django.db import reset_queries
 
 from mailagent.integrations.imap import ImapConnection
 from mailagent.integrations.sources import MailSource
+from mailagent.knowledge import knowledge_index
 from mailagent.language import detector_load
 from mailagent.models import Draft
 from mailagent.services.approvals import IssuedLink, approval_requests_send
@@ -70,10 +72,14 @@ class RunReport:
 
 
 def processing_pool(*, workers: int) -> ProcessingPool:
-    """Worker processes for a pass, running `processing.emails_process`. The language detector
-    is loaded first, so that the forked workers share its models' pages instead of each loading
-    its own (measured with three processes: 78 MB of PSS together against 127 MB)."""
+    """Worker processes for a pass, running `processing.emails_process`. What every worker
+    needs is loaded first, so that the forked workers share its pages instead of each loading
+    its own: the language detector (measured with three processes: 78 MB of PSS together
+    against 127 MB), the rules backend (the fallback of either backend: its patterns compile
+    in about 0.2 s) and the knowledge index (read and indexed once, not once per worker)."""
     detector_load()
+    import_module("mailagent.agents.rules")
+    knowledge_index()
     return ProcessingPool(workers=workers, process=emails_process, waiting=emails_waiting)
 
 

