@@ -39,13 +39,22 @@ class ApprovedReplies:
 
     examples: dict[int, Example]
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
+    _in: frozenset[str] | None = None
+
+    def _languages(self) -> frozenset[str]:
+        if self._in is None:
+            self._in = frozenset(e.language for e in self.examples.values())
+        return self._in
 
     def like(self, text: str, language: str) -> tuple[Example, ...]:
         """The approved replies in `language` whose questions share words with `text`, nearest
         first: by the Jaccard overlap of their stemmed terms (`knowledge.terms`). Not the
         knowledge index's relevance rule: with a handful of examples every word is rare, and
         the rule would find none. Likeness is decided with the shape of the answer, when an
-        example is reused (`agents.replies.adapted`)."""
+        example is reused (`agents.replies.adapted`). With no example in `language` (a new
+        business's first weeks, or a language nobody answered yet) the text is not read."""
+        if language not in self._languages():
+            return ()
         asked = frozenset(terms(text, language))
         if not asked:
             return ()
