@@ -74,6 +74,8 @@ _KNOWLEDGE_CATEGORIES = frozenset(
 HEADING_SEPARATOR = "\u203a"
 #: A second passage is quoted when it ranks at least this share of the first's score.
 _SECOND_PASSAGE_SHARE = 0.3
+#: A draft quotes at most this many passages: one per part of the question.
+_MAX_PASSAGES = 3
 
 
 def first_name(name: str) -> str:
@@ -395,6 +397,9 @@ def _knowledge_reply(
     same_file = [p for p in others if p.file == passages[0].file]
     if parts or same_file or others:
         used.append((parts or same_file or others)[0])
+    # A question of three parts ("what would shipping cost, how long does it take, and are
+    # duties due?") gets a third passage, when it answers a part the first two do not.
+    used += [p for p in parts if p not in used][: _MAX_PASSAGES - len(used)]
     lines: list[str] = []
     for passage in used:
         heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()

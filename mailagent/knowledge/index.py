@@ -72,7 +72,10 @@ class KnowledgeIndex:
         `limit`; none when the folder holds no answer. The greeting above the message and the
         sign-off under it are not read (question.py)."""
         hits = self._text.search_falling_back(
-            question_of(text), language, self.default_language, limit=limit
+            question_of(text),
+            language,
+            self.default_language,
+            limit=limit,
         )
         return tuple(
             replace(self._passages[hit.id], score=round(hit.score, 4), adds=hit.adds)

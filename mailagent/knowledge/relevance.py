@@ -31,6 +31,19 @@ a topic is that topic's, not a concept of its own: "ship" and delivery are one t
   passage answers a request for a safety data sheet because it names the product. A document
   that names no subject at all (the lexicon has none of its words) is a candidate only when no
   document about a subject asked answers. A question that names only aspects needs one of them.
+- A message that tells a story around its question (question.py) is read as its question, the
+  story's words weighing STORY_SHARE of what they would in what a hit carries, and nothing in
+  what a hit must carry (the question's weight), and the story's topics not at all: a
+  compliance binder "due" for review asks nothing about payment terms, but "three cases are
+  unopened" helps the returns rule for unopened goods rank first.
+- A question whose subjects no document holds is about what the folder does not speak of: it
+  gets nothing, though a passage about no subject shares its product names ("could you send
+  the spec sheet of the nitrile gloves?" is not answered by how to store them).
+- A question that names one subject the folder holds, and no word it does not know weighing
+  more than that subject, is answered by a passage whose own heading names the subject, when
+  no passage carries enough: "could we get samples of your cups and salad boxes?" is answered
+  by "Samples", though the cups and boxes are named only in the price list. Not "do you ship
+  to Japan?": Japan, which no passage names, is the point.
 - Searching documents of another language than the question's (the fallback to the folder's
   language), words of the question's own language are unknown by nature and weigh 0 (its topics
   do not: they are the same in every language); the hit must then also carry MIN_FOREIGN_WEIGHT
@@ -53,6 +66,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from mailagent.knowledge.compounds import COMPOUNDING, with_parts
+from mailagent.knowledge.question import asking_split
 from mailagent.knowledge.terms import terms
 from mailagent.knowledge.topics import (
     ASPECTS,
@@ -62,6 +76,9 @@ from mailagent.knowledge.topics import (
     topics_named,
 )
 
+#: What a word of the story around a question weighs, as a share of its weight in the question
+#: (question.py: asking_split).
+STORY_SHARE = 0.5
 MIN_SHARE = 0.5
 MIN_SHARE_SEVERAL = 0.35
 FULL_QUESTION_WEIGHT = 3.0
@@ -97,6 +114,10 @@ class Question:
     #: What it weighs, capped at FULL_QUESTION_WEIGHT, and the least a hit carries.
     weight: float
     floor: float
+    #: The subjects it names that some document holds, and the weight of its words that no
+    #: document holds.
+    held_subjects: frozenset[str] = frozenset()
+    unknown: float = 0.0
 
     @cached_property
     def needed(self) -> tuple[float, float]:
@@ -126,13 +147,23 @@ def question_read(
     by default, those `frequency` counts)."""
     foreign = query_language not in (None, language)
     own_language = query_language if foreign and query_language else language
-    words = terms(query, language, also_stop=(own_language,) if foreign else ())
-    if language in COMPOUNDING:
-        words = with_parts(words, frequency if vocabulary is None else vocabulary)
-    own = terms(query, own_language) if foreign else words
-    found, named = topics_named(own, own_language)
+    query, story = asking_split(query, own_language)
+    parts = vocabulary if vocabulary is not None else frequency
+
+    def read(text: str) -> tuple[list[str], list[str], set[str]]:
+        words = terms(text, language, also_stop=(own_language,) if foreign else ())
+        if language in COMPOUNDING:
+            words = with_parts(words, parts)
+        own = terms(text, own_language) if foreign else words
+        found, named = topics_named(own, own_language)
+        return words, found, named
+
+    words, found, named = read(query)
     asked = [t for t in dict.fromkeys(words) if t not in named]
     about = frozenset(found)
+    # The story's words (not its topics, nor those that named them), at STORY_SHARE.
+    story_words, _, story_named = read(story) if story else ([], [], set())
+    told = [t for t in dict.fromkeys(story_words) if t not in story_named and t not in asked]
     # A message about many things is about none of them as much as a question about one.
     topic_floor = MIN_TOPIC_WEIGHT * min(1.0, FULL_SUBJECTS / max(1, len(subjects(about))))
 
@@ -145,6 +176,8 @@ def question_read(
         return idf_weight(held, total)
 
     weights = {t: weight(t) for t in [*asked, *sorted(about)]}
+    bar = min(sum(weights.values()), FULL_QUESTION_WEIGHT)
+    weights.update((t, weight(t) * STORY_SHARE) for t in told if t not in weights)
     known = sorted((t for t in weights if t in frequency), key=lambda t: -weights[t])
     words = [t for t in known if not is_topic(t)][:MAX_QUERY_TERMS]
     themes = [t for t in known if is_topic(t) and t not in ASPECTS][:FULL_SUBJECTS]
@@ -154,8 +187,10 @@ def question_read(
         ranked=frozenset(known).union(t for t in named if t in frequency),
         subjects=subjects(about),
         aspects=about & ASPECTS,
-        weight=min(sum(weights.values()), FULL_QUESTION_WEIGHT),
+        weight=bar,
         floor=MIN_FOREIGN_WEIGHT if foreign else 0.0,
+        held_subjects=frozenset(t for t in subjects(about) if t in frequency),
+        unknown=sum(w for t, w in weights.items() if not is_topic(t) and t not in frequency),
     )
 
 
@@ -165,6 +200,7 @@ def answering(
     holding: Callable[[str], int],
     about: Callable[[str], int],
     everything: int,
+    headed: Callable[[str], int] | None = None,
 ) -> list[tuple[float, int]]:
     """The documents that answer, by the rule (the module's docstring), grouped by the concepts
     they hold: (the weight they carry, the documents as the bits of an integer), heaviest
@@ -174,12 +210,21 @@ def answering(
     if not question.known or question.weight <= 0:
         return []
     if question.subjects:
+        if not question.held_subjects:
+            return []
         asked = 0
         for subject in question.subjects:
             asked |= about(subject)
-        return _grouped(question, holding, asked) or _grouped(
+        found = _grouped(question, holding, asked) or _grouped(
             question, holding, holding(NO_SUBJECT)
         )
+        if found or headed is None or len(question.held_subjects) != 1:
+            return found
+        (subject,) = question.held_subjects
+        if question.unknown > question.weights[subject]:
+            return []
+        rows = headed(subject)
+        return [(question.weights[subject], rows)] if rows else []
     if question.aspects:
         holders = 0
         for aspect in question.aspects:

@@ -39,12 +39,15 @@ class Shelf:
     #: else its text's: relevance.py), in order.
     postings: dict[str, list[int]] = field(default_factory=dict)
     subject_postings: dict[str, list[int]] = field(default_factory=dict)
+    #: The rows whose own heading (not the headings above it) names each subject.
+    headed_postings: dict[str, list[int]] = field(default_factory=dict)
     #: In a compounding language, the compounds each part of them begins or ends (compounds.py).
     within: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.holding = lru_cache(maxsize=ROW_SETS_KEPT)(self._holding)
         self.about_rows = lru_cache(maxsize=ROW_SETS_KEPT)(self._about_rows)
+        self.headed_rows = lru_cache(maxsize=ROW_SETS_KEPT)(self._headed_rows)
         self.counts = Counts(self)
 
     def add(
@@ -55,8 +58,10 @@ class Shelf:
         text: list[str],
         *,
         about: frozenset[str],
+        headed: frozenset[str] = frozenset(),
     ) -> None:
-        """A document, by its terms (topics included) and the subjects it is about."""
+        """A document, by its terms (topics included), the subjects it is about and those its
+        own heading names."""
         held = frozenset(title).union(context, text)
         row = len(self.ids)
         self.ids.append(document_id)
@@ -67,6 +72,8 @@ class Shelf:
             self.postings.setdefault(term, []).append(row)
         for subject in about:
             self.subject_postings.setdefault(subject, []).append(row)
+        for subject in headed:
+            self.headed_postings.setdefault(subject, []).append(row)
 
     @property
     def everything(self) -> int:
@@ -86,6 +93,9 @@ class Shelf:
 
     def _about_rows(self, subject: str) -> int:
         return bitset(self.subject_postings.get(subject, ()), len(self.ids))
+
+    def _headed_rows(self, subject: str) -> int:
+        return bitset(self.headed_postings.get(subject, ()), len(self.ids))
 
 
 class Counts(Mapping[str, int]):

@@ -56,7 +56,8 @@ son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y est sont su
 pourriez pourrais voudrais voulez faire fait comment quand quel quelle quels quelles quoi
 pourquoi combien ça cela ceci celle celui très aussi alors donc car ni bonjour bonsoir salut
 madame monsieur merci cordialement bien cordialement salutations question questions svp plaît
-dernier dernière hier aujourd'hui demain récemment acheté achetée
+dernier dernière hier aujourd'hui demain récemment acheté achetée pouvons peuvent procéder
+procède faut faudrait
 """
 
 _ES = """
@@ -87,12 +88,47 @@ def _folded(words: str) -> frozenset[str]:
     return frozenset(found)
 
 
+#: The `stop-words` package's lists hold the conjugations and adverbs a short list misses
+#: ("todavía", "tenemos", "hemos", "podemos", "jamais", "sans", "dessus", "deshalb"): each weighed
+#: as a word no passage holds (the most), and some stemmed onto a real word ("jamais" -> "jam").
+#: They are taken for German, French and Spanish, less the words of things a business writes
+#: about that they also hold (LIBRARY_CONTENT_WORDS: "tiempo", "cuenta", "trabajo", "pièce"), and
+#: the words of a topic (topicwords.py: "ändern" is an order change, "estado de cuenta" a
+#: statement; tests/knowledge/test_stopwords.py checks that no other topic word is dropped).
+#: Its English list is not taken: it holds "order", "open", "case", "keep", "new" and "long".
+LIBRARY_LANGUAGES = {"de": "german", "fr": "french", "es": "spanish"}
+LIBRARY_CONTENT_WORDS = {
+    "de": "ändern",
+    "fr": """
+debut personne personnes piece valeur essai parole nomme nommee nommes sujet force droite grande
+nouveau nouveaux chose choses point plein
+""",
+    "es": """
+tiempo largo total valor trabajo trabajar trabaja trabajamos trabajan trabajas trabajais lugar
+cuenta cosas manera momento verdad verdadera verdadero parte nuevo nueva nuevos nuevas ejemplo
+fuerza grandes mayor mejor primer primera primero primeros segundo segunda tercera siete cinco
+cuatro ultimo ultima ultimos ultimas ultimar proximo proximos realizar realizado realizo emplear
+empleo intentar intento conocer conseguir consigue dicho decir sentido sentir estado estados dar
+""",
+}
+
+
+def _library(language: str) -> frozenset[str]:
+    name = LIBRARY_LANGUAGES.get(language)
+    if name is None:
+        return frozenset()
+    from stop_words import get_stop_words
+
+    content = _folded(LIBRARY_CONTENT_WORDS[language])
+    return frozenset(w for w in _folded(" ".join(get_stop_words(name))) if w not in content)
+
+
 #: Per language code, folded and lower-cased.
 STOP_WORDS: dict[str, frozenset[str]] = {
     "en": _folded(_EN),
-    "de": _folded(_DE),
-    "fr": _folded(_FR),
-    "es": _folded(_ES),
+    "de": _folded(_DE) | _library("de"),
+    "fr": _folded(_FR) | _library("fr"),
+    "es": _folded(_ES) | _library("es"),
 }
 
 

@@ -114,7 +114,7 @@ class TextIndex:
         about = subjects(title + context) or subjects(text)
         if not about:
             text.append(NO_SUBJECT)
-        shelf.add(document.id, title, context, text, about=about)
+        shelf.add(document.id, title, context, text, about=about, headed=subjects(title))
 
     def __len__(self) -> int:
         return sum(len(shelf.ids) for shelf in self._shelves.values())
@@ -180,7 +180,11 @@ class TextIndex:
         carrying the most weight, with the query's terms each holds."""
         found: list[int] = []
         groups = answering(
-            question, holding=shelf.holding, about=shelf.about_rows, everything=shelf.everything
+            question,
+            holding=shelf.holding,
+            about=shelf.about_rows,
+            everything=shelf.everything,
+            headed=shelf.headed_rows,
         )
         for _, rows in groups:
             found.extend(islice(bits(rows), MAX_RANKED - len(found)))
@@ -256,8 +260,9 @@ def _covering(
     delivery" is about samples). What a row holds is read in its own title and text: the
     headings above it (its context) name the whole file's topics ("Prices, minimum order and
     volume discounts" is above the list of popular items too). When no row answers a part, the
-    best scored comes first. Each row comes with what it adds: the question's concepts and parts
-    ("_delivery&_price") it is the first to hold."""
+    best scored comes first, and after it the row that holds the most of the question. Each row
+    comes with what it adds: the question's concepts and parts ("_delivery&_price") it is the
+    first to hold."""
     taken: list[tuple[int, float, tuple[tuple[str, float], ...]]] = []
     covered: set[str] = set()
     rest = list(scored)
@@ -280,7 +285,13 @@ def _covering(
         # when none answers a part, the best scored.
         gains = [sum(map(weight, (parts & held[rowid]) - covered)) for rowid, _ in rest]
         best = max(range(len(rest)), key=lambda n: (gains[n], -n))
-        pick = rest.pop(best if gains[best] > 0 else 0)
+        if not gains[best] and taken:
+            # Nothing new: the row that holds the most of the question, the better scored first.
+            carried = [
+                sum(weights[t] for t in question.known if t in held[rowid]) for rowid, _ in rest
+            ]
+            best = max(range(len(rest)), key=lambda n: (carried[n], -n))
+        pick = rest.pop(best if gains[best] > 0 or taken else 0)
         new = [t for t in question.known if t in held[pick[0]] and t not in covered]
         new_parts = sorted((parts & held[pick[0]]) - covered - set(new))
         covered.update(new, new_parts)

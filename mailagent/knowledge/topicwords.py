@@ -13,6 +13,10 @@ or "banco" (a bank, or a bench). So are words whose stem is another word's: "cus
 ("suivant"), "ouvre" ("jours ouvrés"), "compte" ("comptez-vous"), "devis" ("devez"), "nettoyer"
 ("nettoyant", a product), "tarda" ("tarde"), "lagern" ("Lager", the warehouse) and "reinigen"
 ("Reiniger").
+
+Bank fees are a price ("bank charges", "qui prend en charge les frais bancaires ?", "comisiones
+bancarias"), not bank details. A phrase is matched once stop words are gone, so one made of a stop
+word and a word ("who pays") would be that word alone: there are none.
 """
 
 from __future__ import annotations
@@ -78,8 +82,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "returnable",
         "de": "zurückgeben, zurückgegeben, Rückgabe, Rücksendung, Rücksendungen, zurücksenden, "
         "zurückschicken, retournieren, Retoure",
-        "fr": "retour, retours, retourner, retourné, renvoyer le colis",
-        "es": "devolver, devolución, devoluciones, devuelto, devolvemos",
+        "fr": "retour, retours, retourner, retourné, renvoyer, renvoyé, renvoyés, "
+        "renvoyer le colis, politique de retour",
+        "es": "devolver, devolución, devoluciones, devuelto, devolvemos, envío de vuelta",
     },
     "refund": {
         "en": "refund, refunds, refunded, money back, reimburse, reimbursed, reimbursement, "
@@ -182,13 +187,13 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     "price": {
         "en": "price, prices, priced, pricing, cost, costs, costing, charge, charges, charged, "
         "fee, fees, quote, quotation, price list, catalogue, catalog, rate, rates, expensive, "
-        "cheap, free",
+        "cheap, free, bank fees, bank charges",
         "de": "Preis, Preise, Preisliste, kosten, kostet, Kosten, kostenlos, Gebühr, Gebühren, "
-        "Angebot, Katalog, teuer, günstig, gratis",
+        "Angebot, Katalog, teuer, günstig, gratis, Bankgebühren",
         "fr": "prix, coût, coûts, coûte, coûtent, tarif, tarifs, frais, catalogue, "
-        "gratuit, gratuite",
+        "gratuit, gratuite, qui prend en charge, frais bancaires",
         "es": "precio, precios, coste, costo, costes, cuesta, cuestan, tarifa, tarifas, gastos, "
-        "presupuesto, catálogo, gratis, gratuito, gratuita",
+        "presupuesto, catálogo, gratis, gratuito, gratuita, gastos bancarios, comisiones bancarias",
     },
     "discount": {
         "en": "discount, discounts, discounted, reduction, rebate, cheaper, bulk, volume, "

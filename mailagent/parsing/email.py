@@ -20,6 +20,7 @@ from mailagent.parsing.bodies import SplitText, attachments, message_text, split
 from mailagent.parsing.forwards import (
     Forwarded,
     attached_original,
+    inline_block,
     inline_original,
     strip_forward_prefix,
     without_separators,
@@ -74,6 +75,10 @@ def parse_email(raw: bytes, *, staff: StaffDirectory) -> ParsedEmail:
         if from_staff and embedded is not None:
             forwarded = embedded
             split = split_reply(forwarded.text)
+        elif embedded is None and not from_staff and (block := _outsider_forward(body, subject)):
+            # A forward whose From line names no address ("From: Aisha Rahman"): no sender to
+            # trust, but what it carries is what the customer asks about.
+            split = SplitText(block, split.quoted, split.signature)
         elif embedded is None:
             split = SplitText(without_separators(split.text), split.quoted, split.signature)
         elif attached or strip_forward_prefix(subject) != subject:
@@ -147,6 +152,18 @@ def _without_stray_header_lines(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
         "and were skipped, as mail clients do"
     )
     return kept + raw[len(head) :], (defect,)
+
+
+def _outsider_forward(body: str, subject: str) -> str:
+    """The note and forwarded text of an outsider's "Fwd:" whose header block names no
+    address, as the triage reads it; "" when it is not one."""
+    if strip_forward_prefix(subject) == subject:
+        return ""
+    block = inline_block(body)
+    if block is None:
+        return ""
+    note, _, text = block
+    return "\n\n".join(t for t in (note, split_reply(text).text) if t)
 
 
 def _subject(subject: str, forwarded: Forwarded | None) -> str:

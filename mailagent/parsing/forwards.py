@@ -86,7 +86,28 @@ def attached_original(msg: Message, note: str) -> Forwarded | None:
 
 
 def inline_original(text: str) -> Forwarded | None:
-    """An inline forward: separator, header block, blank line, original body."""
+    """An inline forward: separator, header block, blank line, original body; None when its
+    From line names no address (see `inline_block` for what it forwards all the same)."""
+    block = inline_block(text)
+    if block is None:
+        return None
+    note, fields, body = block
+    sender = _sender_of(fields.get("from", ""))
+    if sender is None:
+        return None
+    return Forwarded(
+        sender=sender,
+        subject=fields.get("subject", ""),
+        text=body,
+        note=note,
+        date=parse_date(fields.get("date", "")),
+    )
+
+
+def inline_block(text: str) -> tuple[str, dict[str, str], str] | None:
+    """An inline forward's (note above it, header fields, original body), whoever sent it: a
+    forward from a phone or a webmail often names its sender without an address ("From: Aisha
+    Rahman"), and what it carries is still what the customer asks about."""
     match = _SEPARATOR.search(text)
     if not match:
         return None
@@ -105,17 +126,10 @@ def inline_original(text: str) -> Forwarded | None:
             # A header value wrapped onto the next line by the client.
             last = list(fields)[-1]
             fields[last] = f"{fields[last]} {line.strip()}"
-    sender = _sender_of(fields.get("from", ""))
-    if sender is None:
+    if "from" not in fields:
         return None
     body = "\n".join(_unquote(line) for line in lines[index + 1 :]).strip()
-    return Forwarded(
-        sender=sender,
-        subject=fields.get("subject", ""),
-        text=body,
-        note=note,
-        date=parse_date(fields.get("date", "")),
-    )
+    return note, fields, body
 
 
 def _field_name(label: str) -> str:

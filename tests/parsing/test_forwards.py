@@ -92,3 +92,29 @@ def test_staff_message_without_a_forward_stays_with_the_staff_sender():
     assert parsed.forwarded_by is None
     assert parsed.customer.email == "dana@acme.example"
     assert parsed.text == "Pizza at noon?"
+
+
+def test_a_customer_s_forward_that_names_its_sender_without_an_address_is_read_whole():
+    # Phones and webmail often forward as "From: Aisha Rahman": no address to trust, but the
+    # payment it reports is what the customer asks about, and the triage must read it.
+    raw = (
+        b"From: Northgate Reception <reception@northgate.example>\r\n"
+        b"To: agent@acme.example\r\n"
+        b"Subject: Fwd: payment confirmation\r\n"
+        b"Message-ID: <fwd-1@northgate.example>\r\n"
+        b"Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Hi, forwarding this on from our practice manager - please can you confirm you've\r\n"
+        b"got it and mark us as paid? Thanks, Reception\r\n\r\n"
+        b"---------- Forwarded message ---------\r\n"
+        b"From: Aisha Rahman\r\n"
+        b"Date: Fri, 20 Nov 2026 at 16:41\r\n"
+        b"Subject: payment confirmation\r\n"
+        b"To: Northgate Reception\r\n\r\n"
+        b"BACS payment of \xc2\xa31,402.75 went out to Acme Supplies this afternoon.\r\n"
+    )
+    parsed = parse_email(raw, staff=STAFF)
+    assert parsed.customer == Address("reception@northgate.example", "Northgate Reception")
+    assert parsed.forwarded_by is None
+    assert "mark us as paid" in parsed.text
+    assert "BACS payment of £1,402.75 went out" in parsed.text
