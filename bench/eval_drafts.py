@@ -117,9 +117,11 @@ def main() -> None:
         "held_out (never tuned on, but its failures were read)", report.where(split="held_out")
     )
     print_split("fresh (development: its failures were read)", report.where(split="fresh"))
+    print_split("dev (development: written to find weaknesses)", report.where(split="dev"))
     print_split("kept (never looked at: the figures to quote)", report.where(split="kept"))
     print_failures("failing held_out cases", report.where(split="held_out"))
     print_failures("failing fresh cases", report.where(split="fresh"))
+    print_failures("failing dev cases", report.where(split="dev"))
     if args.verbose:
         print_failures("failing tune cases", report.where(split="tune"))
     if args.show_kept:

@@ -98,9 +98,29 @@ class _Places:
             )
         return self.found[concept]
 
+    def near(self, first: str, second: str, words: int) -> bool:
+        """Whether a match of each concept lies in one sentence with at most `words` words
+        between them, either first."""
+        if not (self.of(first) & self.of(second)):
+            return False
+        spans = {
+            c: [(m.start(), m.end()) for m in CONCEPTS[c].finditer(self.message)]
+            for c in (first, second)
+        }
+        for a_start, a_end in spans[first]:
+            for b_start, b_end in spans[second]:
+                gap = self.message[min(a_end, b_end) : max(a_start, b_start)]
+                if "\n" not in gap and len(gap.split()) <= words:
+                    return True
+        return False
+
     def together(self, needed: tuple[str, ...], where: str) -> bool:
         """Whether every concept needed appears in one sentence, in one sentence and the next
-        ("window"), or anywhere in the message."""
+        ("window"), anywhere in the message, or ("near:N", two concepts) within N words of each
+        other in one sentence."""
+        if where.startswith("near:"):
+            first, second = needed
+            return self.near(first, second, int(where.split(":")[1]))
         places = []
         for concept in needed:
             place = self.of(concept)

@@ -208,6 +208,8 @@ LOOK_ALIKES = (
     r"\b(refund|returns?) polic(y|ies)\b|\bcard (reader|machine|terminal)s?\b|\bpayment links?\b|"
     r"\b(by|with a) card\b|\b(par|avec une) carte\b|\b(mit|per) (der )?karte\b|"
     r"\b(con|por) tarjeta\b|\bopen (a |an )?(new )?(trade )?account\b|"
+    # Buying on credit terms: "buy from you on account", "set up a trade account".
+    r"\b(on|set up an?|apply for an?) (trade |credit )?account\b|"
     r"\btransfer (the|my|your|our) (call|enquiry|inquiry|line)\b|"
     # The same abroad: a policy, a statement or login "account", "take into account", a bench.
     r"\b(ruckgabe|ruckerstattungs|erstattungs|umtausch)(richtlinien?|bedingungen|recht)\b|"
@@ -341,7 +343,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         rf"back (\S+ ){{0,3}}{_MONEY}|(paid|pay) (me |us |them )?back",
         rf"{_MONEY}( \S+){{0,4}} (returned|refunded|repaid|reimbursed|credited)",
         rf"{_MONEY}( \S+){{0,4}} (taken|knocked|deducted|written) off",
-        r"rembours\w*|(un|d'un|l') ?avoir|reembols\w*|rimbors\w*",
+        # "l'avoir" is the credit note ("l'avoir de 120 €") or "to have it" ("peut-on
+        # l'avoir ?"): the note when a number, an amount or a verb of issuing follows.
+        r"rembours\w*|(un|d'un|cet|votre|notre) avoir|l'avoir (de|d'|du|n|no|cn|que|sur|pour|"
+        r"emis|accorde|promis)\b|reembols\w*|rimbors\w*",
         # "devolver" is returning goods too ("¿cómo puedo devolver las sillas?"): money named.
         r"(devol(ver|verme|vernos|ved|ucion)|devuelv\w*)( \S+){0,3} (el |la |mi |nuestro |los )?"
         r"(dinero|diferencia|importe|pago|cobro|deposito|senal)",
@@ -449,10 +454,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 
 
 # (reason, concepts that must all appear, where): "sentence" for tight pairs, "window" for a
-# sentence and the next, "message" for cues that may sit anywhere.
+# sentence and the next, "message" for cues that may sit anywhere, "near:N" for two concepts
+# at most N words apart in one sentence.
 CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("changes where money goes", ("destination", "change"), "window"),
-    ("changes the card that is charged", ("card", "change"), "sentence"),
+    # The change said of the card, not of anything else in the sentence: "charge our new
+    # card", "the card on file has been replaced"; not "our new assistant would rather not use
+    # the company card".
+    ("changes the card that is charged", ("card", "change"), "near:6"),
     ("changes where money goes", ("account", "change", "money_flow"), "window"),
     ("sends money somewhere else", ("money_flow", "redirect"), "window"),
     ("says where payments go from now on", ("pay_to",), "sentence"),

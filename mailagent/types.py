@@ -220,6 +220,10 @@ class Passage:
     #: The question's concepts (words and business topics) this passage holds that no better
     #: passage for the same question holds, with their weights: what it adds to the answer.
     adds: tuple[tuple[str, float], ...] = ()
+    #: On the best passage only: what the question asks that no passage found answers, as the
+    #: names of business topics ("custom printing"); a draft quoting the passages is then
+    #: marked for a person to complete.
+    unanswered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -470,6 +470,11 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
             key = ACKNOWLEDGEMENTS.get(category, "ack_other")
             shape, body = f"ack:{category.value}", [d.say(key)]
             unanswered = "the knowledge folder holds no answer to this question"
+        elif passages and passages[0].unanswered:
+            # The folder answers part of it: what it says is quoted, a person adds the rest.
+            unanswered = "the knowledge folder says nothing about " + ", ".join(
+                passages[0].unanswered
+            )
     lines = [greeting, "", *_opening(d, tone, body), *body, "", d.say("sign_off")]
     body_text = "\n".join(lines) + "\n" + context.business_name
     return Reply(

@@ -254,7 +254,10 @@ INVOICE_QUESTION = _rx(
     # A balance and the credits on it: "el saldo pendiente", "notre solde", "das Guthaben".
     # ("avoir" is also "to have": only the credit note, "l'avoir", "un avoir").
     r"\b(saldo|solde|kontostand|guthaben|gutschrift\w*|abonos?)\b",
-    r"\b(l['\u2019]|un |cet |les |des )avoirs?\b",
+    r"\b(un |cet |les |des )avoirs?\b",
+    # "l'avoir" is also "to have it" ("peut-on l'avoir ?"): the credit note when it is of
+    # something or numbered.
+    r"\bl['\u2019]avoir\s+(de|d['\u2019]|du|n[o°]|cn|que|sur|pour)\b",
 )
 
 SALES_INQUIRY = _rx(

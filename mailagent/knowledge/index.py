@@ -22,6 +22,7 @@ from mailagent.knowledge.files import FolderReading, SkippedFile, folder_read
 from mailagent.knowledge.passages import HEADING_SEPARATOR, passages_split
 from mailagent.knowledge.question import question_of
 from mailagent.knowledge.textindex import Document, TextIndex
+from mailagent.knowledge.topics import topic_name
 from mailagent.types import Passage
 
 logger = logging.getLogger("mailagent.knowledge")
@@ -78,7 +79,12 @@ class KnowledgeIndex:
             limit=limit,
         )
         return tuple(
-            replace(self._passages[hit.id], score=round(hit.score, 4), adds=hit.adds)
+            replace(
+                self._passages[hit.id],
+                score=round(hit.score, 4),
+                adds=hit.adds,
+                unanswered=tuple(topic_name(t) for t in hit.missing),
+            )
             for hit in hits
         )
 

@@ -61,6 +61,7 @@ PURE: term counts and sets of documents in, weights and sets of documents out.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -73,7 +74,22 @@ from mailagent.knowledge.topics import (
     NO_SUBJECT,
     is_topic,
     subjects,
+    topic_token,
     topics_named,
+)
+
+_WHO_PAYS = re.compile(
+    r"\b(who|qui|wer|qui[ée]n)\s+(pays?|paie|paye|prend en charge|zahlt|tr[äa]gt|[üu]bernimmt|"
+    r"paga|corre con|asume)\b",
+    re.IGNORECASE,
+)
+_PAYMENT, _PRICE = topic_token("payment"), topic_token("price")
+
+_MEASURE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*-?\s*(?P<unit>lbs?|oz|kg|g|mg|ml|cl|dl|l|litres?|liters?|gal|"
+    r"gallons?|cm|mm|m|in|inch(?:es)?|ft|pcs?|x|gr|gramm?|grammes?|gramos?|kilos?|pounds?|"
+    r"ounces?|unzen|onzas?|zoll|pouces?|pulgadas?|st(?:ück|k)?)\b",
+    re.IGNORECASE,
 )
 
 #: What a word of the story around a question weighs, as a share of its weight in the question
@@ -118,6 +134,9 @@ class Question:
     #: document holds.
     held_subjects: frozenset[str] = frozenset()
     unknown: float = 0.0
+    #: Whether its asking sentences were told apart from a story (question.py): only then are
+    #: its subjects what it asks, rather than everything the message mentions.
+    focused: bool = False
 
     @cached_property
     def needed(self) -> tuple[float, float]:
@@ -159,11 +178,23 @@ def question_read(
         return words, found, named
 
     words, found, named = read(query)
-    asked = [t for t in dict.fromkeys(words) if t not in named]
+    if _WHO_PAYS.search(query):
+        # "Who pays the return shipping?" asks what it costs, not how to pay.
+        found = [t for t in found if t != _PAYMENT] + [_PRICE]
+    # A unit after a number ("5 lb bags", "12 oz cups", "a 2-litre jug") says how much, like
+    # the number: it weighs nothing, or a price list would answer any question with a weight.
+    measures = {
+        t for m in _MEASURE.finditer(f"{query}\n{story}") for t in terms(m.group("unit"), language)
+    }
+    asked = [t for t in dict.fromkeys(words) if t not in named and t not in measures]
     about = frozenset(found)
     # The story's words (not its topics, nor those that named them), at STORY_SHARE.
     story_words, _, story_named = read(story) if story else ([], [], set())
-    told = [t for t in dict.fromkeys(story_words) if t not in story_named and t not in asked]
+    told = [
+        t
+        for t in dict.fromkeys(story_words)
+        if t not in story_named and t not in asked and t not in measures
+    ]
     # A message about many things is about none of them as much as a question about one.
     topic_floor = MIN_TOPIC_WEIGHT * min(1.0, FULL_SUBJECTS / max(1, len(subjects(about))))
 
@@ -191,6 +222,7 @@ def question_read(
         floor=MIN_FOREIGN_WEIGHT if foreign else 0.0,
         held_subjects=frozenset(t for t in subjects(about) if t in frequency),
         unknown=sum(w for t, w in weights.items() if not is_topic(t) and t not in frequency),
+        focused=bool(story),
     )
 
 

@@ -74,6 +74,10 @@ class Hit(NamedTuple):
     #: The question's concepts it holds that no better hit holds (relevance.py's words and
     #: topics, with their weights): what it adds to the answer, heaviest first.
     adds: tuple[tuple[str, float], ...] = ()
+    #: On the best hit only: the subjects the question asks (topics.py) that no hit is about,
+    #: so that a draft quoting the hits says a person completes the rest. Only for a question
+    #: told apart from its story: a message read whole names more than it asks.
+    missing: tuple[str, ...] = ()
 
 
 class TextIndex:
@@ -170,10 +174,13 @@ class TextIndex:
         if not relevant:
             return []
         scored = self._ranked(shelf, relevant, len(relevant))
-        return [
+        hits = [
             Hit(shelf.ids[rowid], -rank, adds)
             for rowid, rank, adds in _covering(scored, shelf, question, limit)
         ]
+        answered = {concept for hit in hits for concept, _ in hit.adds}
+        missing = tuple(sorted(question.subjects - answered)) if question.focused else ()
+        return [hits[0]._replace(missing=missing), *hits[1:]] if missing else hits
 
     def _relevant(self, shelf: Shelf, question: Question) -> list[tuple[int, frozenset[str]]]:
         """The documents that answer (relevance.answering), at most MAX_RANKED of them, those

@@ -58,6 +58,12 @@ def topic_token(topic: str) -> str:
     return TOPIC_MARK + topic.replace(" ", "")
 
 
+def topic_name(token: str) -> str:
+    """A topic token as people read it: "_customprinting" -> "custom printing"."""
+    bare = token.removeprefix(TOPIC_MARK)
+    return next((t for t in TOPIC_WORDS if t.replace(" ", "") == bare), bare)
+
+
 def is_topic(term: str) -> bool:
     return term.startswith(TOPIC_MARK)
 

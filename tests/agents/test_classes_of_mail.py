@@ -192,3 +192,62 @@ def test_an_agreement_changed_abroad_concerns_contract_terms(text):
 )
 def test_agreeing_or_asking_a_due_date_is_no_contract_matter(text):
     assert "concerns contract terms" not in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Another word in the sentence is new, not the card.
+        "Our new office assistant would rather not use the company card online. Can we pay "
+        "your invoices by check instead?",
+        # Buying on credit terms is no change of where money goes.
+        "We'd like to buy our supplies from you on account rather than paying by card.",
+        # "l'avoir" is "to have it" here, not a credit note.
+        "Pouvez-vous nous faire un devis écrit ? En combien de temps peut-on l'avoir ?",
+    ],
+)
+def test_words_near_the_risky_ones_do_not_stop_an_ordinary_draft(text):
+    assert policy.text_risks(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please charge our new card from now on.",
+        "The card we had on file has been replaced, please use the one ending 4242.",
+        "Please update the card on file before the next invoice.",
+    ],
+)
+def test_a_changed_card_still_goes_to_a_person(text):
+    assert "changes the card that is charged" in policy.text_risks(text)
+
+
+def test_a_quote_asked_for_in_french_is_a_sales_inquiry_not_an_invoice_question():
+    text = "Pouvez-vous nous faire un devis écrit ? En combien de temps peut-on l'avoir ?"
+    assert classify(text) is Category.SALES_INQUIRY
+
+
+def test_a_draft_quoting_part_of_an_answer_is_marked_for_a_person_to_complete():
+    from mailagent.types import Passage
+
+    passage = Passage(
+        id="prices.md#6",
+        file="prices.md",
+        heading="Popular items",
+        text="- 12 oz double-wall paper cups, kraft, case of 500: $64.00",
+        language="en",
+        score=9.0,
+        unanswered=("custom printing",),
+    )
+    context = TriageContext(
+        subject="Cups with our logo",
+        text="What would cups printed with our logo cost?",
+        customer=Address("jordan@juicebar.example", "Jordan Blake"),
+        business_name="Acme Supplies",
+        language="en",
+        today=TODAY,
+        passages=(passage,),
+    )
+    reply = reply_for(Category.SALES_INQUIRY, Tone.NEUTRAL, context)
+    assert "$64.00" in reply.body
+    assert reply.unanswered == "the knowledge folder says nothing about custom printing"

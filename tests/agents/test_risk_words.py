@@ -21,4 +21,6 @@ def test_every_reason_the_rules_turn_into_a_category_is_one_the_concepts_give(na
 @pytest.mark.parametrize("reason, needed, where", riskwords.CONCEPT_RULES)
 def test_every_concept_a_rule_needs_has_words_and_a_reach(reason, needed, where):
     assert set(needed) <= set(riskwords.CONCEPTS), f"{reason}: unknown concept in {needed}"
-    assert where in ("sentence", "window", "message")
+    assert where in ("sentence", "window", "message") or (
+        where.startswith("near:") and where[5:].isdigit() and len(needed) == 2
+    )

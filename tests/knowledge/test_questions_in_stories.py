@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from mailagent.knowledge.index import knowledge_build
+from mailagent.knowledge.passages import HEADING_SEPARATOR
 from mailagent.knowledge.question import asking_split
 
 DEMO = Path(settings.BASE_DIR) / "mailagent" / "demo" / "knowledge"
@@ -26,7 +27,7 @@ def files(passages) -> list[str]:
 
 
 def headings(passages) -> list[str]:
-    return [p.heading.split("›")[-1].strip() for p in passages]
+    return [p.heading.split(HEADING_SEPARATOR)[-1].strip() for p in passages]
 
 
 def test_the_story_around_a_question_is_told_apart_from_it():
@@ -98,3 +99,21 @@ def test_a_passage_headed_by_the_one_subject_asked_answers_though_it_names_no_pr
         language="en",
     )
     assert headings(found)[:1] == ["Samples"]
+
+
+def test_a_part_the_folder_does_not_answer_is_named_on_the_best_passage(demo):
+    found = demo.search(
+        "Cups with our logo printed\nWe run a juice bar and love your kraft cups. What's the "
+        "minimum run for cups printed with our logo, and how long does the printing take?",
+        language="en",
+    )
+    assert found and "custom printing" in found[0].unanswered
+    # A question the passages answer whole names nothing.
+    assert demo.search("Can I return unopened items?", language="en")[0].unanswered == ()
+
+
+def test_who_pays_asks_a_price_not_a_payment_method(demo):
+    found = demo.search(
+        "Devolución\nLas cajas están sin abrir. ¿Quién paga la devolución?", language="es"
+    )
+    assert found and found[0].file.startswith("returns")

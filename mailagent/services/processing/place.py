@@ -253,7 +253,9 @@ def translated(passages: tuple[Passage, ...], language: str) -> tuple[Passage, .
         twin = f"{base}.{language}.{ext}" if dot else f"{stem}.{language}"
         other = table.get(f"{twin}#{number}")
         if other is not None and counts.get(twin) == counts.get(file):
-            passage = replace(other, score=passage.score)
+            passage = replace(
+                other, score=passage.score, adds=passage.adds, unanswered=passage.unanswered
+            )
         found.append(passage)
     return tuple(found)
 
