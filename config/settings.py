@@ -12,7 +12,13 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from mailagent.conf import SettingsError, admins_excluding, production_problems, workflow_mode
+from mailagent.conf import (
+    SettingsError,
+    admins_excluding,
+    mailbox_token_key_problems,
+    production_problems,
+    workflow_mode,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -29,6 +35,7 @@ if PRODUCTION:
         secret_key=env.str("SECRET_KEY", default=""),
         debug=DEBUG,
         allowed_hosts=env.list("ALLOWED_HOSTS", default=[]),
+        mailbox_token_keys=env.list("MAILBOX_TOKEN_KEYS", default=[]),
     )
     if _problems:
         raise ImproperlyConfigured(
@@ -372,3 +379,24 @@ APPROVE_ALL_MAX_AGE_HOURS = env.int("APPROVE_ALL_MAX_AGE_HOURS", default=24)
 MINUTES_SAVED_PER_REPLY = env.int("MINUTES_SAVED_PER_REPLY", default=6)
 MINUTES_SAVED_PER_REMINDER = env.int("MINUTES_SAVED_PER_REMINDER", default=10)
 MINUTES_SAVED_PER_TRIAGE = env.int("MINUTES_SAVED_PER_TRIAGE", default=2)
+
+# --- Mailboxes connected with OAuth2 ------------------------------------------------------------
+
+# Fernet keys (comma-separated) that encrypt the connected mailboxes' OAuth tokens and client
+# secrets: the first encrypts, every one decrypts. To rotate: put a new key first, run
+# `manage.py rotate_mailbox_tokens`, then remove the old one. Required in production; empty in
+# development, a key is derived from SECRET_KEY (with a warning when it is used).
+MAILBOX_TOKEN_KEYS = env.list("MAILBOX_TOKEN_KEYS", default=[])
+if _key_problems := mailbox_token_key_problems(MAILBOX_TOKEN_KEYS):
+    raise ImproperlyConfigured("; ".join(_key_problems) + ".")
+# The Microsoft Entra tenant in the sign-in and token addresses: your tenant's id or domain for
+# an app registered for one organisation, "organizations" for any work or school account.
+OAUTH_MICROSOFT_TENANT = env.str("OAUTH_MICROSOFT_TENANT", default="organizations")
+# How long a consent started in the admin may take before its callback is refused.
+OAUTH_STATE_MAX_AGE_SECONDS = env.int("OAUTH_STATE_MAX_AGE_SECONDS", default=600)
+# Seconds to wait for a provider's token endpoint.
+OAUTH_TIMEOUT = env.float("OAUTH_TIMEOUT", default=15.0)
+# Endpoints by provider, replacing the real ones (tests point them at a server on 127.0.0.1):
+# {"google": {"token_endpoint": "http://127.0.0.1:9000/token", ...}}. Not read from the
+# environment.
+OAUTH_PROVIDER_OVERRIDES: dict[str, dict[str, str]] = {}

@@ -26,6 +26,7 @@ from mailagent.models import (
     OutboundEmail,
     Ticket,
 )
+from mailagent.oauth import admin as _mailbox_connections  # noqa: F401 (registers its admin)
 from mailagent.services.audit import audit_record, events_for
 
 

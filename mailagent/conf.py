@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from enum import StrEnum
 
 
@@ -45,10 +47,20 @@ def admins_excluding(addresses: list[str], agent_email: str) -> list[tuple[str, 
 
 
 def production_problems(
-    *, secret_key: str | None, debug: bool, allowed_hosts: list[str] | None
+    *,
+    secret_key: str | None,
+    debug: bool,
+    allowed_hosts: list[str] | None,
+    mailbox_token_keys: list[str] | None = None,
 ) -> list[str]:
-    """Why production must not start with these settings; empty when it may."""
+    """Why production must not start with these settings; empty when it may. The token keys are
+    checked when given (None: not asked about)."""
     problems = []
+    if mailbox_token_keys is not None and not mailbox_token_keys:
+        problems.append(
+            "MAILBOX_TOKEN_KEYS is not set (it encrypts the OAuth tokens of connected "
+            f"mailboxes): set it to a key made with {MAKE_A_KEY}"
+        )
     if not secret_key:
         problems.append(
             "SECRET_KEY is not set (it signs the approval links): set a long random value"
@@ -59,4 +71,28 @@ def production_problems(
         problems.append("DEBUG is on: it shows settings and data to anyone who triggers an error")
     if not allowed_hosts:
         problems.append("ALLOWED_HOSTS is not set: list the host names the portal answers to")
+    return problems
+
+
+# --- Mailbox token keys (issue 15) -------------------------------------------------------------
+
+MAKE_A_KEY = (
+    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+)
+
+
+def mailbox_token_key_problems(keys: list[str]) -> list[str]:
+    """Which of MAILBOX_TOKEN_KEYS cannot be a Fernet key (32 bytes, URL-safe base64), by
+    position only: a key is never repeated in a message."""
+    problems = []
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.strip().encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            problems.append(
+                f"MAILBOX_TOKEN_KEYS: key {position} is not a Fernet key (32 bytes in URL-safe "
+                f"base64); make one with {MAKE_A_KEY}"
+            )
     return problems

@@ -532,3 +532,72 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.file_name}" + (" (held)" if self.held else "")
+
+
+# --- Mailboxes connected with OAuth2 (issue 15) ------------------------------------------------
+
+
+class MailboxConnection(models.Model):
+    """A mailbox that logs in to IMAP and SMTP with OAuth2 (XOAUTH2) instead of a password.
+
+    The client secret and both tokens are stored encrypted (Fernet, keys from
+    MAILBOX_TOKEN_KEYS): read and written only through `mailagent.oauth`. `reason` is a plain
+    sentence for people, never a token.
+    """
+
+    class Provider(models.TextChoices):
+        GOOGLE = "google", "Google Workspace / Gmail"
+        MICROSOFT = "microsoft", "Microsoft 365 / Outlook"
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected", "connected"
+        NEEDS_RECONNECT = "needs_reconnect", "needs to be connected again"
+
+    address = models.CharField(max_length=320, unique=True)
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    client_id = models.CharField(max_length=255)
+    client_secret_encrypted = models.TextField(blank=True)
+    # Space-separated, as OAuth2 writes them (RFC 6749 section 3.3): what the provider granted.
+    scopes = models.TextField(blank=True)
+    access_token_encrypted = models.TextField(blank=True)
+    refresh_token_encrypted = models.TextField(blank=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.CONNECTED, db_index=True
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "mailbox connection"
+        ordering = ["address"]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.provider})"
+
+
+class OAuthAuthorization(models.Model):
+    """A browser consent a staff user started and the provider has not yet sent back.
+
+    Single-use and short-lived: the callback deletes the row as it reads it. Only a SHA-256 of the
+    state is kept, so a copy of the database cannot complete someone's consent; the PKCE verifier
+    and the client secret are encrypted like the tokens.
+    """
+
+    state_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=16, choices=MailboxConnection.Provider.choices)
+    address = models.CharField(max_length=320)
+    client_id = models.CharField(max_length=255)
+    client_secret_encrypted = models.TextField(blank=True)
+    code_verifier_encrypted = models.TextField()
+    redirect_uri = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "OAuth consent in progress"
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.provider}), started {self.created_at:%Y-%m-%d %H:%M}"

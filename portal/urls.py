@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import digest_views, views
+from portal import digest_views, oauth_views, views
 
 app_name = "portal"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("approve-all/<str:token>/", digest_views.approve_all, name="approve_all"),
     path("approve-all/<str:token>/done/", digest_views.approve_all_done, name="approve_all_done"),
     path("metrics/", digest_views.metrics, name="metrics"),
+    path("oauth/callback/", oauth_views.oauth_callback, name="oauth_callback"),
 ]

@@ -15,6 +15,7 @@ GOOD = {
     "SECRET_KEY": "q8N2v" + "x7Lk3pR9sT1wZ4yB6cD0eF5gH8jK2mN4qP7rS9tV1wX3yZ5aB7c",
     "ALLOWED_HOSTS": "approvals.acme.example",
     "PORTAL_BASE_URL": "https://approvals.acme.example",
+    "MAILBOX_TOKEN_KEYS": "o0Ec1h1cRWOiqmcl9CClpBmk6l4LnPzRTbC1iIU8wYc=",
 }
 
 
@@ -38,6 +39,7 @@ def test_production_settings_pass_the_deployment_checklist():
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
         ({"DEBUG": "true"}, "DEBUG is on"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is not set"),
+        ({"MAILBOX_TOKEN_KEYS": None}, "MAILBOX_TOKEN_KEYS is not set"),
     ],
 )
 def test_production_refuses_to_start_and_says_why(overrides, message):
@@ -45,3 +47,10 @@ def test_production_refuses_to_start_and_says_why(overrides, message):
     assert run.returncode != 0
     assert "Refusing to start with ENVIRONMENT=production" in run.stderr
     assert message in run.stderr
+
+
+def test_a_mailbox_token_key_that_is_not_a_fernet_key_is_refused_in_any_environment():
+    run = manage("check", ENVIRONMENT="development", MAILBOX_TOKEN_KEYS="not-a-key")
+    assert run.returncode != 0
+    assert "MAILBOX_TOKEN_KEYS: key 1 is not a Fernet key" in run.stderr
+    assert "not-a-key" not in run.stderr
