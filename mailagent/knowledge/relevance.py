@@ -44,6 +44,11 @@ a topic is that topic's, not a concept of its own: "ship" and delivery are one t
   no passage carries enough: "could we get samples of your cups and salad boxes?" is answered
   by "Samples", though the cups and boxes are named only in the price list. Not "do you ship
   to Japan?": Japan, which no passage names, is the point.
+- A place the question names (a capitalised word after "to", "nach", "à", "a", or a
+  country's name) that no document names weighs PLACE_WEIGHT: it says where, and the delivery
+  areas answer "do you deliver to Scarborough?", or show by what they list that they do not.
+  The place is then named on the best hit as a part the folder does not answer, so that a
+  person confirms it (textindex.py).
 - Searching documents of another language than the question's (the fallback to the folder's
   language), words of the question's own language are unknown by nature and weigh 0 (its topics
   do not: they are the same in every language); the hit must then also carry MIN_FOREIGN_WEIGHT
@@ -64,7 +69,9 @@ import math
 import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
+
+from babel import Locale, UnknownLocaleError
 
 from mailagent.knowledge.compounds import COMPOUNDING, with_parts
 from mailagent.knowledge.question import asking_split
@@ -84,6 +91,48 @@ _WHO_PAYS = re.compile(
     re.IGNORECASE,
 )
 _PAYMENT, _PRICE = topic_token("payment"), topic_token("price")
+
+#: What a place named in a question weighs when no document names it: a city or a country
+#: says where, as a number says which ("do you deliver to Scarborough?" is a delivery question,
+#: and the delivery areas answer it, or say by what they list that they do not).
+PLACE_WEIGHT = 0.25
+# A place: a capitalised word or two after a word that says where ("to Boston", "nach
+# Leipzig", "à Lyon", "en Suisse", "a Málaga"), or a country's name in the question's language.
+_WHERE = re.compile(
+    r"\b(?:to|in|into|near|around|from|nach|bei|aus|à|au|aux|en|vers|pour|depuis|a|hasta|"
+    r"para|hacia|desde)\s+(?P<place>[A-ZÀ-ÖØ-Þ][\w'\u2019-]+(?:[ -](?:[A-ZÀ-ÖØ-Þ][\w'\u2019-]+|"
+    r"[A-Z]{2}\b))?)"
+)
+
+
+@lru_cache(maxsize=8)
+def _countries(language: str) -> dict[tuple[str, ...], str]:
+    """The countries' names in `language` (babel's territories), as terms, and as written."""
+    try:
+        names = Locale.parse(language).territories.values()
+    except (UnknownLocaleError, ValueError):
+        return {}
+    return {t: n for n in names if (t := tuple(terms(n, language)))}
+
+
+def places_named(text: str, language: str) -> dict[str, str]:
+    """The terms of the places `text` names (the pattern above, and countries by name), each
+    with the place as written."""
+    found = {
+        t: m.group("place")
+        for m in _WHERE.finditer(text)
+        for t in terms(m.group("place"), language)
+    }
+    words = terms(text, language)
+    countries = _countries(language)
+    longest = max(map(len, countries), default=0)
+    for n in range(len(words)):
+        for size in range(1, longest + 1):
+            name = tuple(words[n : n + size])
+            if name in countries:
+                found.update((t, countries[name]) for t in name)
+    return found
+
 
 _MEASURE = re.compile(
     r"\b\d+(?:[.,]\d+)?\s*-?\s*(?P<unit>lbs?|oz|kg|g|mg|ml|cl|dl|l|litres?|liters?|gal|"
@@ -134,6 +183,9 @@ class Question:
     #: document holds.
     held_subjects: frozenset[str] = frozenset()
     unknown: float = 0.0
+    #: The places it names that no document holds: a passage about where the business delivers
+    #: answers, and a person confirms whether that place is among them.
+    unknown_places: tuple[str, ...] = ()
     #: Whether its asking sentences were told apart from a story (question.py): only then are
     #: its subjects what it asks, rather than everything the message mentions.
     focused: bool = False
@@ -198,8 +250,12 @@ def question_read(
     # A message about many things is about none of them as much as a question about one.
     topic_floor = MIN_TOPIC_WEIGHT * min(1.0, FULL_SUBJECTS / max(1, len(subjects(about))))
 
+    places = places_named(query, own_language)
+
     def weight(term: str) -> float:
         held = frequency.get(term, 0)
+        if term in places and not held:
+            return PLACE_WEIGHT
         if is_topic(term) and term not in ASPECTS:
             return max(idf_weight(held, total), topic_floor) if held else 1.0
         if (foreign and (term.isdigit() or not held)) or (term.isdigit() and not held):
@@ -223,6 +279,7 @@ def question_read(
         held_subjects=frozenset(t for t in subjects(about) if t in frequency),
         unknown=sum(w for t, w in weights.items() if not is_topic(t) and t not in frequency),
         focused=bool(story),
+        unknown_places=tuple(sorted({n for t, n in places.items() if t not in frequency})),
     )
 
 

@@ -29,7 +29,7 @@ you're we're they're i'm i've we've you've they've i'll we'll you'll they'll i'd
 yourselves hi hello hey dear thanks thank thx regards best kind kindly cheers sincerely greetings
 question questions wondering wonder wanted want like know let ask asking tell anyone someone
 something anything morning afternoon evening hope well soon possible ok okay sir madam team
-last ago yesterday today tomorrow recently bought purchased
+last ago yesterday today tomorrow recently bought purchased guys guy folks
 """
 
 _DE = """
@@ -45,7 +45,8 @@ von vor wann war waren warum was weil welche welchem welchen welcher welches wen
 wie wieder will wir wird wo wollen wollte würde würden zu zum zur zwar zwischen hallo liebe lieber
 sehr geehrte geehrter geehrten damen herren danke dank vielen gruß grüße grüßen freundlichen mfg
 lg vg beste frage fragen wissen gerne gern bzw ca
-letzte letzten letzter letztes gestern heute morgen kürzlich neulich gekauft
+letzte letzten letzter letztes gestern heute morgen kürzlich neulich gekauft könnten hätten
+wären mitteilen mitteilt
 """
 
 _FR = """
@@ -57,7 +58,7 @@ pourriez pourrais voudrais voulez faire fait comment quand quel quelle quels que
 pourquoi combien ça cela ceci celle celui très aussi alors donc car ni bonjour bonsoir salut
 madame monsieur merci cordialement bien cordialement salutations question questions svp plaît
 dernier dernière hier aujourd'hui demain récemment acheté achetée pouvons peuvent procéder
-procède faut faudrait
+procède faut faudrait toujours déjà
 """
 
 _ES = """

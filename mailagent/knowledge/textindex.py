@@ -180,6 +180,7 @@ class TextIndex:
         ]
         answered = {concept for hit in hits for concept, _ in hit.adds}
         missing = tuple(sorted(question.subjects - answered)) if question.focused else ()
+        missing += question.unknown_places
         return [hits[0]._replace(missing=missing), *hits[1:]] if missing else hits
 
     def _relevant(self, shelf: Shelf, question: Question) -> list[tuple[int, frozenset[str]]]:
@@ -274,11 +275,16 @@ def _covering(
     covered: set[str] = set()
     rest = list(scored)
     held: dict[int, frozenset[str]] = {}
+    # Of two rows that answer as much, the one about nothing else asked comes first: "do you
+    # ship to Japan?" is answered by the delivery areas before the return shipping.
+    elsewhere: dict[int, int] = {}
     for rowid, _ in rest:
         title, _, text = shelf.rows[rowid]
         heading = frozenset(title.split())
         own = heading.union(text.split())
-        asked = (subjects(heading) or subjects(own)) & question.subjects
+        about = subjects(heading) or subjects(own)
+        asked = about & question.subjects
+        elsewhere[rowid] = len(about - question.subjects)
         pairs = {f"{s}&{a}" for s in asked for a in own & question.aspects}
         held[rowid] = (own - question.subjects).union(asked, pairs)
     parts = question.subjects.union(f"{s}&{a}" for s in question.subjects for a in question.aspects)
@@ -291,7 +297,7 @@ def _covering(
         # The row that answers the most of what is not answered yet, the better scored first;
         # when none answers a part, the best scored.
         gains = [sum(map(weight, (parts & held[rowid]) - covered)) for rowid, _ in rest]
-        best = max(range(len(rest)), key=lambda n: (gains[n], -n))
+        best = max(range(len(rest)), key=lambda n: (gains[n], -elsewhere[rest[n][0]], -n))
         if not gains[best] and taken:
             # Nothing new: the row that holds the most of the question, the better scored first.
             carried = [

@@ -25,13 +25,14 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     "delivery": {
         "en": "deliver, delivers, delivered, delivering, delivery, deliveries, ship, ships, "
         "shipped, shipping, shipment, dispatch, dispatched, courier, carrier, freight, "
-        "delivery time, delivery times",
+        "delivery time, delivery times, package, packages",
         "de": "liefern, liefert, geliefert, Lieferung, Lieferungen, beliefern, Versand, "
-        "versenden, versendet, verschicken, verschickt, Zustellung, zustellen, Spedition, Kurier",
+        "versenden, versendet, verschicken, verschickt, Zustellung, zustellen, Spedition, Kurier, "
+        "Paket, Pakete",
         "fr": "livrer, livré, livrée, livrés, livraison, livraisons, livrez, livrons, expédier, "
-        "expédié, expédition, expéditions, transporteur, coursier",
+        "expédié, expédition, expéditions, transporteur, coursier, colis",
         "es": "entregar, entrega, entregas, entregan, entregado, entregamos, envío, envíos, "
-        "transportista, mensajería, reparto",
+        "transportista, mensajería, reparto, paquete, paquetes",
     },
     "collection": {
         "en": "collect, collected, collection, pick up, pickup, click and collect",

@@ -183,7 +183,6 @@ def test_a_complaint_finds_the_damaged_items_passage_before_the_price_list(index
         ("Could you send us the safety data sheet for the all-purpose cleaner?", "en"),
         ("Pourriez-vous nous envoyer la fiche de données de sécurité du nettoyant ?", "fr"),
         ("¿Tienen el certificado de compostabilidad de las cajas para ensalada?", "es"),
-        ("Do you ship to Japan?", "en"),
     ],
 )
 def test_a_question_about_what_the_folder_does_not_cover_gets_nothing(index, question, language):
