@@ -1,15 +1,19 @@
 """Reply drafts against the drafts evaluation set (see tests/draft_eval), through the pipeline.
 
-Issue 14's targets, on the held_out cases (never tuned on): no draft states a wrong or unsupported
-fact, none is written in another language than the customer's, at least 90% of the facts a good
-reply states are stated, and at least 70% of the cases come out as a person could send them
-(the right draft, or none where a person must answer). All hold but recall: 83% when this was
-written (94% on the tuning part), so the test holds recall to MIN_RECALL, what is reached, until
-retrieval finds the rest (the misses are passages not found: see `bench/eval_drafts.py`). The
-set's shape is checked too, so that it stays worth measuring on: four drafting languages with at
-least 20 cases each, every category in each split, about a third held out.
+Issue 14's targets, on cases the rules were never tuned on: no draft states a wrong or
+unsupported fact, none is written in another language than the customer's, at least 90% of the
+facts a good reply states are stated, and at least 70% of the cases come out as a person could
+send them (the right draft, or none where a person must answer).
 
-`bench/eval_drafts.py` prints the full report, per language and category, with the failing cases.
+Two parts are held to them. `held_out` (a third of cases.json) meets all four, but its failing
+cases were read while the drafting was built, so it flatters. `kept` (cases_kept.json) was
+written by another hand without the rules and is never read case by case: on it no draft states
+a wrong fact or is in the wrong language, but recall and sendable fall short of the targets
+(59% and 64% when this was written). The tests hold `kept` to what is reached, KEPT_MIN_RECALL
+and KEPT_MIN_SENDABLE: floors against going back, not the goal. The set's shape is checked too,
+so that it stays worth measuring on.
+
+`bench/eval_drafts.py` prints the full report, per split, language and category.
 """
 
 from __future__ import annotations
@@ -24,17 +28,18 @@ from tests.draft_scoring import Report
 
 MAX_WRONG_FACT_DRAFTS = 0
 MAX_WRONG_LANGUAGE_DRAFTS = 0
-#: Issue 14's target is 0.90; reached so far 0.83. A floor against going back, not the goal.
-MIN_RECALL = 0.80
+MIN_RECALL = 0.90
 MIN_SENDABLE = 0.70
+#: What the kept cases reach (0.59 and 0.64), less a case's worth: floors, not the goal.
+KEPT_MIN_RECALL = 0.55
+KEPT_MIN_SENDABLE = 0.60
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def held_out(django_db_setup, django_db_blocker, tmp_path_factory) -> Report:
-    """The whole set run once for the module, in a transaction rolled back afterwards; the
-    held_out part of the report."""
+def report(django_db_setup, django_db_blocker, tmp_path_factory) -> Report:
+    """The whole set run once for the module, in a transaction rolled back afterwards."""
     from django.test.utils import override_settings
 
     with (
@@ -44,7 +49,17 @@ def held_out(django_db_setup, django_db_blocker, tmp_path_factory) -> Report:
     ):
         report = run()
         transaction.set_rollback(True)
+    return report
+
+
+@pytest.fixture(scope="module")
+def held_out(report) -> Report:
     return report.where(split="held_out")
+
+
+@pytest.fixture(scope="module")
+def kept(report) -> Report:
+    return report.where(split="kept")
 
 
 def failures(report: Report) -> str:
@@ -62,6 +77,8 @@ def test_the_set_covers_four_drafting_languages_every_category_and_holds_a_third
         assert {c.category for c in cases if c.split == split} == set(CATEGORIES), split
     first = [c for c in cases if c.split in ("tune", "held_out")]
     assert 0.28 <= sum(c.split == "held_out" for c in first) / len(first) <= 0.40
+    kept = [c for c in cases if c.split == "kept"]
+    assert len(kept) >= 60 and {"en", "de", "fr", "es"} <= {c.language for c in kept}
     assert len({c.id for c in cases}) == len(cases)
 
 
@@ -87,3 +104,18 @@ def test_held_out_drafts_state_the_facts_a_good_reply_states(held_out):
 def test_most_held_out_cases_come_out_as_a_person_could_send_them(held_out):
     sendable = held_out.score.sendable
     assert sendable >= MIN_SENDABLE, f"sendable {sendable:.0%}:\n{failures(held_out)}"
+
+
+@pytest.mark.parametrize("split", ["held_out", "kept"])
+def test_no_draft_on_a_part_never_tuned_on_states_a_wrong_fact_or_language(report, split):
+    part = report.where(split=split)
+    wrong = [o for o in part.outcomes if (o.seen.drafted and o.wrong) or o.wrong_language]
+    assert len(wrong) <= MAX_WRONG_FACT_DRAFTS, "\n".join(
+        f"{o.case.id}: {'; '.join(o.why())}" for o in wrong
+    )
+
+
+def test_the_kept_cases_do_not_fall_below_what_is_reached(kept):
+    # Figures only: listing the kept cases' failures would make them one more tuning set.
+    assert kept.score.recall >= KEPT_MIN_RECALL, f"kept recall {kept.score.recall:.0%}"
+    assert kept.score.sendable >= KEPT_MIN_SENDABLE, f"kept sendable {kept.score.sendable:.0%}"
