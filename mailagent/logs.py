@@ -11,7 +11,13 @@ from __future__ import annotations
 import logging
 import re
 
-SECRET_SETTINGS = ("SECRET_KEY", "SMTP_PASSWORD", "IMAP_PASSWORD", "OPENAI_API_KEY")
+SECRET_SETTINGS = (
+    "SECRET_KEY",
+    "SMTP_PASSWORD",
+    "IMAP_PASSWORD",
+    "OPENAI_API_KEY",
+    "MAILBOX_TOKEN_KEYS",
+)
 _ADDRESS = re.compile(r"\b([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)\b")
 
 
@@ -26,7 +32,10 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from django.conf import settings
 
-        secrets = [str(getattr(settings, name, "") or "") for name in SECRET_SETTINGS]
+        secrets = []
+        for name in SECRET_SETTINGS:
+            value = getattr(settings, name, "") or ""
+            secrets += [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         secrets += [url.split("@")[0] for url in getattr(settings, "IMAP_EXTRA_MAILBOXES", [])]
         message = redact(record.getMessage(), secrets)
         if record.exc_info and not record.exc_text:

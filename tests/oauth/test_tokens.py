@@ -169,3 +169,39 @@ def test_which_mailboxes_use_oauth(authserver):
     assert not is_oauth_mailbox("billing@acme.example")
     with pytest.raises(ConfigurationError, match="not connected with OAuth2"):
         access_token("billing@acme.example")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_refreshing_at_once_on_postgresql_refresh_once(authserver):
+    """The row lock: the threads that waited take the token the first one stored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite's path is pinned by the race tests above")
+    connected_mailbox(authserver, expires_in=timedelta(minutes=1))
+
+    def one(_: int) -> str:
+        try:
+            return access_token(ADDRESS)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        tokens_seen = set(pool.map(one, range(4)))
+    assert len(tokens_seen) == 1 and authserver.valid(tokens_seen.pop())
+    assert len(authserver.refreshes()) == 1
+
+
+def test_the_log_filter_redacts_the_token_keys(settings):
+    import logging
+
+    from mailagent.logs import RedactingFilter
+
+    settings.MAILBOX_TOKEN_KEYS = [Fernet.generate_key().decode()]
+    record = logging.LogRecord(
+        "x", logging.WARNING, __file__, 1, "key %s", (settings.MAILBOX_TOKEN_KEYS[0],), None
+    )
+    RedactingFilter().filter(record)
+    assert record.getMessage() == "key [redacted]"
