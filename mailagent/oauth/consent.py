@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -45,7 +45,7 @@ def stored_client_secret(address: str) -> str:
 
 def consent_start(
     *,
-    user: AbstractBaseUser,
+    user: AbstractUser,
     provider: str,
     address: str,
     client_id: str,
@@ -83,7 +83,7 @@ def consent_start(
 
 
 def consent_finish(
-    *, user: AbstractBaseUser, state: str, code: str, error: str = ""
+    *, user: AbstractUser, state: str, code: str, error: str = ""
 ) -> MailboxConnection:
     """Complete the consent the state names: exchange the code, store the tokens."""
     pending = _take_pending(user=user, state=state)
@@ -121,7 +121,7 @@ def consent_finish(
     )
 
 
-def _take_pending(*, user: AbstractBaseUser, state: str) -> OAuthAuthorization:
+def _take_pending(*, user: AbstractUser, state: str) -> OAuthAuthorization:
     """The consent in progress this user started with this state, removed so it works once."""
     if not state or not user.is_authenticated:
         raise ConsentRefused("This connection attempt is not valid; nothing was changed.")
