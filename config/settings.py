@@ -207,6 +207,11 @@ IMAP_STARTTLS = env.bool("IMAP_STARTTLS", default=False)
 IMAP_PORT = env.int("IMAP_PORT", default=0)
 IMAP_USER = env.str("IMAP_USER", default="")
 IMAP_PASSWORD = env.str("IMAP_PASSWORD", default="")
+# How the main mailbox logs in: "password" (IMAP_PASSWORD), or "oauth2" for a Google Workspace or
+# Microsoft 365 mailbox connected in the admin (IMAP_USER is then the mailbox's address; XOAUTH2,
+# or OAUTHBEARER where the server offers only that). An IMAP_EXTRA_MAILBOXES URL says the same
+# with ?auth=oauth2; one installation may mix both.
+IMAP_AUTH = env.str("IMAP_AUTH", default="password")
 # One folder or several, comma-separated; each is watched on its own connection.
 IMAP_FOLDER = env.list("IMAP_FOLDER", default=["INBOX"])
 # Empty: processed mail stays where it is, flags untouched. Otherwise it is moved there once its
@@ -237,6 +242,10 @@ SMTP_HOST = env.str("SMTP_HOST", default="")
 SMTP_PORT = env.int("SMTP_PORT", default=587)
 SMTP_USER = env.str("SMTP_USER", default="")
 SMTP_PASSWORD = env.str("SMTP_PASSWORD", default="")
+# "password" (SMTP_USER and SMTP_PASSWORD), or "oauth2": SASL XOAUTH2 for a mailbox connected in
+# the admin, SMTP_USER being its address. A refused token is refreshed and tried once more; a
+# mailbox that must be connected again keeps its approved mail queued until it is.
+SMTP_AUTH = env.str("SMTP_AUTH", default="password")
 SMTP_STARTTLS = env.bool("SMTP_STARTTLS", default=True)
 SMTP_TIMEOUT = env.float("SMTP_TIMEOUT", default=30.0)
 # A send the server turned away for now (4xx, or no connection) is tried again, same bytes and

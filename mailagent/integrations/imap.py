@@ -8,6 +8,13 @@ TLS handshake) or a `TransientError` (a dropped connection: reconnect and catch 
 Messages are fetched with `BODY.PEEK[]`, never `BODY[]` or `RFC822`, so reading them does not set
 `\\Seen` (RFC 3501 section 6.4.5); and the folder is selected read-only (EXAMINE) unless mail is to
 be moved out of it, so even a misbehaving server cannot change a flag.
+
+A mailbox connected with OAuth2 (`auth="oauth2"`) logs in with SASL XOAUTH2, or OAUTHBEARER
+(RFC 7628) where the server offers only that, using a token from the account's token provider.
+A token can be refused before its stated expiry (revoked sessions, a changed password, a clock
+off by minutes): the login is tried once more with a freshly refreshed token, and only a second
+refusal is a `ConfigurationError`. What the token provider raises (`MailboxNeedsReconnect` when a
+person must connect the mailbox again) leaves this module as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from imapclient.exceptions import CapabilityError, LoginError
 from imapclient.imapclient import SocketTimeout
 from imapclient.util import to_unicode
 
-from mailagent.errors import ConfigurationError, TransientError
+from mailagent.errors import ConfigurationError, MailAgentError, TransientError
+from mailagent.integrations.mail_auth import AUTH_OAUTH2, AUTH_PASSWORD, TokenProvider
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +48,21 @@ _UIDS_PER_COMMAND = 500
 @dataclass(frozen=True)
 class ImapAccount:
     """How to reach and log in to one mailbox. The `*_setting` texts are what an error message
-    tells a person to fix: the IMAP_* variables, or the IMAP_EXTRA_MAILBOXES entry."""
+    tells a person to fix: the IMAP_* variables, or the IMAP_EXTRA_MAILBOXES entry. With
+    `auth="oauth2"`, `user` is the mailbox's address and `token_provider` gives its tokens."""
 
     host: str
     port: int
     user: str
-    password: str = field(repr=False)
+    password: str = field(default="", repr=False)
     ssl: bool = True
     starttls: bool = False
     timeout: float = 30.0
     host_setting: str = "IMAP_HOST and IMAP_PORT"
     login_setting: str = "IMAP_USER and IMAP_PASSWORD"
     tls_setting: str = "IMAP_SSL and IMAP_STARTTLS"
+    auth: str = AUTH_PASSWORD
+    token_provider: TokenProvider | None = field(default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -77,15 +88,20 @@ class Envelope:
 
 def imap_connect(account: ImapAccount) -> ImapConnection:
     """Connect, secure and log in; the connection is ready for `select`."""
+    # An OAuth mailbox that needs a person gets no connection at all.
+    token = _token(account) if account.auth == AUTH_OAUTH2 else ""
     client = _open(account)
     try:
-        client.login(account.user, account.password)
+        if account.auth == AUTH_OAUTH2:
+            _oauth2_login(client, account, token)
+        else:
+            client.login(account.user, account.password)
+    except MailAgentError:
+        _close_quietly(client)
+        raise
     except LoginError as exc:
         _close_quietly(client)
-        raise ConfigurationError(
-            f"The IMAP server {account.host}:{account.port} refused the login of "
-            f"{account.user!r} ({_server_text(exc)}): check {account.login_setting}."
-        ) from exc
+        raise _login_refused(account, exc) from exc
     except CapabilityError as exc:  # LOGINDISABLED: no plaintext login on this connection
         _close_quietly(client)
         raise ConfigurationError(
@@ -98,6 +114,51 @@ def imap_connect(account: ImapAccount) -> ImapConnection:
             f"Lost the connection to {account.label} while logging in: {exc}"
         ) from exc
     return ImapConnection(client, account)
+
+
+def _token(account: ImapAccount, *, refresh: bool = False) -> str:
+    if account.token_provider is None:
+        raise ConfigurationError(
+            f"{account.user} is set to log in with OAuth2 but no token store is wired in: "
+            f"check {account.login_setting}."
+        )
+    return account.token_provider(account.user, refresh=refresh)
+
+
+def _oauth2_login(client: IMAPClient, account: ImapAccount, token: str) -> None:
+    """SASL XOAUTH2 (Google's and Microsoft's), else OAUTHBEARER (RFC 7628); a refused token is
+    refreshed and tried once more on the same connection (a failed AUTHENTICATE leaves it in the
+    not-authenticated state, ready for another)."""
+    if client.has_capability("AUTH=XOAUTH2"):
+        login = client.oauth2_login
+    elif client.has_capability("AUTH=OAUTHBEARER"):
+        login = client.oauthbearer_login
+    else:
+        raise ConfigurationError(
+            f"The IMAP server {account.host}:{account.port} offers neither XOAUTH2 nor "
+            f"OAUTHBEARER, so {account.user} cannot log in with OAuth2: check "
+            f"{account.login_setting}."
+        )
+    try:
+        login(account.user, token)
+    except LoginError as exc:
+        log.info("IMAP refused the access token of %s (%s); refreshing it", account.label, exc)
+        login(account.user, _token(account, refresh=True))
+
+
+def _login_refused(account: ImapAccount, exc: LoginError) -> ConfigurationError:
+    where = f"{account.host}:{account.port}"
+    if account.auth != AUTH_OAUTH2:
+        return ConfigurationError(
+            f"The IMAP server {where} refused the login of {account.user!r} "
+            f"({_server_text(exc)}): check {account.login_setting}."
+        )
+    return ConfigurationError(
+        f"The IMAP server {where} refused the OAuth2 access token of {account.user!r} twice, "
+        f"the second freshly refreshed ({_server_text(exc)}): check that IMAP is enabled for "
+        "this mailbox at its provider and that the OAuth client asks for the IMAP scope, then "
+        f"connect the mailbox again (or check {account.login_setting})."
+    )
 
 
 def _open(account: ImapAccount) -> IMAPClient:

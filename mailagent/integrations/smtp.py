@@ -16,6 +16,13 @@ Recipients are all or nothing. When the server refuses one RCPT of several, the 
 reset and nobody gets the message: 4xx (and no 5xx) is retried later for everyone; any 5xx fails
 the whole message, naming the address. A message is never delivered to part of its recipients,
 so a retry or a person's "send again" can never give someone a second copy.
+
+A mailbox connected with OAuth2 (`auth="oauth2"`) authenticates with SASL XOAUTH2, the token
+from the transport's token provider. A refused token (535, after the server's base64 JSON
+challenge) is refreshed once and the whole conversation started again on a new connection: the
+refusal can only come at AUTH, before MAIL FROM, so the server holds no transaction and nothing
+can go twice. A token store that needs a person raises `MailboxNeedsReconnect` before anything
+connects; the caller keeps the message queued.
 """
 
 from __future__ import annotations
@@ -28,10 +35,24 @@ import aiosmtplib
 
 from mailagent.addresses import wire_address
 from mailagent.errors import ConfigurationError, DeliveryRefused, DeliveryUnknown, TransientError
+from mailagent.integrations.mail_auth import (
+    AUTH_KINDS,
+    AUTH_OAUTH2,
+    AUTH_PASSWORD,
+    TokenProvider,
+)
 
 _LONE_LINE_END = re.compile(rb"\r\n|\r|\n")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+class _TokenRefused(Exception):
+    """The server refused the access token at AUTH (before any MAIL FROM)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"{code} {message}")
+        self.code, self.message = code, message
 
 
 class SmtpTransport:
@@ -44,16 +65,45 @@ class SmtpTransport:
         password: str = "",
         starttls: bool = True,
         timeout: float = 30.0,
+        auth: str = AUTH_PASSWORD,
+        token_provider: TokenProvider | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.username, self.password = username, password
         self.starttls, self.timeout = starttls, timeout
+        self.auth, self.token_provider = auth, token_provider
         self.name = f"smtp:{host}:{port}"
 
     def deliver(self, raw: bytes, *, sender: str, recipients: list[str], message_id: str) -> str:
         """Hand the bytes over as they are (never re-flattened, so the wire carries exactly the
         copy kept in OutboundEmail). Returns the server's reply to the end of DATA."""
-        return _run(self._send(raw, sender, recipients))
+        if self.auth not in AUTH_KINDS:
+            raise ConfigurationError(f"SMTP_AUTH={self.auth!r} should be password or oauth2.")
+        if self.auth != AUTH_OAUTH2:
+            return _run(self._send(raw, sender, recipients))
+        # Tokens are fetched here, outside the event loop: the token store reads and writes the
+        # database, which Django allows only in synchronous code.
+        try:
+            return _run(self._send(raw, sender, recipients, token=self._token()))
+        except _TokenRefused:
+            pass
+        try:
+            return _run(self._send(raw, sender, recipients, token=self._token(refresh=True)))
+        except _TokenRefused as exc:
+            raise ConfigurationError(
+                f"The SMTP server {self.host}:{self.port} refused the OAuth2 access token of "
+                f"{self.username} twice, the second freshly refreshed ({exc.code} {exc.message}); "
+                "nothing was sent. Check that SMTP AUTH is enabled for this mailbox at its "
+                "provider and that the OAuth client asks for the SMTP scope, then connect the "
+                "mailbox again (SMTP_USER is its address, SMTP_AUTH=oauth2)."
+            ) from exc
+
+    def _token(self, *, refresh: bool = False) -> str:
+        if self.token_provider is None or not self.username:
+            raise ConfigurationError(
+                "SMTP_AUTH=oauth2 needs SMTP_USER, the address of a mailbox connected in the admin."
+            )
+        return self.token_provider(self.username, refresh=refresh)
 
     def offers(self, extension: str) -> bool:
         """Whether the server announces an ESMTP extension (after STARTTLS, where it is used).
@@ -73,7 +123,9 @@ class SmtpTransport:
             hostname=self.host, port=self.port, timeout=self.timeout, start_tls=False
         )
 
-    async def _send(self, raw: bytes, sender: str, recipients: list[str]) -> str:
+    async def _send(
+        self, raw: bytes, sender: str, recipients: list[str], *, token: str = ""
+    ) -> str:
         envelope = [wire_address(r) for r in recipients]
         sender_wire = wire_address(sender)
         # A UTF-8 local part or UTF-8 headers (RFC 6532) need the server's SMTPUTF8 (RFC 6531).
@@ -83,7 +135,7 @@ class SmtpTransport:
         )
         client = self._client()
         try:
-            await self._open(client)
+            await self._open(client, token=token)
             if utf8 and not client.supports_extension("smtputf8"):
                 raise DeliveryRefused(
                     f"SMTP_HOST={self.host}:{self.port} does not offer SMTPUTF8, which an address "
@@ -98,13 +150,15 @@ class SmtpTransport:
         finally:
             await _close(client)
 
-    async def _open(self, client: aiosmtplib.SMTP, *, login: bool = True) -> None:
+    async def _open(self, client: aiosmtplib.SMTP, *, login: bool = True, token: str = "") -> None:
         try:
             await client.connect()
             await client.ehlo()
             if self.starttls:
                 await client.starttls()
-            if self.username and login:
+            if token and login:
+                await self._xoauth2(client, token)
+            elif self.username and login:
                 await client.login(self.username, self.password)
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise ConfigurationError(
@@ -121,6 +175,20 @@ class SmtpTransport:
             raise ConfigurationError(
                 f"SMTP_HOST={self.host}:{self.port}: {exc} (check SMTP_STARTTLS, SMTP_USER)"
             ) from exc
+
+    async def _xoauth2(self, client: aiosmtplib.SMTP, token: str) -> None:
+        if "xoauth2" not in client.server_auth_methods:
+            raise ConfigurationError(
+                f"SMTP_HOST={self.host}:{self.port} does not offer AUTH XOAUTH2 "
+                f"(it offers {', '.join(client.server_auth_methods) or 'no AUTH'}): check "
+                "SMTP_HOST and SMTP_STARTTLS, or set SMTP_AUTH=password."
+            )
+        try:
+            await client.auth_xoauth2(self.username, token)
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            if 400 <= exc.code < 500:  # 454: the server cannot check tokens just now
+                raise TransientError(f"SMTP {exc.code} at AUTH: {exc.message}") from exc
+            raise _TokenRefused(exc.code, exc.message) from exc
 
     async def _envelope(
         self, client: aiosmtplib.SMTP, sender: str, recipients: list[str], *, utf8: bool = False

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from django.conf import settings
 
+from mailagent.integrations.mail_auth import AUTH_OAUTH2, AUTH_PASSWORD, TokenProvider
 from mailagent.integrations.outbox import OutboxTransport
 from mailagent.integrations.smtp import SmtpTransport
 
@@ -26,14 +27,20 @@ class Transport(Protocol):
         ...
 
 
-def mail_transport() -> Transport:
+def mail_transport(*, token_provider: TokenProvider | None = None) -> Transport:
+    """`token_provider` gives the access tokens of SMTP_USER when SMTP_AUTH is oauth2 (the
+    services pass the token store's); without one, an OAuth2 send is a ConfigurationError."""
     if settings.SMTP_HOST:
+        auth = (settings.SMTP_AUTH or AUTH_PASSWORD).strip().lower()
+        oauth2 = auth == AUTH_OAUTH2
         return SmtpTransport(
             host=settings.SMTP_HOST,
             port=settings.SMTP_PORT,
             username=settings.SMTP_USER,
-            password=settings.SMTP_PASSWORD,
+            password="" if oauth2 else settings.SMTP_PASSWORD,
             starttls=settings.SMTP_STARTTLS,
             timeout=settings.SMTP_TIMEOUT,
+            auth=auth,
+            token_provider=token_provider if oauth2 else None,
         )
     return OutboxTransport(settings.OUTBOX_DIR)

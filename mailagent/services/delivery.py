@@ -9,6 +9,10 @@ Message-ID. An attempt is only ever made by whoever claimed the row with a condi
   "retry due sends" job after 1, 2, 4, ... minutes (capped at SEND_RETRY_MAX_DELAY_MINUTES),
   and failed after SEND_RETRY_MAX_ATTEMPTS attempts or SEND_RETRY_MAX_HOURS.
 - failed (a 5xx, a refused login, retries given up): staff are told in the digest.
+- waiting for its mailbox (SMTP through a mailbox connected with OAuth2 whose grant was revoked
+  or has expired): deferred, and looked at again every RECONNECT_CHECK, for as long as it takes a
+  person to connect the mailbox again. Nothing reached a server, so these looks count neither as
+  attempts nor toward the retry limits, which start when the mailbox works again.
 - delivery unknown (the whole message went out, the answer never came; or a worker stopped in
   the middle of an attempt): never retried automatically. A person checks, then marks it
   delivered or sends it again (`outbound_mark_delivered`, `outbound_send_again`).
@@ -24,9 +28,11 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mailagent import oauth
 from mailagent.enqueue import enqueue_retry
 from mailagent.errors import (
     ConfigurationError,
@@ -37,7 +43,9 @@ from mailagent.errors import (
 )
 from mailagent.integrations.transport import mail_transport
 from mailagent.models import Draft, OutboundEmail, Ticket
+from mailagent.oauth import MailboxNeedsReconnect
 from mailagent.services.audit import SYSTEM, audit_record
+from mailagent.services.reconnects import mailbox_to_reconnect
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +55,8 @@ Kind = OutboundEmail.Kind
 # An approval request is not retried: when one cannot be sent its caller expires the links in it
 # at once and the next pass mails fresh ones, so a late copy would only carry dead links.
 RETRIED_KINDS = frozenset({Kind.REPLY, Kind.REMINDER, Kind.ESCALATION, Kind.DIGEST})
+# How often a message waiting for its mailbox to be connected again looks whether it has been.
+RECONNECT_CHECK = timedelta(minutes=5)
 # A draft mirrors its message's state; these are the audit actions for each outcome.
 _DRAFT_STATUS = {
     Status.SENT: Draft.Status.SENT,
@@ -88,10 +98,12 @@ def stuck_after() -> timedelta:
 class Outcome:
     status: str
     error: str = ""
+    # The mailbox must be connected again by a person; nothing was handed to any server.
+    disconnected: bool = False
 
 
 def _transmit(outbound: OutboundEmail) -> tuple[Outcome, str]:
-    transport = mail_transport()
+    transport = mail_transport(token_provider=oauth.access_token)
     raw = bytes(outbound.raw)
     headers = BytesHeaderParser().parsebytes(raw)
     sender = parseaddr(str(headers["Sender"] or headers["From"] or ""))[1]
@@ -101,6 +113,8 @@ def _transmit(outbound: OutboundEmail) -> tuple[Outcome, str]:
         )
     except TransientError as exc:
         outcome = Outcome(Status.DEFERRED, str(exc))
+    except MailboxNeedsReconnect as exc:
+        outcome = Outcome(Status.DEFERRED, _waiting_text(exc), disconnected=True)
     except DeliveryUnknown as exc:
         outcome = Outcome(Status.DELIVERY_UNKNOWN, str(exc))
     except (DeliveryRefused, ConfigurationError) as exc:
@@ -115,6 +129,14 @@ def _transmit(outbound: OutboundEmail) -> tuple[Outcome, str]:
     return outcome, transport.name
 
 
+def _waiting_text(exc: MailboxNeedsReconnect) -> str:
+    mailbox = mailbox_to_reconnect(exc)
+    return (
+        f"Nothing was sent: {mailbox.line}. The message stays queued and goes once it is. "
+        f"{mailbox.reason}"
+    ).strip()
+
+
 def outbound_attempt(*, outbound: OutboundEmail, now: datetime) -> OutboundEmail:
     """Deliver a row this caller has claimed (status "sending", the attempt already counted) and
     record what came of it, on the row, on its draft and in the audit trail."""
@@ -123,6 +145,12 @@ def outbound_attempt(*, outbound: OutboundEmail, now: datetime) -> OutboundEmail
     if status == Status.DEFERRED and outbound.kind not in RETRIED_KINDS:
         status = Status.FAILED
         error = f"{error} (approval requests are not retried: the next pass sends fresh links)"
+    elif outcome.disconnected:
+        # A look that found the mailbox still disconnected reached no server: it is taken back
+        # off the count, and the retry limits' clock starts again once the mailbox works.
+        next_at = now + RECONNECT_CHECK
+        outbound.attempts = max(outbound.attempts - 1, 0)
+        outbound.first_attempt_at = None
     elif status == Status.DEFERRED:
         next_at = retry_at(
             attempts=outbound.attempts,
@@ -137,19 +165,34 @@ def outbound_attempt(*, outbound: OutboundEmail, now: datetime) -> OutboundEmail
     if status == Status.SENT:
         outbound.sent_at = timezone.now()
     with transaction.atomic():
-        outbound.save(update_fields=["status", "error", "next_attempt_at", "transport", "sent_at"])
-        _settle_draft_or_notice(outbound)
+        outbound.save(
+            update_fields=[
+                "status",
+                "error",
+                "next_attempt_at",
+                "transport",
+                "sent_at",
+                "attempts",
+                "first_attempt_at",
+            ]
+        )
+        _settle_draft_or_notice(
+            outbound, waiting=outcome.disconnected and status == Status.DEFERRED
+        )
     return outbound
 
 
-def _settle_draft_or_notice(outbound: OutboundEmail, *, actor: str = SYSTEM) -> None:
+def _settle_draft_or_notice(
+    outbound: OutboundEmail, *, actor: str = SYSTEM, waiting: bool = False
+) -> None:
+    """`waiting`: deferred because the mailbox must be connected again, not by a server."""
     status = outbound.status
     if outbound.draft_id is None:
         audit_record(
             action=f"notice.{status}",
             obj=outbound,
             actor=actor,
-            summary=_summary(outbound)[:500],
+            summary=_summary(outbound, waiting=waiting)[:500],
             error=outbound.error,
             attempts=outbound.attempts,
         )
@@ -163,7 +206,7 @@ def _settle_draft_or_notice(outbound: OutboundEmail, *, actor: str = SYSTEM) -> 
         action=_DRAFT_ACTION[status],
         obj=draft,
         actor=actor,
-        summary=_summary(outbound)[:500],
+        summary=_summary(outbound, waiting=waiting)[:500],
         message_id=outbound.message_id,
         transport=outbound.transport,
         attempts=outbound.attempts,
@@ -177,8 +220,11 @@ def _settle_draft_or_notice(outbound: OutboundEmail, *, actor: str = SYSTEM) -> 
         )
 
 
-def _summary(outbound: OutboundEmail) -> str:
+def _summary(outbound: OutboundEmail, *, waiting: bool = False) -> str:
     to = ", ".join(outbound.recipients)
+    if waiting:
+        when = timezone.localtime(outbound.next_attempt_at)
+        return f"Queued, looking again at {when:%Y-%m-%d %H:%M}: {outbound.error}"
     if outbound.status == Status.SENT:
         what = "Sent" if outbound.draft_id else outbound.get_kind_display().capitalize()
         return f"{what} to {to} as {outbound.message_id}"
@@ -198,7 +244,12 @@ def outbound_retry(*, outbound_id: int, now: datetime | None = None) -> Outbound
     claimed = OutboundEmail.objects.filter(
         pk=outbound_id, status=Status.DEFERRED, next_attempt_at__lte=now
     ).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=None
+        status=Status.SENDING,
+        attempts=F("attempts") + 1,
+        # None after looks that found the mailbox disconnected: the series starts now.
+        first_attempt_at=Coalesce("first_attempt_at", Value(now)),
+        last_attempt_at=now,
+        next_attempt_at=None,
     )
     if not claimed:
         return None

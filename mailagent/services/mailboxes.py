@@ -1,6 +1,10 @@
 """Which IMAP folders to watch, read from the settings once: IMAP_HOST and friends for the main
 mailbox (one or several folders in IMAP_FOLDER) and IMAP_EXTRA_MAILBOXES for more, as URLs.
 
+Each mailbox logs in with its password, or with OAuth2 (IMAP_AUTH=oauth2, or `?auth=oauth2` in an
+extra mailbox's URL): its user is then the mailbox's address, whose tokens come from the token
+store (`mailagent.oauth.access_token`). One installation may mix both.
+
 Pure: settings in, frozen values out. A bad value is a ConfigurationError that names the setting.
 """
 
@@ -13,6 +17,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from mailagent.errors import ConfigurationError
 from mailagent.integrations.imap import ImapAccount
+from mailagent.integrations.mail_auth import AUTH_KINDS, AUTH_OAUTH2, TokenProvider
+from mailagent.oauth import access_token
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -69,14 +75,24 @@ def _main_mailbox(settings: Any) -> list[ImapFolder]:
     if not settings.IMAP_USER:
         raise ConfigurationError("IMAP_HOST is set but IMAP_USER is empty: set IMAP_USER.")
     _check_limits(settings)
+    auth = _auth_kind(settings.IMAP_AUTH, where="IMAP_AUTH")
+    oauth2 = auth == AUTH_OAUTH2
     account = ImapAccount(
         host=settings.IMAP_HOST,
         port=settings.IMAP_PORT or (993 if settings.IMAP_SSL else 143),
         user=settings.IMAP_USER,
-        password=settings.IMAP_PASSWORD,
+        # With OAuth2 a password left in the environment is never sent anywhere.
+        password="" if oauth2 else settings.IMAP_PASSWORD,
         ssl=settings.IMAP_SSL,
         starttls=settings.IMAP_STARTTLS,
         timeout=settings.IMAP_TIMEOUT,
+        login_setting=(
+            "IMAP_USER (the mailbox's address) and its OAuth2 connection"
+            if oauth2
+            else "IMAP_USER and IMAP_PASSWORD"
+        ),
+        auth=auth,
+        token_provider=_token_provider(auth),
     )
     names = [name.strip() for name in settings.IMAP_FOLDER if name.strip()] or ["INBOX"]
     return [
@@ -98,8 +114,20 @@ def _check_limits(settings: Any) -> None:
         raise ConfigurationError("MAX_MESSAGE_BYTES must be at least 1024.")
 
 
+def _auth_kind(value: str, *, where: str) -> str:
+    kind = (value or "password").strip().lower()
+    if kind not in AUTH_KINDS:
+        raise ConfigurationError(f"{where}={value!r} should be password or oauth2.")
+    return kind
+
+
+def _token_provider(auth: str) -> TokenProvider | None:
+    return access_token if auth == AUTH_OAUTH2 else None
+
+
 def _extra_mailbox(url: str, *, index: int, settings: Any) -> list[ImapFolder]:
-    """imaps://user:password@host[:port]/Folder[,Folder2][?processed=Done&starttls=true]"""
+    """imaps://user:password@host[:port]/Folder[,Folder2][?processed=Done&starttls=true], or
+    imaps://address@host/Folder?auth=oauth2 for a mailbox connected with OAuth2."""
     where = f"IMAP_EXTRA_MAILBOXES entry {index + 1} ({_redacted(url)})"
     parts = urlsplit(url.strip())
     if parts.scheme not in ("imap", "imaps") or not parts.hostname:
@@ -118,17 +146,25 @@ def _extra_mailbox(url: str, *, index: int, settings: Any) -> list[ImapFolder]:
     except ValueError as exc:
         raise ConfigurationError(f"{where} has an invalid port.") from exc
     _check_limits(settings)
+    auth = _auth_kind(options.get("auth", ""), where=f"{where}: auth")
+    oauth2 = auth == AUTH_OAUTH2
     account = ImapAccount(
         host=parts.hostname,
         port=port,
         user=unquote(parts.username),
-        password=unquote(parts.password or ""),
+        password="" if oauth2 else unquote(parts.password or ""),
         ssl=parts.scheme == "imaps",
         starttls=starttls,
         timeout=settings.IMAP_TIMEOUT,
         host_setting=f"the host and port of {where}",
-        login_setting=f"the user and password of {where}",
+        login_setting=(
+            f"the user (the mailbox's address) of {where} and its OAuth2 connection"
+            if oauth2
+            else f"the user and password of {where}"
+        ),
         tls_setting=f"the scheme (imaps:// or imap://?starttls=true) of {where}",
+        auth=auth,
+        token_provider=_token_provider(auth),
     )
     names = [unquote(n).strip() for n in parts.path.lstrip("/").split(",") if n.strip()]
     return [

@@ -35,7 +35,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 # Tests log in with wrong passwords on purpose; no need to make them wait.
 auth_failure_delay = 0
 default_login_user = {login_user}
@@ -47,9 +47,9 @@ mail_location = maildir:{root}/mail/%u
 mailbox_idle_check_interval = 1 secs
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/users/%u
+  args = scheme=PLAIN username_format=%u {root}/users/%u{password_mechanisms}
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = passwd-file
   args = username_format=%u {root}/users/%u
   default_fields = uid={mail_uid} gid={mail_gid} home={root}/mail/%u
@@ -73,6 +73,37 @@ service anvil {{
 protocol imap {{
   mail_max_userip_connections = 200
 }}
+"""
+
+# Dovecot 2.3's oauth2 passdb (https://doc.dovecot.org/2.3/configuration_manual/authentication/
+# oauth2/), as it behaved against the tests' own introspection endpoint:
+# - The password passdb is limited to PLAIN and LOGIN. Left open to every mechanism it is asked
+#   first to check the bearer token as if it were a password, logs "Password mismatch" for every
+#   OAuth login, and only then falls through to the oauth2 passdb.
+# - With `introspection_mode = post` Dovecot POSTs the form `token=...&client_id=&client_secret=`
+#   (empty client fields unless the args file sets them); the JSON answer must carry
+#   `username_attribute` equal to the user logging in, and `active_attribute` with `active_value`
+#   (a JSON true matches `active_value = true`).
+# - A refused token gets the SASL error challenge (base64 JSON `{"status":"401",...}`) and, once
+#   the client answers it, a tagged NO [AUTHENTICATIONFAILED]; the connection stays open for
+#   another AUTHENTICATE, so a fresh token can be tried on it at once.
+# - The oauth2 passdb only says whose token it is: home and mail come from the userdb (here the
+#   passwd-file of the password users). Without `tokeninfo_url` every login is introspected, and
+#   with auth_cache_size at its default 0 nothing is cached, so a revoked token is refused at once.
+_OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+
+_OAUTH2_ARGS = """\
+introspection_mode = post
+introspection_url = {url}
+username_attribute = {username_attribute}
+active_attribute = active
+active_value = true
 """
 
 
@@ -160,7 +191,12 @@ class Mailbox:
 class Dovecot:
     """A running private Dovecot. `add_user()` gives each test a mailbox of its own."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, oauth2_introspection_url: str = "", username_attribute: str = "username"
+    ) -> None:
+        """With `oauth2_introspection_url`, XOAUTH2 and OAUTHBEARER logins are accepted too, for
+        the tokens that URL (RFC 7662 token introspection) says are active; password logins
+        work as before, and every user added has both."""
         # A short path: Dovecot's unix sockets live under it (108 characters at most).
         self.root = Path(tempfile.mkdtemp(prefix="mailagent-dovecot-"))
         self.root.chmod(0o755)
@@ -174,8 +210,18 @@ class Dovecot:
         # One passwd-file per user: Dovecot reads a new file at once, whereas it notices changes
         # to one shared file only by its modification time, to the second.
         self.users.mkdir()
+        oauth2 = bool(oauth2_introspection_url)
+        if oauth2:
+            (self.root / "oauth2.conf.ext").write_text(
+                _OAUTH2_ARGS.format(
+                    url=oauth2_introspection_url, username_attribute=username_attribute
+                )
+            )
         self.config.write_text(
             _CONFIG.format(
+                oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
+                password_mechanisms="\n  mechanisms = plain login" if oauth2 else "",
+                oauth2_passdb=_OAUTH2_PASSDB.format(root=self.root) if oauth2 else "",
                 root=self.root,
                 port=self.port,
                 login_user=login,

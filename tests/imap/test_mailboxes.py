@@ -19,6 +19,7 @@ def settings_with(**overrides) -> SimpleNamespace:
         "IMAP_PORT": 0,
         "IMAP_USER": "agent@acme.example",
         "IMAP_PASSWORD": "pw",
+        "IMAP_AUTH": "password",
         "IMAP_SSL": True,
         "IMAP_STARTTLS": False,
         "IMAP_FOLDER": ["INBOX"],
@@ -67,6 +68,36 @@ class TestConfiguration:
         assert "p:ss" not in first.account.login_setting
         assert main.account.login_setting == "IMAP_USER and IMAP_PASSWORD"
 
+    def test_password_and_oauth2_mailboxes_mix_in_one_installation(self):
+        from mailagent.oauth import access_token
+
+        (main, extra) = imap_folders_configured(
+            settings_with(
+                IMAP_AUTH="oauth2",
+                IMAP_PASSWORD="left-over",
+                IMAP_EXTRA_MAILBOXES=[
+                    "imaps://billing%40acme.example:pw@imap.fastmail.example/INBOX",
+                ],
+            )
+        )
+        assert (main.account.auth, main.account.token_provider) == ("oauth2", access_token)
+        assert main.account.password == ""  # a password left in the environment is never sent
+        assert "OAuth2 connection" in main.account.login_setting
+        assert (extra.account.auth, extra.account.password) == ("password", "pw")
+        (_, oauth_extra) = imap_folders_configured(
+            settings_with(
+                IMAP_EXTRA_MAILBOXES=[
+                    "imaps://sales%40acme.example@imap.gmail.com/INBOX?auth=oauth2"
+                ]
+            )
+        )
+        assert (oauth_extra.account.user, oauth_extra.account.auth) == (
+            "sales@acme.example",
+            "oauth2",
+        )
+        # The folder's name, and so its UID state, does not depend on how it logs in.
+        assert oauth_extra.source == "imap:sales@acme.example@imap.gmail.com:993/INBOX"
+
     @pytest.mark.parametrize(
         ("overrides", "named"),
         [
@@ -77,6 +108,8 @@ class TestConfiguration:
             ({"IMAP_EXTRA_MAILBOXES": ["https://x.example/"]}, "IMAP_EXTRA_MAILBOXES entry 1"),
             ({"IMAP_EXTRA_MAILBOXES": ["imaps://host.example/INBOX"]}, "no user name"),
             ({"IMAP_FOLDER": ["INBOX", "INBOX"]}, "configured twice"),
+            ({"IMAP_AUTH": "xoauth"}, "IMAP_AUTH='xoauth' should be password or oauth2"),
+            ({"IMAP_EXTRA_MAILBOXES": ["imaps://u@host.example/?auth=token"]}, "entry 1"),
         ],
     )
     def test_a_bad_value_names_the_setting(self, overrides, named):

@@ -25,8 +25,8 @@ class HeldTransport:
     entered = threading.Event()
     release = threading.Event()
 
-    def __init__(self) -> None:
-        self.inner = transport_module.mail_transport()
+    def __init__(self, **options) -> None:
+        self.inner = transport_module.mail_transport(**options)
         self.name = self.inner.name
 
     def deliver(self, raw, **envelope):

@@ -97,8 +97,8 @@ class TestReplyHeaders:
         class Witness:
             """The real SMTP transport, noting what the database held when it was handed over."""
 
-            def __init__(self):
-                self.inner = real()
+            def __init__(self, **options):
+                self.inner = real(**options)
                 self.name = self.inner.name
 
             def deliver(self, raw, **envelope):
