@@ -27,6 +27,7 @@ from mailagent.services.batch_approvals import batch_link_issue
 from mailagent.services.export_holds import HeldExport, exports_held
 from mailagent.services.metrics import Figures, metrics_headline
 from mailagent.services.outbound import draft_delivery_problem, notice_send
+from mailagent.services.reconnects import MailboxToReconnect, mailboxes_to_reconnect
 from mailagent.services.undelivered import Undelivered, undelivered_sends
 
 QUARANTINE_SHOWN = 10
@@ -97,6 +98,9 @@ class DigestContent:
     headline: dict[str, Figures] = field(default_factory=dict)
     undelivered: list[Undelivered] = field(default_factory=list)
     held_exports: list[HeldExport] = field(default_factory=list)
+    # OAuth2 mailboxes whose sign-in the provider refused: nothing is read from them (or sent
+    # through them) until a person connects them again.
+    to_reconnect: list[MailboxToReconnect] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -109,6 +113,7 @@ class DigestContent:
             or self.collected
             or self.undelivered
             or self.held_exports
+            or self.to_reconnect
         )
 
     @property
@@ -190,6 +195,7 @@ def digest_gather(*, now: datetime, since: datetime) -> DigestContent:
         headline=metrics_headline(now=now),
         undelivered=undelivered_sends(since=since, now=now),
         held_exports=exports_held(),
+        to_reconnect=mailboxes_to_reconnect(),
     )
 
 
@@ -205,6 +211,8 @@ def _subject(content: DigestContent) -> str:
     if content.is_empty:
         return f"{settings.BUSINESS_NAME} daily digest: nothing needs you today"
     parts = [f"{len(content.pending)} waiting for approval", f"{len(content.sent)} sent"]
+    if content.to_reconnect:
+        parts.insert(0, f"{len(content.to_reconnect)} mailbox(es) to connect again")
     if content.escalations:
         parts.append(f"{len(content.escalations)} escalated")
     if content.undelivered:

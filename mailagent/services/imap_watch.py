@@ -5,6 +5,10 @@ up another. Each thread: connect, catch up by UID, then IDLE (RFC 2177) until th
 mail, renewing the IDLE every few minutes; on a server without IDLE, look again every
 POLL_INTERVAL. A dropped connection or a server restart reconnects with capped exponential
 backoff and catches up by UID, so nothing that arrived meanwhile is missed.
+
+A mailbox connected with OAuth2 whose grant was revoked (`MailboxNeedsReconnect`) stops only
+itself: it is reported once, its folders' UID state is left as it was, and it is looked at again
+every `config_retry` until a person has connected it again; then the first sync catches up.
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from mailagent.errors import ConfigurationError, MailAgentError, TransientError
 from mailagent.integrations.imap import ImapConnection, imap_connect
+from mailagent.oauth import MailboxNeedsReconnect
 from mailagent.services.imap_sync import processed_folder_check
 from mailagent.services.leases import folder_lease_acquire, folder_lease_release, lease_owner
 from mailagent.services.mailboxes import ImapFolder
 from mailagent.services.pipeline import RunReport, approvals_send, imap_folder_run_once
+from mailagent.services.reconnects import MailboxToReconnect, mailbox_to_reconnect
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +56,20 @@ def folder_watch(
 ) -> None:
     """Watch one folder until `stop` is set. Never raises: every failure is reported and retried."""
     delay = timing.backoff_first
+    disconnected = False
     try:
         while not stop.is_set():
             try:
                 with imap_connect(folder.account) as conn:
                     delay = timing.backoff_first
+                    disconnected = False
                     _watch_connected(conn, folder, stop, timing, on_report)
+            except MailboxNeedsReconnect as exc:
+                # Said once, not at every look: a person has been told where to reconnect it.
+                if not disconnected:
+                    _report_error(folder, ReconnectNeeded(mailbox_to_reconnect(exc)), on_error)
+                disconnected = True
+                stop.wait(timing.config_retry)
             except ConfigurationError as exc:
                 _report_error(folder, exc, on_error)
                 stop.wait(timing.config_retry)
@@ -105,8 +119,16 @@ def _watch_connected(
 def _report_error(folder: ImapFolder, exc: Exception, on_error) -> None:
     if on_error:
         on_error(folder, exc)
-    elif isinstance(exc, TransientError | ConfigurationError):
+    elif isinstance(exc, TransientError | ConfigurationError | ReconnectNeeded):
         log.warning("%s: %s", folder.source, exc)
+
+
+class ReconnectNeeded(MailAgentError):
+    """What a watching thread reports for a mailbox a person must connect again."""
+
+    def __init__(self, mailbox: MailboxToReconnect) -> None:
+        super().__init__(mailbox.line)
+        self.mailbox = mailbox
 
 
 @dataclass
@@ -114,17 +136,27 @@ class FoldersChecked:
     opened: dict[str, ImapConnection]
     # Folder source -> why its server could not be reached (it may come back: not a setting).
     unreachable: dict[str, str]
+    # Folder source -> its mailbox, which a person must connect again (OAuth2 grant revoked).
+    to_reconnect: dict[str, MailboxToReconnect] = field(default_factory=dict)
+
+    def mailboxes_to_reconnect(self) -> list[MailboxToReconnect]:
+        """One per mailbox, however many of its folders are watched."""
+        return list({m.address: m for m in self.to_reconnect.values()}.values())
 
 
 def folders_check(*, folders: list[ImapFolder], keep_open: bool = True) -> FoldersChecked:
     """Log in to every folder's mailbox and open the folder, before anything is written. A wrong
     setting anywhere is a ConfigurationError listing every setting to fix (and no connection is
-    left open); a server out of reach is reported, not raised, so the other folders can go on."""
+    left open); a server out of reach, or a mailbox to connect again, is reported, not raised, so
+    the other folders can go on."""
     checked = FoldersChecked(opened={}, unreachable={})
     problems: list[str] = []
     for folder in folders:
         try:
             conn = imap_connect(folder.account)
+        except MailboxNeedsReconnect as exc:
+            checked.to_reconnect[folder.source] = mailbox_to_reconnect(exc)
+            continue
         except ConfigurationError as exc:
             problems.append(str(exc))
             continue

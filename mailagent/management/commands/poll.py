@@ -4,6 +4,10 @@ With IMAP configured (IMAP_HOST or IMAP_EXTRA_MAILBOXES), every configured folde
 `--once` each folder is watched on its own connection (IDLE where the server has it). Otherwise
 the local folder INBOX_DIR is read. A wrong setting stops the command before anything is written,
 with the setting named, and a non-zero exit status.
+
+A mailbox connected with OAuth2 that must be connected again is skipped with one line saying so
+and where; the others are read as usual and the exit status stays 0 (the digest and the admin
+say it too, and its folders catch up by UID once it is connected again).
 """
 
 from __future__ import annotations
@@ -79,6 +83,8 @@ class Command(BaseCommand):
         except ConfigurationError as exc:
             raise CommandError(str(exc)) from exc
         failures = dict(checked.unreachable)
+        for mailbox in checked.mailboxes_to_reconnect():
+            self.stderr.write(self.style.WARNING(mailbox.line))
         reports = []
         owner = lease_owner()
         with processing_pool(workers=settings.INGEST_WORKERS) as pool:
