@@ -68,3 +68,9 @@ def test_the_pool_keeps_the_parents_objects_from_the_collector_while_it_runs():
 
 def _nothing(*, email_ids):
     return []
+
+
+def test_a_share_hands_what_it_freed_back_to_the_system():
+    from mailagent.services.processing import pool
+
+    pool._memory_return()  # glibc's malloc_trim where there is one; nothing elsewhere

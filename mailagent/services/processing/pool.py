@@ -21,6 +21,8 @@ connection of the parent's; the watching threads of `poll` process their (small)
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import multiprocessing
@@ -51,8 +53,30 @@ Waiting = Callable[[], list[int]]
 def _process_share(process: Process, email_ids: list[int]) -> list[Outcome]:
     # The pool's caller sends the escalation notices: from here each would wait for the
     # database's write lock behind the other workers' writes.
-    with escalation_notices_left_to_caller():
-        return process(email_ids=email_ids)
+    try:
+        with escalation_notices_left_to_caller():
+            return process(email_ids=email_ids)
+    finally:
+        _memory_return()
+
+
+def _memory_return() -> None:
+    """Hand the memory a share freed back to the system. The raw messages and their parses are
+    too big for Python's own allocator and too small for malloc to map them apart, so what they
+    freed stays in the worker's heap, counted as its own, until malloc is asked to trim it
+    (glibc's malloc_trim; nothing elsewhere)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _libc_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_malloc_trim = _libc_malloc_trim()
 
 
 def _workers_can_see_the_data() -> bool:
