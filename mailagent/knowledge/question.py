@@ -21,12 +21,14 @@ ask about payment terms. A message whose asking sentences hold fewer than MIN_AS
 (not stop words) is all question: "What can you do?" under a story of crushed cups asks about
 the story.
 
-PURE: text in, text out (terms.py counts the words).
+PURE: text in, text out (terms.py counts the words). `asking_split` is cached: a message is
+read once for its own language and once for the folder's.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mailagent.knowledge.terms import terms
 
@@ -46,33 +48,47 @@ MIN_ASKING_WORDS = 2
 # Sentences: up to a full stop, a question or exclamation mark, or a blank line; a single line
 # break is the mail's wrapping, inside a sentence.
 _SENTENCE = re.compile(r"(?:[^.?!\n]|\n(?![ \t]*\n))+(?:[.?!]+)?")
-_ASKS = re.compile(
-    r"[?¿]|"
-    r"\b(could|can|would|will) (you|u|someone|anyone)\b|\bplease\b|\bpls\b|\bkindly\b|"
-    r"\b(let me know|tell me|wondering|i wonder|do you know|is it possible|"
-    r"i'?d like to know|we'?d like to know|i would like to know|we would like to know)\b|"
-    # A question word opens a question when a verb follows it ("how long does it take",
-    # "when is it due"): "When I rang last week" and "What we need is" tell.
-    r"^\s*(how (long|much|many|soon|often|do|does|did|can|could|should|would|is|are)|"
-    r"(what|when|where|which|who|why) (is|are|was|were|do|does|did|can|could|should|would|"
-    r"will|time|day)|(is|are|do|does|did|can|could|may|should) (you|it|there|we|i|they|this)"
-    r")\b|"
-    r"\b(k[öo]nnten|k[öo]nnen|w[üu]rden) sie\b|\bbitte\b|\b(ich|wir) (m[öo]chten|w[üu]rden gern"
-    r"|w[üu]ssten gern)\b|^\s*(wie (lange|viel|viele|hoch|schnell|kann|k[öo]nnen)|"
-    r"(was|wann|wo|welche\w*|wer|warum) (ist|sind|kostet|kosten|dauert|muss|m[üu]ssen|kann|"
-    r"k[öo]nnen|wird|werden)|gibt es|haben sie|ist es|sind sie|k[öo]nnen wir)\b|"
-    r"\b(pouvez|pourriez|pourrais|pourrions)[- ]vous\b|\bmerci de\b|\best-ce que?\b|"
-    r"\b(je voudrais|j'aimerais|nous voudrions|nous aimerions) (savoir|conna[îi]tre)\b|"
-    r"\by a-t-il\b|^\s*(combien|quel\w* (est|sont)|(comment|quand|o[ùu]|pourquoi) "
-    r"(est|sont|faut|peut|pouvons|puis|dois|devons))\b|"
-    r"\b(pueden|podr[íi]an|puede|podr[íi]a|podéis|podeis)\b|\bpor favor\b|"
-    r"\b(me|nos) gustar[íi]a saber\b|\bquisi[ée]ramos saber\b|\bquisiera saber\b|"
-    r"^\s*(cu[áa]nt[oa]s?|(c[óo]mo|cu[áa]ndo|d[óo]nde|qu[ée]|cu[áa]l\w*|qui[ée]n) (es|son|se|"
+# What asks, inside a sentence: one leading word boundary shared by every alternative (a pattern
+# tried at each position of a long message costs as many tries as it has alternatives there).
+_ASKS_IN = re.compile(
+    r"\b(?:(?:could|can|would|will) (?:you|u|someone|anyone)|please|pls|kindly|let me know|"
+    r"tell me|wondering|i wonder|do you know|is it possible|i'?d like to know|we'?d like to know|"
+    r"i would like to know|we would like to know|"
+    r"(?:k[öo]nnten|k[öo]nnen|w[üu]rden) sie|bitte|(?:ich|wir) (?:m[öo]chten|w[üu]rden gern|"
+    r"w[üu]ssten gern)|"
+    r"(?:pouvez|pourriez|pourrais|pourrions)[- ]vous|merci de|est-ce que?|"
+    r"(?:je voudrais|j'aimerais|nous voudrions|nous aimerions) (?:savoir|conna[îi]tre)|y a-t-il|"
+    r"pueden|podr[íi]an|puede|podr[íi]a|podéis|podeis|por favor|(?:me|nos) gustar[íi]a saber|"
+    r"quisi[ée]ramos saber|quisiera saber)\b",
+    re.IGNORECASE,
+)
+# A question word opens a question when a verb follows it ("how long does it take", "when is
+# it due"): "When I rang last week" and "What we need is" tell. Matched at the sentence's start.
+_OPENS = re.compile(
+    r"(?:how (?:long|much|many|soon|often|do|does|did|can|could|should|would|is|are)|"
+    r"(?:what|when|where|which|who|why) (?:is|are|was|were|do|does|did|can|could|should|would|"
+    r"will|time|day)|(?:is|are|do|does|did|can|could|may|should) (?:you|it|there|we|i|they|this)|"
+    r"wie (?:lange|viel|viele|hoch|schnell|kann|k[öo]nnen)|"
+    r"(?:was|wann|wo|welche\w*|wer|warum) (?:ist|sind|kostet|kosten|dauert|muss|m[üu]ssen|kann|"
+    r"k[öo]nnen|wird|werden)|gibt es|haben sie|ist es|sind sie|k[öo]nnen wir|"
+    r"combien|quel\w* (?:est|sont)|(?:comment|quand|o[ùu]|pourquoi) "
+    r"(?:est|sont|faut|peut|pouvons|puis|dois|devons)|"
+    r"cu[áa]nt[oa]s?|(?:c[óo]mo|cu[áa]ndo|d[óo]nde|qu[ée]|cu[áa]l\w*|qui[ée]n) (?:es|son|se|"
     r"puedo|podemos|hay|tarda|cuesta|cuestan))\b",
-    re.IGNORECASE | re.MULTILINE,
+    re.IGNORECASE,
 )
 
 
+def _asks(sentence: str) -> bool:
+    return (
+        "?" in sentence
+        or "¿" in sentence
+        or _OPENS.match(sentence.lstrip()) is not None
+        or _ASKS_IN.search(sentence) is not None
+    )
+
+
+@lru_cache(maxsize=512)
 def asking_split(text: str, language: str) -> tuple[str, str]:
     """`text` as (what it asks, the rest): its first line and the sentences that ask
     something, and the sentences around them; (`text`, "") when no sentence asks, every
@@ -80,10 +96,15 @@ def asking_split(text: str, language: str) -> tuple[str, str]:
     words in `language` (the module's docstring)."""
     first, _, rest = text.partition("\n")
     sentences = [m.group(0) for m in _SENTENCE.finditer(rest) if m.group(0).strip()]
-    asking = [s for s in sentences if _ASKS.search(s)]
+    asking = [s for s in sentences if _asks(s)]
     if not asking or len(asking) == len(sentences):
         return text, ""
-    if sum(len(terms(s, language)) for s in asking) < MIN_ASKING_WORDS:
+    words = 0
+    for sentence in asking:
+        words += len(terms(sentence, language))
+        if words >= MIN_ASKING_WORDS:
+            break
+    else:
         return text, ""
     told = [" ".join(s.split()) for s in sentences if s not in asking]
     return "\n".join([first, *(" ".join(s.split()) for s in asking)]), "\n".join(told)

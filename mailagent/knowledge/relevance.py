@@ -106,31 +106,34 @@ _WHERE = re.compile(
 
 
 @lru_cache(maxsize=8)
-def _countries(language: str) -> dict[tuple[str, ...], str]:
-    """The countries' names in `language` (babel's territories), as terms, and as written."""
+def _countries(language: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """The countries' names in `language` (babel's territories) as terms, and as written, by
+    their first term."""
     try:
         names = Locale.parse(language).territories.values()
     except (UnknownLocaleError, ValueError):
         return {}
-    return {t: n for n in names if (t := tuple(terms(n, language)))}
+    found: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name in names:
+        if parts := tuple(terms(name, language)):
+            found.setdefault(parts[0], []).append((parts, name))
+    return {first: tuple(named) for first, named in found.items()}
 
 
-def places_named(text: str, language: str) -> dict[str, str]:
+def places_named(text: str, language: str, words: list[str] | None = None) -> dict[str, str]:
     """The terms of the places `text` names (the pattern above, and countries by name), each
-    with the place as written."""
+    with the place as written; `words`: `text`'s terms, when the caller has them."""
     found = {
         t: m.group("place")
         for m in _WHERE.finditer(text)
         for t in terms(m.group("place"), language)
     }
-    words = terms(text, language)
+    words = terms(text, language) if words is None else words
     countries = _countries(language)
-    longest = max(map(len, countries), default=0)
-    for n in range(len(words)):
-        for size in range(1, longest + 1):
-            name = tuple(words[n : n + size])
-            if name in countries:
-                found.update((t, countries[name]) for t in name)
+    for n, word in enumerate(words):
+        for parts, name in countries.get(word, ()):
+            if tuple(words[n : n + len(parts)]) == parts:
+                found.update((t, name) for t in parts)
     return found
 
 
@@ -250,7 +253,9 @@ def question_read(
     # A message about many things is about none of them as much as a question about one.
     topic_floor = MIN_TOPIC_WEIGHT * min(1.0, FULL_SUBJECTS / max(1, len(subjects(about))))
 
-    places = places_named(query, own_language)
+    # The query's own terms serve the country names, where compounds were not split into them.
+    plain = words if not foreign and language not in COMPOUNDING else None
+    places = places_named(query, own_language, plain)
 
     def weight(term: str) -> float:
         held = frequency.get(term, 0)
