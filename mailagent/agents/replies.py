@@ -74,6 +74,8 @@ _KNOWLEDGE_CATEGORIES = frozenset(
 HEADING_SEPARATOR = "\u203a"
 #: A second passage is quoted when it ranks at least this share of the first's score.
 _SECOND_PASSAGE_SHARE = 0.3
+#: What the words a second passage adds must weigh (relevance.py: about two specific words).
+_SECOND_PASSAGE_WORDS = 1.0
 #: A draft quotes at most this many passages: one per part of the question.
 _MAX_PASSAGES = 3
 
@@ -283,6 +285,15 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
     ask = asks.invoice_ask(text)
     passages: tuple[Passage, ...] = ()
     if account is None:
+        if (
+            d.context.passages
+            and not asks.mentioned_invoice_numbers(text)
+            and not asks.invoice_ask(text)
+        ):
+            # Someone without an account asks how invoicing works ("would you invoice us in
+            # euros?", "¿hay que pagar IVA de importación?"): the folder answers, not the records.
+            shape_k, quoted, passages = _knowledge_reply(d)
+            return f"invoice:prospect:{shape_k}", quoted, _partly(passages), passages
         return "invoice:no_account", [d.say("no_account")], "no account under this address", ()
     named = _named_in(text, account)
     open_items = account.open_items
@@ -373,6 +384,14 @@ def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
     return shape, lines[:-1], ""
 
 
+def _partly(passages: tuple[Passage, ...]) -> str:
+    """Why a person completes a draft that quotes these passages: the parts of the question the
+    folder does not answer (the best passage names them), or "" when it answers all."""
+    if not passages or not passages[0].unanswered:
+        return ""
+    return "the knowledge folder says nothing about " + ", ".join(passages[0].unanswered)
+
+
 def quoted_passage(text: str) -> str:
     """A passage as a draft quotes it: without its Markdown heading lines and emphasis."""
     kept = [line for line in text.strip().splitlines() if not line.lstrip().startswith("#")]
@@ -393,10 +412,17 @@ def _knowledge_reply(
     # London, and are duties included?" is in the same delivery file), else the next best,
     # when it ranks near enough.
     parts = [p for p in passages[1:] if any(is_topic(concept) for concept, _ in p.adds)]
+    # Or one that holds the things asked about that the first does not: the price list for
+    # "what does a case of cups cost, and shipping to Leipzig?" after the delivery costs.
+    things = [
+        p
+        for p in passages[1:]
+        if sum(w for c, w in p.adds if not is_topic(c)) >= _SECOND_PASSAGE_WORDS
+    ]
     others = [p for p in passages[1:] if p.score >= passages[0].score * _SECOND_PASSAGE_SHARE]
     same_file = [p for p in others if p.file == passages[0].file]
-    if parts or same_file or others:
-        used.append((parts or same_file or others)[0])
+    if parts or things or same_file or others:
+        used.append((parts or things or same_file or others)[0])
     # A question of three parts ("what would shipping cost, how long does it take, and are
     # duties due?") gets a third passage, when it answers a part the first two do not.
     used += [p for p in parts if p not in used][: _MAX_PASSAGES - len(used)]
@@ -470,11 +496,8 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
             key = ACKNOWLEDGEMENTS.get(category, "ack_other")
             shape, body = f"ack:{category.value}", [d.say(key)]
             unanswered = "the knowledge folder holds no answer to this question"
-        elif passages and passages[0].unanswered:
-            # The folder answers part of it: what it says is quoted, a person adds the rest.
-            unanswered = "the knowledge folder says nothing about " + ", ".join(
-                passages[0].unanswered
-            )
+        else:
+            unanswered = _partly(passages)
     lines = [greeting, "", *_opening(d, tone, body), *body, "", d.say("sign_off")]
     body_text = "\n".join(lines) + "\n" + context.business_name
     return Reply(

@@ -174,11 +174,14 @@ class TextIndex:
         if not relevant:
             return []
         scored = self._ranked(shelf, relevant, len(relevant))
-        hits = [
-            Hit(shelf.ids[rowid], -rank, adds)
-            for rowid, rank, adds in _covering(scored, shelf, question, limit)
-        ]
+        taken = _covering(scored, shelf, question, limit)
+        hits = [Hit(shelf.ids[rowid], -rank, adds) for rowid, rank, adds in taken]
+        # A subject is answered when a hit speaks of it, whatever its heading is about: the
+        # delivery costs that say "import duties and taxes are included" answer the duties.
         answered = {concept for hit in hits for concept, _ in hit.adds}
+        for rowid, _, _ in taken:
+            title, _, text = shelf.rows[rowid]
+            answered.update(question.subjects & {*title.split(), *text.split()})
         missing = tuple(sorted(question.subjects - answered)) if question.focused else ()
         missing += question.unknown_places
         return [hits[0]._replace(missing=missing), *hits[1:]] if missing else hits

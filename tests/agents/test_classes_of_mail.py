@@ -14,7 +14,15 @@ from mailagent import policy
 from mailagent.agents import asks
 from mailagent.agents.replies import reply_for
 from mailagent.agents.rules import classify
-from mailagent.types import Account, Address, Category, InvoiceFact, Tone, TriageContext
+from mailagent.types import (
+    Account,
+    Address,
+    Category,
+    InvoiceFact,
+    Passage,
+    Tone,
+    TriageContext,
+)
 
 TODAY = date(2026, 11, 24)
 
@@ -228,8 +236,6 @@ def test_a_quote_asked_for_in_french_is_a_sales_inquiry_not_an_invoice_question(
 
 
 def test_a_draft_quoting_part_of_an_answer_is_marked_for_a_person_to_complete():
-    from mailagent.types import Passage
-
     passage = Passage(
         id="prices.md#6",
         file="prices.md",
@@ -251,3 +257,47 @@ def test_a_draft_quoting_part_of_an_answer_is_marked_for_a_person_to_complete():
     reply = reply_for(Category.SALES_INQUIRY, Tone.NEUTRAL, context)
     assert "$64.00" in reply.body
     assert reply.unanswered == "the knowledge folder says nothing about custom printing"
+
+
+def _prospect(text: str, passages=()) -> TriageContext:
+    return TriageContext(
+        subject="Ordering from abroad",
+        text=text,
+        customer=Address("hello@newcafe.example", "Sam Visser"),
+        business_name="Acme Supplies",
+        account=None,
+        language="en",
+        today=TODAY,
+        passages=passages,
+    )
+
+
+CURRENCIES = Passage(
+    id="payment.md#4",
+    file="payment.md",
+    heading="Currencies",
+    text="We invoice in US dollars. Customers in the European Union are invoiced in euros.",
+    language="en",
+    score=12.0,
+)
+
+
+def test_someone_without_an_account_asking_how_invoicing_works_gets_the_folder_s_answer():
+    reply = reply_for(
+        Category.INVOICE_QUESTION,
+        Tone.NEUTRAL,
+        _prospect("Would you invoice us in USD, or can we pay in euros?", (CURRENCIES,)),
+    )
+    assert "invoiced in euros" in reply.body
+    assert "couldn't find an account" not in reply.body
+    assert reply.unanswered == ""
+
+
+def test_someone_without_an_account_asking_for_their_invoice_is_asked_who_they_are():
+    reply = reply_for(
+        Category.INVOICE_QUESTION,
+        Tone.NEUTRAL,
+        _prospect("Could you please email me a copy of our most recent invoice?", (CURRENCIES,)),
+    )
+    assert "couldn't find an account" in reply.body
+    assert reply.unanswered == "no account under this address"
