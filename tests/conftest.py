@@ -25,6 +25,23 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def dovecot_serving(**options):
+    """A private Dovecot (tests/imap/dovecot.py) for as long as the generator runs, its options
+    passed through: for the session-wide fixtures of tests/imap and tests/oauth_mail. A missing
+    Dovecot skips, or fails under REQUIRE_SERVICES=1."""
+    from tests.imap.dovecot import Dovecot, dovecot_available
+
+    require_service(
+        dovecot_available(), "Dovecot is not installed (Debian: apt-get install dovecot-imapd)"
+    )
+    server = Dovecot(**options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

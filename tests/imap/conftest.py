@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import require_service
-from tests.imap.dovecot import Dovecot, Mailbox, dovecot_available
+from tests.conftest import dovecot_serving
+from tests.imap.dovecot import Dovecot, Mailbox
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -38,15 +38,7 @@ def wait_until(predicate: Callable[[], object], *, timeout: float = 10.0, every:
 
 @pytest.fixture(scope="session")
 def dovecot():
-    require_service(
-        dovecot_available(), "Dovecot is not installed (Debian: apt-get install dovecot-imapd)"
-    )
-    server = Dovecot()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.remove()
+    yield from dovecot_serving()
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.jsonhttp import form_read, json_send
 
 CLIENT_ID = "client-1234.apps.example"
 CLIENT_SECRET = "client-secret-9f8e7d6c"
@@ -69,30 +70,21 @@ class AuthServer:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 if parts.path != "/authorize":
-                    return self._json(404, {"error": "not_found"})
+                    return json_send(self, 404, {"error": "not_found"})
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 self.send_response(302)
                 self.send_header("Location", server.authorize(query))
                 self.end_headers()
 
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                form = form_read(self)
                 if self.path == "/token":
                     status, body = server.token(form, self.headers.get("Authorization", ""))
                 elif self.path == "/device":
                     status, body = server.device(form)
                 else:
                     status, body = 404, {"error": "not_found"}
-                self._json(status, body)
-
-            def _json(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                json_send(self, status, body)
 
         self._httpd = ThreadingHTTPServer((self.host, self.port), Handler)
         self.port = self._httpd.server_address[1]

@@ -14,7 +14,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
+
+from tests.jsonhttp import form_read, json_send
 
 
 @dataclass
@@ -42,20 +44,14 @@ class Authority:
                 pass
 
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                form = form_read(self)
                 if self.path == "/introspect":
                     status, body = 200, authority.introspect(form.get("token", ""))
                 elif self.path == "/token":
                     status, body = authority.token(form)
                 else:
                     status, body = 404, {"error": "not_found"}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                json_send(self, status, body)
 
         self._httpd = ThreadingHTTPServer((self.host, self.port), Handler)
         self.port = self._httpd.server_address[1]

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from tests.conftest import ReceivedMail, SmtpServer, free_port, require_service
-from tests.imap.dovecot import Dovecot, Mailbox, dovecot_available
+from tests.conftest import ReceivedMail, SmtpServer, dovecot_serving, free_port
+from tests.imap.dovecot import Dovecot, Mailbox
 from tests.oauth_mail.authority import Authority
 
 
@@ -24,15 +24,7 @@ def authority():
 
 @pytest.fixture(scope="session")
 def oauth_dovecot(authority: Authority):
-    require_service(
-        dovecot_available(), "Dovecot is not installed (Debian: apt-get install dovecot-imapd)"
-    )
-    server = Dovecot(oauth2_introspection_url=f"{authority.url}/introspect")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.remove()
+    yield from dovecot_serving(oauth2_introspection_url=f"{authority.url}/introspect")
 
 
 @pytest.fixture
