@@ -14,6 +14,11 @@ of its end, money to the week it was recorded).
   reminder run acted on);
 - outcomes: money collected on invoices paid after a reminder, per currency, and the median days
   from the first reminder to payment.
+
+Beside them, what the model cost: the triages a model answered (`model_calls`, those whose
+`ticket.triaged` event counts tokens, a fallback to the rules after the model answered included:
+its tokens were spent) and the prompt and completion tokens they used, as the server counted them
+(its `usage`); the rules backend costs none.
 """
 
 from __future__ import annotations
@@ -96,6 +101,13 @@ class Figures:
     escalated: int = 0
     collected: dict[str, Decimal] = field(default_factory=dict)
     days_to_payment: list[int] = field(default_factory=list)
+    model_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
 
     @property
     def decided(self) -> int:
@@ -197,6 +209,7 @@ def _count(event, workflow_of, created, decided, minutes, reply: Figures, bucket
     if action == "ticket.triaged":
         reply.triaged += 1
         reply.minutes_saved += minutes.triage
+        _count_tokens(details, reply)
     elif action in ("policy.assessed", "policy.escalated"):
         reply.work_items += 1
         reply.escalated += action == "policy.escalated"
@@ -238,6 +251,16 @@ def _count_draft(event, figures: Figures, created, decided, minutes: MinutesPerT
         decision = decided.get(event.target_id)
         if decision is not None:
             figures.decision_to_sent.append((event.at - decision.at).total_seconds())
+
+
+def _count_tokens(details: dict, figures: Figures) -> None:
+    prompt, completion = details.get("prompt_tokens"), details.get("completion_tokens")
+    prompt = prompt if isinstance(prompt, int) else 0
+    completion = completion if isinstance(completion, int) else 0
+    if prompt or completion:
+        figures.model_calls += 1
+        figures.prompt_tokens += prompt
+        figures.completion_tokens += completion
 
 
 def _count_payment(details: dict, figures: Figures) -> None:
