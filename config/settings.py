@@ -278,6 +278,11 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="")
 OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
+# The learned triage model (`python manage.py train_triage` writes it); empty: rules alone. A
+# missing, corrupt or older file is ignored with a warning, and the rules triage alone.
+TRIAGE_MODEL_PATH = env.str("TRIAGE_MODEL_PATH", default=str(VAR_DIR / "triage-model.npz"))
+# How sure the learned model must be (0-1) for its category or urgency to replace the rules'.
+TRIAGE_MODEL_CONFIDENCE = env.float("TRIAGE_MODEL_CONFIDENCE", default=0.6)
 # How many model calls run at once during a pass over the inbox.
 MODEL_CONCURRENCY = env.int("MODEL_CONCURRENCY", default=8)
 # The business's language (ISO 639-1): replies where the customer's own cannot be told.

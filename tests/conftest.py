@@ -74,6 +74,8 @@ def agent_settings(settings, tmp_path):
     settings.STAFF_DOMAINS = ["acme.example"]
     settings.TASKS_INLINE = True
     settings.AGENT_MODEL = "rules"
+    # A model a developer trained under var/ must not change what the suite sees: rules alone.
+    settings.TRIAGE_MODEL_PATH = ""
     settings.PORTAL_BASE_URL = "http://testserver"
     return settings
 

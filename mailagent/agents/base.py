@@ -22,8 +22,12 @@ def triage_backend(name: str) -> TriageBackend:
 
     if name == "rules":
         from mailagent.agents.rules import RulesBackend
+        from mailagent.learned.store import learned_model
 
-        return RulesBackend()
+        return RulesBackend(
+            learned=learned_model(settings.TRIAGE_MODEL_PATH),
+            threshold=settings.TRIAGE_MODEL_CONFIDENCE,
+        )
     if name == "openai":
         from mailagent.agents.openai_backend import OpenAIBackend
 

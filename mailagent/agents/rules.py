@@ -10,17 +10,30 @@ languages small European customers write in.
 The words of the high-risk categories (bank-detail changes, refunds) are in `mailagent.riskwords`,
 with the concepts whose reasons pick a category here; the wording of the other categories (a
 complaint, a sales enquiry, a payment already made) is here.
+
+Given a trained model (`mailagent.learned`, `python manage.py train_triage`), the backend takes
+its category and urgency where it is sure enough and allowed to (`learned.combine`: never lower
+the risk the rules see), and says on the proposal which decided (`decided_by`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mailagent import riskconcepts, riskwords
 from mailagent.agents.drafting import rules_draft
+from mailagent.learned.combine import Choice, combined
+from mailagent.learned.features import model_text
 from mailagent.textpatterns import GAP, lower_rx
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
+
+if TYPE_CHECKING:
+    from mailagent.learned.model import TriageModel
+
+log = logging.getLogger(__name__)
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -454,21 +467,58 @@ def summary_of(category: Category, context: TriageContext) -> str:
 
 
 class RulesBackend:
+    """The rules, and where a trained model is given (`learned_model`), the model's category and
+    urgency where it is at least `threshold` sure and may decide (`learned.combine`)."""
+
     name = "rules"
+
+    def __init__(self, learned: TriageModel | None = None, threshold: float = 0.6) -> None:
+        self.learned = learned
+        self.threshold = threshold
 
     def triage(self, context: TriageContext) -> Proposal:
         # A colleague's note on a forward counts: "she wants her money back, see below".
         text = "\n".join(filter(None, [context.subject, context.text, context.staff_note]))
         tone = tone_of(context.text)
-        category = classify(text, tone)
+        category, urgency = classify(text, tone), urgency_of(text, tone)
+        choice = self._combined(context, text, category, urgency)
+        category = choice.category
         human_reason = _HUMAN_REASONS.get(category, "")
+        drafted = {"draft_body": ""} if human_reason else rules_draft(category, tone, context)
+        if choice.overruled:
+            drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.overruled)
         return Proposal(
             category=category,
-            urgency=urgency_of(text, tone),
+            urgency=choice.urgency,
             tone=tone,
             needs_human=bool(human_reason),
             human_reason=human_reason,
             summary=summary_of(category, context),
             backend=self.name,
-            **({"draft_body": ""} if human_reason else rules_draft(category, tone, context)),
+            decided_by=choice.decided_by,
+            model_confidence=choice.confidence,
+            **drafted,
+        )
+
+    def _combined(
+        self, context: TriageContext, text: str, category: Category, urgency: Urgency
+    ) -> Choice:
+        if self.learned is None:
+            return Choice(category, urgency, "rules")
+        try:
+            read = model_text(
+                subject=context.subject, text=context.text, staff_note=context.staff_note
+            )
+            guess = self.learned.guess(read, category.value)
+        except Exception:
+            # A model that cannot read this message must not lose it: the rules answer.
+            log.warning("The triage model failed on a message; the rules answered", exc_info=True)
+            return Choice(category, urgency, "rules")
+        return combined(
+            rules_category=category,
+            rules_urgency=urgency,
+            guess=guess,
+            label=self.learned.label,
+            threshold=self.threshold,
+            risk_text=text,
         )

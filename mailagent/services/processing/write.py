@@ -160,6 +160,8 @@ def triage_audit(plan: Plan) -> None:
         obj=ticket,
         summary=proposal.summary,
         backend=proposal.backend,
+        decided_by=proposal.decided_by or proposal.backend,
+        model_confidence=proposal.model_confidence,
         prompt_tokens=proposal.prompt_tokens,
         completion_tokens=proposal.completion_tokens,
         category=proposal.category,

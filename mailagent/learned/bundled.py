@@ -1,0 +1,45 @@
+"""The labelled messages that ship with the product, for training and for the part kept aside.
+
+`labelled.jsonl.gz` holds, one JSON object a line, the product's three labelled sets as parsed
+(subject, a forwarding colleague's note, the customer's new text) with the category and the
+high-risk mark a careful person gave each: "eval" (the first set), "tune" (the set the rules were
+improved on) and "holdout" (scored once after that improvement, the one never tuned to). Machine
+mail ("automatic") is left out: the parser settles it before triage. The sets are the tests'
+`fixtures/eval*` folders; `tests/learned/test_bundled_set.py` checks they agree and rewrites
+this file when run as a script.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+BUNDLED_PATH = Path(__file__).with_name("labelled.jsonl.gz")
+#: The set kept aside: never trained on by `train_triage`, scored before and after.
+HOLDOUT = "holdout"
+
+
+@dataclass(frozen=True)
+class BundledMessage:
+    set: str
+    file: str
+    category: str
+    high_risk: bool
+    subject: str
+    text: str
+    staff_note: str
+
+
+def bundled_messages(path: Path = BUNDLED_PATH) -> list[BundledMessage]:
+    """The bundled labelled messages, in the order they were written."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [BundledMessage(**json.loads(line)) for line in fh if line.strip()]
+
+
+def bundled_write(messages: list[BundledMessage], path: Path = BUNDLED_PATH) -> None:
+    # mtime=0: the same messages give the same bytes, so the file changes only with them.
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+        for m in messages:
+            fh.write((json.dumps(m.__dict__, ensure_ascii=False) + "\n").encode())

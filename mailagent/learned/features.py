@@ -1,0 +1,42 @@
+"""What the learned triage reads of a message, and the n-grams it reads it as.
+
+The same `ngrams` function is the scikit-learn vectorizer's analyzer at training time and the
+stored model's at triage time, so the features cannot drift apart between the two.
+
+Measured on the labelled sets (mean 163 characters of text): words and word pairs plus character
+3- to 5-grams inside words take about 0.1 ms a message in pure Python; the text is cut at
+`MODEL_TEXT_CHARS` so that a long message costs no more than a few of those.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+#: Of subject, colleague's note and new text, what the model reads: the opening says what a
+#: message is about, and the cut bounds the time a long one takes.
+MODEL_TEXT_CHARS = 1500
+_WORD = re.compile(r"\w\w+")
+_CHAR_SIZES = (3, 4, 5)
+
+
+def model_text(*, subject: str, text: str, staff_note: str = "") -> str:
+    """The text the model reads: subject, a forwarding colleague's note, the customer's text."""
+    joined = "\n".join(part for part in (subject, staff_note, text) if part)
+    return joined[:MODEL_TEXT_CHARS].lower()
+
+
+def ngrams(text: str) -> list[str]:
+    """Words, adjacent word pairs, and character 3- to 5-grams of each word padded with spaces
+    (what catches typos, inflections and compounds: "refnd", "Rückerstattung")."""
+    words = _WORD.findall(text.lower())
+    grams = ["w " + w for w in words]
+    grams += [f"b {a} {b}" for a, b in pairwise(words)]
+    # Unprefixed: a character n-gram has spaces only at its ends, a word's and a pair's feature
+    # one after its first letter, so the three kinds never collide.
+    for word in set(words):
+        padded = f" {word} "
+        length = len(padded)
+        for size in _CHAR_SIZES:
+            grams += [padded[i : i + size] for i in range(length - size + 1)]
+    return grams

@@ -1,0 +1,157 @@
+"""Training the learned triage from the labelled history, and scoring it before and after.
+
+What is labelled:
+
+- the bundled set (`learned.bundled`): the product's own labelled messages, a careful person's
+  category for each;
+- tickets a person corrected (a `ticket.changed` or `ticket.corrected` event naming the
+  category or the urgency): the ticket's category and urgency now, weighing
+  `CORRECTION_WEIGHT` times a bundled message;
+- tickets whose reply was approved as drafted (approved, never edited): the category and
+  urgency triage gave them, which a person let stand.
+
+The part kept aside, never trained on: the bundled holdout set and one ticket in five (by id).
+The bundled messages carry no urgency: theirs is the rules' reading, so until people correct
+urgencies the model's urgency follows the rules'.
+
+Measured (`bench/eval_triage.py`): on the bundled set alone, training takes about 2 seconds;
+on 10,000 messages, well under a minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from mailagent.agents.rules import classify, tone_of, urgency_of
+from mailagent.learned.bundled import HOLDOUT, bundled_messages
+from mailagent.learned.model import TriageModel, model_read, model_save
+from mailagent.learned.scoring import Scores, score_all
+from mailagent.learned.training import Labelled, model_train
+from mailagent.models import AuditEvent, Draft, InboundEmail, Ticket
+
+log = logging.getLogger(__name__)
+
+CORRECTION_WEIGHT = 3.0
+CORRECTION_ACTIONS = ("ticket.changed", "ticket.corrected")
+#: One ticket in this many (by id) is kept aside to score on.
+KEPT_ASIDE_EVERY = 5
+_APPROVED = (
+    Draft.Status.APPROVED,
+    Draft.Status.SENDING,
+    Draft.Status.SENT,
+    Draft.Status.DEFERRED,
+    Draft.Status.DELIVERY_UNKNOWN,
+)
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    model: TriageModel
+    path: Path
+    sources: dict[str, int]
+    kept_aside: int
+    #: The rules alone, the model alone and the combination on the part kept aside.
+    scores: list[Scores]
+    threshold: float
+
+
+def with_rules_reading(example: Labelled) -> Labelled:
+    """The example with what the rules make of it today: their category (one of the model's
+    features) and, where no person gave one, their urgency."""
+    text = "\n".join(filter(None, [example.subject, example.body, example.staff_note]))
+    tone = tone_of(example.body)
+    urgency = example.urgency or urgency_of(text, tone).value
+    return replace(example, rules_category=classify(text, tone).value, urgency=urgency)
+
+
+def _corrected_ticket_ids() -> set[int]:
+    events = AuditEvent.objects.filter(action__in=CORRECTION_ACTIONS, ticket__isnull=False)
+    return {
+        e.ticket_id
+        for e in events.only("ticket_id", "details")
+        if "category" in str(e.details) or "urgency" in str(e.details)
+    }
+
+
+def _approved_as_drafted_ticket_ids() -> set[int]:
+    drafts = Draft.objects.filter(kind=Draft.Kind.REPLY, status__in=_APPROVED, ticket__isnull=False)
+    approved = dict(drafts.values_list("pk", "ticket_id"))
+    edits = AuditEvent.objects.filter(action="draft.edited", target_id__in=list(approved))
+    edited = set(edits.values_list("target_id", flat=True))
+    return {ticket for draft, ticket in approved.items() if draft not in edited}
+
+
+def labelled_history() -> list[tuple[int, Labelled]]:
+    """(ticket id, labelled message) for every ticket people corrected or approved as drafted."""
+    corrected = _corrected_ticket_ids()
+    ids = corrected | _approved_as_drafted_ticket_ids()
+    tickets = Ticket.objects.filter(pk__in=ids).exclude(category="").exclude(category="automatic")
+    first: dict[int, InboundEmail] = {}
+    for email in InboundEmail.objects.filter(ticket__in=tickets).order_by("-received_at"):
+        first[email.ticket_id] = email
+    out = []
+    for ticket in tickets:
+        email = first.get(ticket.pk)
+        fixed = ticket.pk in corrected
+        out.append(
+            (
+                ticket.pk,
+                Labelled(
+                    subject=ticket.subject,
+                    body=email.body_text if email else "",
+                    category=ticket.category,
+                    urgency=ticket.urgency or None,
+                    high_risk=ticket.risk == "high",
+                    source="corrected" if fixed else "approved",
+                    weight=CORRECTION_WEIGHT if fixed else 1.0,
+                ),
+            )
+        )
+    return out
+
+
+def _previous_version(path: Path) -> int:
+    try:
+        return model_read(path).version
+    except Exception:
+        return 0
+
+
+def triage_model_train(*, path: Path, threshold: float, now: datetime) -> TrainingReport:
+    """Train on everything labelled but the part kept aside, score the rules, the model and the
+    two combined on that part, and store the model at `path` with its record."""
+    train: list[Labelled] = []
+    aside: list[Labelled] = []
+    for m in bundled_messages():
+        example = Labelled(
+            subject=m.subject,
+            body=m.text,
+            staff_note=m.staff_note,
+            category=m.category,
+            high_risk=m.high_risk,
+        )
+        (aside if m.set == HOLDOUT else train).append(example)
+    for ticket_id, example in labelled_history():
+        (aside if ticket_id % KEPT_ASIDE_EVERY == 0 else train).append(example)
+    train = [with_rules_reading(e) for e in train]
+    aside = [with_rules_reading(e) for e in aside]
+    model = model_train(train, version=_previous_version(path) + 1)
+    scores = score_all(model, aside, threshold=threshold)
+    sources = dict(Counter(e.source for e in train))
+    model.trained_at = now.isoformat(timespec="seconds")
+    model.metrics = {
+        "kept_aside": len(aside),
+        "threshold": threshold,
+        "sources": sources,
+        **{
+            s.name: {"accuracy": round(s.accuracy, 4), "high_risk_recall": s.high_risk_recall}
+            for s in scores
+        },
+    }
+    model_save(model, path)
+    log.info("Triage model %s stored at %s (%d messages)", model.label, path, len(train))
+    return TrainingReport(model, path, sources, len(aside), scores, threshold)

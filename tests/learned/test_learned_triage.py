@@ -1,0 +1,200 @@
+"""What a team notices once the triage has learned from its corrections: new mail like the mail
+it corrected gets the corrected category, with the model named as what decided; a missing or
+broken model file changes nothing but a warning; the model never lowers a high-risk message."""
+
+from __future__ import annotations
+
+import logging
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from mailagent import policy
+from mailagent.agents.rules import RulesBackend
+from mailagent.learned.model import model_save
+from mailagent.learned.store import learned_forget
+from mailagent.learned.training import Labelled, model_train
+from mailagent.models import AuditEvent, Ticket
+from mailagent.services.audit import audit_record
+from mailagent.services.ingest import email_store
+from mailagent.services.processing.batch import emails_process
+from mailagent.types import Address, Category, Tier, TriageContext
+from tests.factories import customer_message
+
+pytestmark = pytest.mark.django_db
+
+CATERING = [
+    ("Catering for our office party", "Could you cater our office party on Friday, 40 people?"),
+    ("Event catering", "We would love you to cater the launch of our new shop, 60 guests."),
+    ("Team lunch", "Can your kitchen cater a team lunch for 25 people on the 14th?"),
+    ("Wedding", "Do you cater weddings? About 90 guests in June, a buffet."),
+    ("Christmas do", "We need catering for our Christmas party, 35 people, hot food."),
+    ("Board meeting", "Could you cater sandwiches for a board meeting of 12 next Tuesday?"),
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_models():
+    learned_forget()
+    yield
+    learned_forget()
+
+
+def correct(ticket: Ticket, category: str) -> None:
+    """What a person's correction leaves behind: the ticket changed, and the audited change."""
+    ticket.category = category
+    ticket.save(update_fields=["category"])
+    audit_record(
+        action="ticket.changed",
+        obj=ticket,
+        actor="owner@acme.example",
+        changed={"category": category},
+    )
+
+
+def raw_mail(subject: str, text: str, n: int) -> bytes:
+    return (
+        f"From: Sam Baker <sam{n}@bakery.example>\r\nTo: agent@acme.example\r\n"
+        f"Subject: {subject}\r\nMessage-ID: <cater-{n}@bakery.example>\r\n"
+        f"Date: Mon, 30 Nov 2026 09:00:00 +0000\r\n\r\n{text}\r\n"
+    ).encode()
+
+
+def triaged(subject: str, text: str, n: int = 900) -> Ticket:
+    email = email_store(source="test", source_key=f"k{n}", raw=raw_mail(subject, text, n))
+    emails_process(email_ids=[email.pk])
+    email.refresh_from_db()
+    return email.ticket
+
+
+def test_after_training_on_corrections_new_mail_like_it_gets_the_corrected_category(
+    settings, tmp_path
+):
+    for n, (subject, text) in enumerate(CATERING * 2):
+        message = customer_message(subject=subject, text=text, message_id=f"<c{n}@x>")
+        correct(message.ticket, "sales_inquiry")
+    settings.TRIAGE_MODEL_PATH = str(tmp_path / "triage-model.npz")
+    out = StringIO()
+    call_command("train_triage", stdout=out)
+    assert "Trained model v1" in out.getvalue()
+
+    ticket = triaged("Catering enquiry", "Could you cater a summer party for 50 people?")
+    assert ticket.category == "sales_inquiry"
+    event = AuditEvent.objects.get(ticket=ticket, action="ticket.triaged")
+    assert event.details["decided_by"] == "model v1"
+    assert event.details["model_confidence"] >= settings.TRIAGE_MODEL_CONFIDENCE
+
+
+def test_without_a_model_file_the_rules_triage_with_one_warning(settings, tmp_path, caplog):
+    settings.TRIAGE_MODEL_PATH = str(tmp_path / "none-here.npz")
+    with caplog.at_level(logging.WARNING, logger="mailagent.learned"):
+        first = triaged(*CATERING[0], n=1)
+        second = triaged(*CATERING[1], n=2)
+    assert (first.category, second.category) == ("other", "other")
+    event = AuditEvent.objects.get(ticket=first, action="ticket.triaged")
+    assert event.details["decided_by"] == "rules"
+    warnings = [r for r in caplog.records if "No triage model" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a model at all", b"PK\x03\x04 truncated zip"],
+    ids=["garbage", "truncated"],
+)
+def test_a_corrupt_model_file_is_ignored_and_mail_is_still_triaged(
+    settings, tmp_path, caplog, content
+):
+    path = tmp_path / "triage-model.npz"
+    path.write_bytes(content)
+    settings.TRIAGE_MODEL_PATH = str(path)
+    with caplog.at_level(logging.WARNING, logger="mailagent.learned"):
+        ticket = triaged(*CATERING[0], n=3)
+    assert ticket.category == "other"
+    assert ticket.status == Ticket.Status.AWAITING_APPROVAL
+    assert any("ignored" in r.getMessage() for r in caplog.records)
+
+
+def test_a_model_file_of_another_format_is_ignored_with_a_warning(settings, tmp_path, caplog):
+    model = model_train(_support_everything(), with_rules=False)
+    path = tmp_path / "old.npz"
+    model_save(model, path)
+    import numpy as np
+
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["header"] = np.array(str(arrays["header"]).replace('"format": 1', '"format": 0'))
+    np.savez(path.open("wb"), **arrays)
+    settings.TRIAGE_MODEL_PATH = str(path)
+    with caplog.at_level(logging.WARNING, logger="mailagent.learned"):
+        ticket = triaged(*CATERING[2], n=4)
+    assert ticket.category == "other"
+    assert any("format 0" in r.getMessage() for r in caplog.records)
+
+
+def _support_everything() -> list[Labelled]:
+    """A model taught, wrongly and insistently, that money matters are support questions."""
+    bodies = [
+        "Please refund the £240 for the broken kettle, I want my money back.",
+        "Our bank details have changed, please pay invoice 1042 to the new account.",
+        "My solicitor will be in touch, we are taking legal action.",
+        "Where is my order 1187? It has not arrived.",
+        "How do I descale the coffee machine?",
+        "The printer shows error E4, what should I do?",
+    ]
+    return [
+        Labelled(subject="Hello", body=b, category="support_question", rules_category=r)
+        for b in bodies
+        for r in ("refund_request", "bank_detail_change", "complaint", "support_question")
+    ] + [Labelled(subject="Price", body="How much are paper cups?", category="sales_inquiry")]
+
+
+def context(text: str) -> TriageContext:
+    return TriageContext(
+        subject="Hello",
+        text=text,
+        customer=Address("jo@customer.example"),
+        business_name="Acme Supplies",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please refund the £240 for the broken kettle, I want my money back.",
+        "Our bank details have changed, please pay invoice 1042 to the new account.",
+        "My solicitor will be in touch, we are taking legal action.",
+    ],
+    ids=["refund", "bank-details", "legal-threat"],
+)
+def test_the_model_never_lowers_a_high_risk_message(text):
+    backend = RulesBackend(learned=model_train(_support_everything()), threshold=0.0)
+    proposal = backend.triage(context(text))
+    assert proposal.category is not Category.SUPPORT_QUESTION
+    assert proposal.uncertain and "may not" in proposal.uncertain[-1]
+    assessment = policy.assess(proposal=proposal, text=f"Hello\n{text}")
+    assert assessment.tier is Tier.HIGH
+    assert not assessment.may_draft
+
+
+def test_the_model_decides_where_it_is_sure_and_the_rules_where_it_is_not():
+    model = model_train(_support_everything())
+    text = "Where is my order 1187? It has not arrived."
+    assert RulesBackend(learned=model, threshold=0.0).triage(context(text)).decided_by == "model v1"
+    unsure = RulesBackend(learned=model, threshold=1.01).triage(context(text))
+    assert unsure.decided_by == "rules"
+
+
+def test_train_triage_prints_the_rules_before_and_the_combination_after(tmp_path):
+    out = StringIO()
+    path = tmp_path / "m.npz"
+    call_command("train_triage", "--out", str(path), stdout=out)
+    text = out.getvalue()
+    assert "messages kept aside" in text
+    for line in ("rules alone", "model v1 alone", "rules + model v1", "Before (rules alone): "):
+        assert line in text
+    assert "After (rules + model v1): " in text
+    assert path.exists()
+    call_command("train_triage", "--out", str(path), stdout=(out := StringIO()))
+    assert "Trained model v2" in out.getvalue()

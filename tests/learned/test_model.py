@@ -1,0 +1,55 @@
+"""The stored model answers exactly as scikit-learn's fitted vectorizer and regressions would, and
+reads back from its file as it was written."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mailagent.learned.features import ngrams
+from mailagent.learned.model import model_read, model_save
+from mailagent.learned.training import Labelled, model_train
+
+MESSAGES = [
+    ("Refund please", "I want my money back for the broken kettle.", "refund_request"),
+    ("Money back", "Please refund the order, it never arrived.", "refund_request"),
+    ("Price list", "How much are 500 paper cups? Do you offer a discount?", "sales_inquiry"),
+    ("Quote", "Could you quote for 2,000 napkins delivered monthly?", "sales_inquiry"),
+    ("Invoice", "Can you resend invoice INV-1042? I cannot find it.", "invoice_question"),
+    ("Statement", "What is still outstanding on our account?", "invoice_question"),
+]
+
+
+def examples() -> list[Labelled]:
+    return [
+        Labelled(subject=s, body=b, category=c, urgency="high" if i % 2 else "normal")
+        for i, (s, b, c) in enumerate(MESSAGES)
+    ]
+
+
+def test_stored_model_gives_scikit_learns_probabilities():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    train = examples()
+    model = model_train(train, with_rules=False)
+    vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True)
+    x = vectorizer.fit_transform([e.text for e in train])
+    classifier = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000)
+    classifier.fit(x, [e.category for e in train])
+    for text in ["refund the kettle", "a quote for cups", "invoice resend please", "zzz"]:
+        expected = classifier.predict_proba(vectorizer.transform([text]))[0].max()
+        assert model.guess(text).category_confidence == pytest.approx(expected, abs=1e-4)
+
+
+def test_model_reads_back_from_its_file_as_written(tmp_path):
+    model = model_train(examples(), version=4)
+    model.metrics = {"rules alone": {"accuracy": 0.8}}
+    path = tmp_path / "model.npz"
+    model_save(model, path)
+    again = model_read(path)
+    assert (again.version, again.training_size, again.metrics) == (4, 6, model.metrics)
+    for e in examples():
+        a, b = model.guess(e.text, "other"), again.guess(e.text, "other")
+        assert (a.category, a.urgency) == (b.category, b.urgency)
+        assert np.isclose(a.category_confidence, b.category_confidence)
