@@ -1,6 +1,8 @@
-"""Quality and speed of the rules triage backend on the labelled evaluation set.
+"""Quality and speed of triage on the labelled evaluation sets: the rules, the learned model, the
+two combined.
 
-    .venv/bin/python bench/eval_triage.py
+    .venv/bin/python bench/eval_triage.py            # everything (about a minute)
+    .venv/bin/python bench/eval_triage.py --rules    # the rules part only
 
 For each of the three labelled sets (the original set, the tuning set the rules were improved on,
 and the holdout set scored only at the end), prints per-category precision, recall and support,
@@ -8,6 +10,41 @@ overall accuracy, high-risk recall (every high-risk message must reach a person 
 the benign messages escalated anyway, the misclassified files; then how fast the backend runs
 (parse + triage + policy per message). The sets and their scoring live in tests/eval_set.py,
 shared with tests/agents/test_triage_quality.py.
+
+Then the learned triage (`mailagent/learned`), on the bundled copy of the same sets: trained on
+the original and tuning sets ("the rest", 190 messages), scored on the holdout set ("kept aside",
+64 messages, 32 of them high risk), for the rules alone, the model alone and the combination
+(`RulesBackend` with the model), each with accuracy, high-risk recall and per-category precision
+and recall; both for the product's model (n-grams and the rules' category as a feature) and for
+one on n-grams only. A learning curve: accuracy kept aside after 0, 25, 50, 100 and 190
+corrections drawn at random from the rest (the mean of five draws; the rest holds 190, not 200).
+Speed on one core: rules alone against the combination, messages per second. And training on
+10,000 messages (each a bundled message with a generated one appended, `bench/mailgen.py`, so that
+length and vocabulary are those of real mail): seconds and peak memory, in a process of its own.
+
+No public labelled set of customer-support or business email could be had here: only package
+registries are reachable, and none of their packages ships one (`enron-reader` reads the Enron
+corpus, it does not carry it, and the Enron mail is not labelled for these categories). So the
+honest set is the product's own: the holdout part was written before the rules were last improved
+and scored once, and nothing here is tuned on it. Its weakness: the rest is the set the rules were
+fitted to (the rules score 99% there), so a model trained on it learns mostly to follow the rules;
+what it learns from real corrections the curve can only hint at.
+
+Measured on a shared two-core machine (load about 3), 3 December 2026:
+
+- kept aside (64): rules alone 79.7%, high-risk recall 96.9% (31/32); the product's model alone
+  and the combination the same, 79.7% and 96.9% (it learned to follow the rules, and at the 0.6
+  threshold it changed no answer); a model on n-grams only 71.9% alone, and no answer changed in
+  combination either. Targets of issue 16 not met here: 90% accuracy and 100% high-risk recall for
+  the combination (the one high-risk message missed is missed by the rules and the model alike).
+- learning curve (combination, n-grams alone): 0: 79.7%; 25: 79.7%, 34.7%; 50: 79.7%, 39.1%;
+  100: 79.7%, 59.1%; 190: 79.7%, 71.9%. The model alone rises with every correction; the
+  combination stays at the rules' figure, as corrections drawn from the set the rules were fitted
+  to agree with the rules.
+- speed on one core: rules alone 3,205 messages/s, the combination 2,734 messages/s (target
+  2,000); the model's guess 0.1 ms a message.
+- training on 10,000 messages (mean 541 characters): 5.4 s, peak memory 299 MB for the whole
+  process, 202 MB of it before training (targets: a minute, 500 MB).
 """
 
 from __future__ import annotations
@@ -106,6 +143,11 @@ SETS = (("Original set", EVAL_DIR), ("Tuning set", TUNE_DIR), ("Holdout set", HO
 
 
 def main() -> None:
+    if "--train-10k" in sys.argv:
+        from bench.eval_learned import train_10k_child
+
+        train_10k_child()
+        return
     for title, folder in SETS:
         report = run(folder=folder)
         print(f"== {title} ({folder.name}): {len(report.outcomes)} messages\n")
@@ -113,6 +155,10 @@ def main() -> None:
         print_errors(report)
         print()
     print_speed()
+    if "--rules" not in sys.argv:
+        from bench.eval_learned import learned_report
+
+        learned_report()
 
 
 if __name__ == "__main__":

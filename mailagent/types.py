@@ -299,8 +299,9 @@ class Proposal:
     unanswered: str = ""
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    #: Who decided the category and urgency: "rules", or the learned model ("model v3") where it
-    #: was confident and allowed to (`learned.combine`); "" for a backend that does not say.
+    #: Who decided the category and urgency: "rules", or the learned model ("model v3") where its
+    #: answer, confident and allowed (`learned.combine`), replaced the rules'; "" for a backend
+    #: that does not say.
     decided_by: str = ""
     #: The learned model's confidence in its category, when one was asked.
     model_confidence: float | None = None

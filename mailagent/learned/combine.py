@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 class Choice:
     category: Category
     urgency: Urgency
-    #: "rules", or the model's label ("model v3") when it decided the category or the urgency.
+    #: "rules", or the model's label ("model v3") when its answer replaced the rules' category or
+    #: urgency.
     decided_by: str
     confidence: float | None = None
     #: Why a confident guess of the model was not taken (for the audit), else "".
@@ -61,20 +62,19 @@ def combined(
 ) -> Choice:
     """The category and urgency triage proposes, and who decided them."""
     category, urgency, overruled = rules_category, rules_urgency, ""
-    model_decided = False
     if guess.category_confidence >= threshold and guess.category in Category._value2member_map_:
         proposed = Category(guess.category)
         overruled = category_overruled(rules=rules_category, model=proposed, risk_text=risk_text)
         if not overruled:
             category = proposed
-            model_decided = True
     if (
         guess.urgency is not None
         and guess.urgency_confidence >= threshold
         and guess.urgency in Urgency._value2member_map_
     ):
         urgency = Urgency(guess.urgency)
-        model_decided = True
+    # The model decided where it changed the rules' answer; where it agrees, the rules did.
+    model_decided = (category, urgency) != (rules_category, rules_urgency)
     return Choice(
         category=category,
         urgency=urgency,

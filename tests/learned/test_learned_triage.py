@@ -179,11 +179,16 @@ def test_the_model_never_lowers_a_high_risk_message(text):
 
 
 def test_the_model_decides_where_it_is_sure_and_the_rules_where_it_is_not():
-    model = model_train(_support_everything())
-    text = "Where is my order 1187? It has not arrived."
-    assert RulesBackend(learned=model, threshold=0.0).triage(context(text)).decided_by == "model v1"
+    taught = [
+        Labelled(subject=s, body=b, category="sales_inquiry", rules_category="other")
+        for s, b in CATERING
+    ] + [Labelled(subject="Invoice", body="Please resend invoice 1042.", category="other")]
+    model = model_train(taught)
+    text = "Could you cater a summer party for 50 people?"
+    sure = RulesBackend(learned=model, threshold=0.0).triage(context(text))
+    assert (sure.category, sure.decided_by) == (Category.SALES_INQUIRY, "model v1")
     unsure = RulesBackend(learned=model, threshold=1.01).triage(context(text))
-    assert unsure.decided_by == "rules"
+    assert (unsure.category, unsure.decided_by) == (Category.OTHER, "rules")
 
 
 def test_train_triage_prints_the_rules_before_and_the_combination_after(tmp_path):

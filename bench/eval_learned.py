@@ -1,0 +1,180 @@
+"""The learned triage's part of `bench/eval_triage.py` (see its docstring for what and why)."""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from statistics import mean
+
+from mailagent.agents.rules import RulesBackend
+from mailagent.learned.bundled import HOLDOUT, bundled_messages
+from mailagent.learned.model import TriageModel
+from mailagent.learned.scoring import Scores, context_of, score_all
+from mailagent.learned.training import Labelled, model_train
+from mailagent.services.triage_training import with_rules_reading
+
+ROOT = Path(__file__).resolve().parent.parent
+THRESHOLD = 0.6
+CURVE = (0, 25, 50, 100, 200)
+DRAWS = 5
+SPEED_ROUNDS = 10
+
+
+def _labelled() -> tuple[list[Labelled], list[Labelled]]:
+    rest, aside = [], []
+    for m in bundled_messages():
+        example = with_rules_reading(
+            Labelled(
+                subject=m.subject,
+                body=m.text,
+                staff_note=m.staff_note,
+                category=m.category,
+                high_risk=m.high_risk,
+            )
+        )
+        (aside if m.set == HOLDOUT else rest).append(example)
+    return rest, aside
+
+
+def _print_scores(all_scores: list[Scores]) -> None:
+    for scores in all_scores:
+        risky = [s for s in scores.scored if s.example.high_risk]
+        caught = sum(s.to_person for s in risky)
+        print(
+            f"  {scores.name:<24} accuracy {scores.accuracy:6.1%}   high-risk recall "
+            f"{scores.high_risk_recall:6.1%} ({caught}/{len(risky)})   "
+            f"model decided {scores.model_share:4.0%}"
+        )
+    print(f"\n  {'category':<20}" + "".join(f"{s.name[:22]:>24}" for s in all_scores))
+    print(f"  {'':<20}" + f"{'precision  recall':>24}" * len(all_scores))
+    tables = [{c: (p, r, n) for c, n, p, r in s.per_category()} for s in all_scores]
+    for category in dict.fromkeys(c for t in tables for c in t):
+        cells = []
+        for table in tables:
+            p, r, _n = table.get(category, (0.0, 0.0, 0))
+            cells.append(f"{p:>14.0%} {r:>8.0%}")
+        support = next((t[category][2] for t in tables if category in t), 0)
+        print(f"  {category:<20}" + "".join(f"{c:>24}" for c in cells) + f"   ({support})")
+
+
+def _curve(rest: list[Labelled], aside: list[Labelled]) -> None:
+    print("\n== Learning curve: accuracy kept aside after N corrections drawn from the rest")
+    print(f"   (mean of {DRAWS} random draws; the rest holds {len(rest)} messages)\n")
+    print(f"  {'N':>5} {'rules + model':>14} {'n-grams alone':>14} {'high-risk recall':>17}")
+    for n in CURVE:
+        k = min(n, len(rest))
+        combined, alone, recall = [], [], []
+        for draw in range(DRAWS if k else 1):
+            sample = random.Random(draw).sample(rest, k) if k else []
+            if len({e.category for e in sample}) < 2:
+                scores = score_all(None, aside, threshold=THRESHOLD)
+                combined.append(scores[0].accuracy)
+                recall.append(scores[0].high_risk_recall)
+                alone.append(float("nan"))
+                continue
+            with_rules = score_all(model_train(sample), aside, threshold=THRESHOLD)
+            plain = score_all(model_train(sample, with_rules=False), aside, threshold=THRESHOLD)
+            combined.append(with_rules[2].accuracy)
+            recall.append(with_rules[2].high_risk_recall)
+            alone.append(plain[1].accuracy)
+        label = f"{k}" if k == n else f"{k}*"
+        print(f"  {label:>5} {mean(combined):>14.1%} {mean(alone):>14.1%} {mean(recall):>17.1%}")
+    print("  (0: the rules alone; * all the rest holds)")
+
+
+def _speed(model: TriageModel, examples: list[Labelled]) -> None:
+    contexts = [context_of(e) for e in examples]
+    for name, backend in (
+        ("rules alone", RulesBackend()),
+        (f"rules + {model.label}", RulesBackend(learned=model, threshold=THRESHOLD)),
+    ):
+        start = time.perf_counter()
+        for _ in range(SPEED_ROUNDS):
+            for context in contexts:
+                backend.triage(context)
+        elapsed = time.perf_counter() - start
+        count = SPEED_ROUNDS * len(contexts)
+        print(f"  {name:<22} {count / elapsed:>8,.0f} messages/s ({elapsed / count * 1e3:.3f} ms)")
+    texts = [e.text for e in examples]
+    start = time.perf_counter()
+    for _ in range(SPEED_ROUNDS):
+        for example, text in zip(examples, texts, strict=True):
+            model.guess(text, example.rules_category)
+    per = (time.perf_counter() - start) / (SPEED_ROUNDS * len(texts))
+    print(f"  the model's guess alone: {per * 1e3:.3f} ms a message")
+
+
+def _ten_thousand() -> list[Labelled]:
+    """10,000 labelled messages: each a bundled one with a generated message's text appended."""
+    from bench.mailgen import varied_mailbox
+    from mailagent.parsing.email import parse_email
+    from mailagent.types import StaffDirectory
+
+    staff = StaffDirectory.of([], ["acme.example"])
+    extra = [p.text for p in (parse_email(r, staff=staff) for r in varied_mailbox(3000))]
+    extra = [t for t in extra if t.strip()]
+    rest, _aside = _labelled()
+    rng = random.Random(10)
+    out = []
+    for i in range(10_000):
+        base = rest[i % len(rest)]
+        body = f"{base.body}\n\n{rng.choice(extra)}"
+        out.append(with_rules_reading(Labelled(base.subject, body, base.category)))
+    return out
+
+
+def train_10k_child() -> None:
+    examples = _ten_thousand()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    model = model_train(examples)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "messages": len(examples),
+                "seconds": seconds,
+                "peak_mb": peak / 1024,
+                "before_mb": before / 1024,
+                "features": len(model.vocabulary),
+                "mean_chars": mean(len(e.text) for e in examples),
+            }
+        )
+    )
+
+
+def learned_report() -> None:
+    rest, aside = _labelled()
+    print(
+        f"\n== Learned triage: trained on the rest ({len(rest)}), scored kept aside ({len(aside)})"
+    )
+    print(f"   (confidence threshold {THRESHOLD})\n")
+    start = time.perf_counter()
+    model = model_train(rest)
+    print(f"  trained in {time.perf_counter() - start:.2f} s, {len(model.vocabulary):,} features\n")
+    _print_scores(score_all(model, aside, threshold=THRESHOLD))
+    print("\n  The same on n-grams only (the model does not read the rules' category):\n")
+    plain = model_train(rest, with_rules=False)
+    _print_scores(score_all(plain, aside, threshold=THRESHOLD))
+    _curve(rest, aside)
+    print("\n== Speed on one core (the bundled messages, each triaged in turn)\n")
+    _speed(model, rest + aside)
+    print("\n== Training on 10,000 messages (a process of its own)\n")
+    child = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "eval_triage.py"), "--train-10k"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    print(
+        f"  {figures['messages']:,} messages (mean {figures['mean_chars']:.0f} characters), "
+        f"{figures['features']:,} features: {figures['seconds']:.1f} s, peak memory "
+        f"{figures['peak_mb']:.0f} MB (of which {figures['before_mb']:.0f} MB before training)"
+    )
