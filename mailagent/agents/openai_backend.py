@@ -75,6 +75,10 @@ class TriageOutput(BaseModel):
     unanswered: str = ""
 
 
+#: Doubts the model may list (the schema's `maxItems`).
+MAX_UNCERTAIN = 5
+
+
 def response_format() -> dict[str, Any]:
     """`TriageOutput` as a strict `json_schema` response format. Strict mode (OpenAI's, and the
     grammar that llama.cpp's server and vLLM build from it) wants every property listed as
@@ -83,6 +87,10 @@ def response_format() -> dict[str, Any]:
     schema = TriageOutput.model_json_schema()
     schema["required"] = list(schema["properties"])
     schema["additionalProperties"] = False
+    # A bound the grammar enforces: a small local model otherwise repeats one doubt until the
+    # token limit cuts the answer (SmolLM2-135M on llama.cpp did, in most answers). Only sent,
+    # not checked: a server that ignores it still has its list cut to ten below.
+    schema["properties"]["uncertain"]["maxItems"] = MAX_UNCERTAIN
     return {
         "type": "json_schema",
         "json_schema": {"name": "TriageOutput", "schema": schema, "strict": True},
@@ -242,9 +250,13 @@ class OpenAIBackend:
             completion_tokens=completion_tokens,
         )
 
-    def _ask(self, context: TriageContext) -> Proposal:
+    def answer(self, context: TriageContext) -> Answer:
+        """The model's raw answer to the triage prompt, read whole or streamed; not yet judged."""
         request = self._request(context)
-        answer = self._streamed(request) if self.stream else self._whole(request)
+        return self._streamed(request) if self.stream else self._whole(request)
+
+    def _ask(self, context: TriageContext) -> Proposal:
+        answer = self.answer(context)
         out = triage_output(answer, streamed=self.stream)
         return Proposal(
             category=Category(out.category),
