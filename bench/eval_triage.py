@@ -17,7 +17,9 @@ the original and tuning sets ("the rest", 190 messages), scored on the holdout s
 (`RulesBackend` with the model), each with accuracy, high-risk recall and per-category precision
 and recall; both for the product's model (n-grams and the rules' category as a feature) and for
 one on n-grams only. A learning curve: accuracy kept aside after 0, 25, 50, 100 and 190
-corrections drawn at random from the rest (the mean of five draws; the rest holds 190, not 200).
+corrections drawn at random from the rest (the mean of five draws; the rest holds 190, not 200);
+then corrections the rules were never fitted to: one half of the kept-aside part taught, the
+other scored.
 Speed on one core: rules alone against the combination, messages per second. And training on
 10,000 messages (each a bundled message with a generated one appended, `bench/mailgen.py`, so that
 length and vocabulary are those of real mail): seconds and peak memory, in a process of its own.
@@ -41,6 +43,10 @@ Measured on a shared two-core machine (load about 3), 3 December 2026:
   100: 79.7%, 59.1%; 190: 79.7%, 71.9%. The model alone rises with every correction; the
   combination stays at the rules' figure, as corrections drawn from the set the rules were fitted
   to agree with the rules.
+- 32 corrections from one half of the kept-aside part, scored on the other (both halves, five
+  shuffles, nothing tuned): rules alone 79.7%, combination 79.7%, no answer changed. Reading the
+  rules' category, the model learns a pattern people correct again and again (the tests teach
+  it catering requests) but not yet from a few dozen varied corrections.
 - speed on one core: rules alone 3,205 messages/s, the combination 2,734 messages/s (target
   2,000); the model's guess 0.1 ms a message.
 - training on 10,000 messages (mean 541 characters): 5.4 s, peak memory 299 MB for the whole
