@@ -164,7 +164,11 @@ class OpenAIBackend:
         max_retries: int = 3,
         stream: bool = False,
         max_tokens: int | None = None,
+        fallback: RulesBackend | None = None,
     ) -> None:
+        """`fallback` answers when the model cannot and drafts when its draft fails the facts
+        check: the rules backend as configured (with the learned triage model, where there is
+        one) if given, the plain rules otherwise."""
         self.model = model
         self.name = f"openai:{model}"
         self.stream = stream
@@ -175,7 +179,7 @@ class OpenAIBackend:
             timeout=timeout,
             max_retries=max_retries,
         )
-        self.fallback = RulesBackend()
+        self.fallback = fallback or RulesBackend()
 
     def triage(self, context: TriageContext) -> Proposal:
         try:

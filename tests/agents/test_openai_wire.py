@@ -11,6 +11,7 @@ import openai
 import pytest
 
 from mailagent.agents.openai_backend import OpenAIBackend, TriageOutput, response_format
+from mailagent.agents.rules import RulesBackend
 from mailagent.types import Address, Category, TriageContext
 from tests.openai_stub import GOOD_ANSWER, Reply, StubServer
 
@@ -163,3 +164,17 @@ def test_the_stub_streams_the_content_in_delta_pieces_then_usage_then_done(stub)
     assert chunks[-2].choices[0].finish_reason == "stop"
     assert chunks[-1].choices == [] and chunks[-1].usage.prompt_tokens == 100
     assert chunks[-1].usage.total_tokens == 100 + chunks[-1].usage.completion_tokens
+
+
+def test_the_fallback_given_is_the_one_that_answers(stub):
+    class CountingRules(RulesBackend):
+        calls = 0
+
+        def triage(self, context):
+            CountingRules.calls += 1
+            return super().triage(context)
+
+    stub.script.append(Reply(body="not json"))
+    proposal = backend(stub, stream=False, fallback=CountingRules()).triage(CONTEXT)
+    assert proposal.fallback_reason and proposal.draft_body
+    assert CountingRules.calls == 1 and len(stub.requests) == 1

