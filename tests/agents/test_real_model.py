@@ -39,11 +39,17 @@ What the real server taught (`bench/real_model.py` prints the figures):
 - A model this small loops inside the grammar: with an unbounded `uncertain` array it wrote
   "noir" until the token limit cut the answer in most calls. The schema now bounds the array
   (`maxItems`), and cut answers (`finish_reason: "length"`) fall back to the rules, audited.
-- It is not a useful triager: on the first 20 holdout messages its own category was right 0 times
-  of 14 answers it finished (6 were cut); the rules answered the rest. High-risk recall stayed at
-  100% because the policy, not the model, decides the tier. About 3 s per call (median), 15
-  completion tokens a second on two cores; a cut answer takes 30-50 s, so `OPENAI_TIMEOUT` must
-  allow for a local model, or the answer be streamed (the timeout then bounds each chunk).
+- It is not a useful triager: on the first 20 holdout messages (all high risk: bank changes,
+  refunds, legal, contracts) its own category was right in 0 of the 14 answers it finished (6
+  were cut); the rules answered the rest. High-risk recall stayed at 100% because the policy,
+  not the model, decides the tier. Streamed, the same 20 gave 14
+  finished and 6 cut: the bounded list no longer loops, but strings still can ("no refund, no
+  refund, ..."); a `maxLength` would stop that on llama.cpp, but OpenAI's strict mode does not
+  list it among the keywords it accepts, so `max_tokens` bounds it instead and the rules answer.
+- Speed on two cores: a finished answer (110-200 tokens) in 2-3 s, a cut one (400) in about
+  5.5 s, about 70 completion tokens a second; several times slower while other work shares the
+  cores (one bench run had a 51 s p90). A whole answer must arrive within `OPENAI_TIMEOUT`; a
+  streamed one only needs each chunk to.
 - Greedy decoding (temperature 0) did not give the same answer twice for the same prompt (the
   server's prompt cache changes the arithmetic), so the tests below assert what holds for any
   answer, not a particular one.
