@@ -278,6 +278,10 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="")
 OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
+# Read the model's answer as it is streamed (server-sent events) rather than whole; the token
+# counts are kept either way. And a cap on the answer's tokens (0: the server's own).
+OPENAI_STREAM = env.bool("OPENAI_STREAM", default=False)
+OPENAI_MAX_TOKENS = env.int("OPENAI_MAX_TOKENS", default=0)
 # The learned triage model (`python manage.py train_triage` writes it); empty: rules alone. A
 # missing, corrupt or older file is ignored with a warning, and the rules triage alone.
 TRIAGE_MODEL_PATH = env.str("TRIAGE_MODEL_PATH", default=str(VAR_DIR / "triage-model.npz"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from mailagent.errors import ConfigurationError
 from mailagent.types import Proposal, TriageContext
@@ -21,13 +21,7 @@ def triage_backend(name: str) -> TriageBackend:
     from django.conf import settings
 
     if name == "rules":
-        from mailagent.agents.rules import RulesBackend
-        from mailagent.learned.store import learned_model
-
-        return RulesBackend(
-            learned=learned_model(settings.TRIAGE_MODEL_PATH),
-            threshold=settings.TRIAGE_MODEL_CONFIDENCE,
-        )
+        return _rules(settings)
     if name == "openai":
         from mailagent.agents.openai_backend import OpenAIBackend
 
@@ -39,5 +33,20 @@ def triage_backend(name: str) -> TriageBackend:
             model=settings.OPENAI_MODEL,
             timeout=settings.OPENAI_TIMEOUT,
             max_retries=settings.OPENAI_MAX_RETRIES,
+            stream=settings.OPENAI_STREAM,
+            max_tokens=settings.OPENAI_MAX_TOKENS or None,
+            # When the model cannot answer, the rules answer as configured: with the learned
+            # triage model where one is trained.
+            fallback=_rules(settings),
         )
     raise ConfigurationError(f"AGENT_MODEL={name!r} is not a model backend; use rules or openai.")
+
+
+def _rules(settings: Any) -> TriageBackend:
+    from mailagent.agents.rules import RulesBackend
+    from mailagent.learned.store import learned_model
+
+    return RulesBackend(
+        learned=learned_model(settings.TRIAGE_MODEL_PATH),
+        threshold=settings.TRIAGE_MODEL_CONFIDENCE,
+    )

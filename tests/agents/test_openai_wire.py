@@ -178,3 +178,17 @@ def test_the_fallback_given_is_the_one_that_answers(stub):
     proposal = backend(stub, stream=False, fallback=CountingRules()).triage(CONTEXT)
     assert proposal.fallback_reason and proposal.draft_body
     assert CountingRules.calls == 1 and len(stub.requests) == 1
+
+
+def test_the_settings_choose_streaming_the_token_cap_and_the_rules_that_answer_instead(settings):
+    from mailagent.agents.base import triage_backend
+    from mailagent.agents.rules import RulesBackend
+
+    settings.OPENAI_MODEL, settings.OPENAI_BASE_URL = "small-model", "http://127.0.0.1:9/v1"
+    settings.OPENAI_STREAM, settings.OPENAI_MAX_TOKENS = True, 400
+    backend = triage_backend("openai")
+    assert backend.stream is True and backend.max_tokens == 400
+    assert isinstance(backend.fallback, RulesBackend)
+    settings.OPENAI_STREAM, settings.OPENAI_MAX_TOKENS = False, 0
+    backend = triage_backend("openai")
+    assert backend.stream is False and backend.max_tokens is None
