@@ -10,10 +10,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from mailagent.models import AuditEvent, Customer, Draft, Invoice, Ticket
+from mailagent.models import AuditEvent, Customer, Invoice
 from mailagent.services.drafts import draft_approve
-from mailagent.services.ingest import email_store
-from mailagent.services.processing.batch import emails_process
+from tests.workflows.customer_mail import processed
 
 pytestmark = pytest.mark.django_db
 
@@ -83,25 +82,6 @@ def account(db):
         paid_on=today - timedelta(days=6),
     )
     return customer
-
-
-def processed(
-    text: str,
-    *,
-    subject: str = "Frage",
-    sender: str = "Anna Berger <anna@hofmann.example>",
-    n: int = 1,
-):
-    raw = (
-        f"From: {sender}\r\nTo: agent@acme.example\r\nSubject: {subject}\r\n"
-        f"Message-ID: <m{n}-{abs(hash(text))}@hofmann.example>\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n"
-    ).encode()
-    email = email_store(source="test", source_key=f"k{n}-{abs(hash(text))}", raw=raw)
-    emails_process(email_ids=[email.pk])
-    email.refresh_from_db()
-    ticket = Ticket.objects.get(pk=email.ticket_id)
-    return ticket, ticket.drafts.filter(kind=Draft.Kind.REPLY).first()
 
 
 def test_a_german_we_paid_gets_a_german_reply_naming_the_invoice_it_matched(account, knowledge):

@@ -16,12 +16,11 @@ from django.utils import timezone
 from mailagent.agents import base
 from mailagent.agents.openai_backend import TriageOutput, response_format
 from mailagent.agents.prompt import FENCE_OPEN
-from mailagent.models import AuditEvent, Customer, Draft, Invoice, Ticket
-from mailagent.services.ingest import email_store
+from mailagent.models import AuditEvent, Customer, Draft, Invoice
 from mailagent.services.metrics import metrics_weekly
 from mailagent.services.processing import batch, decide
-from mailagent.services.processing.batch import emails_process
 from tests.openai_stub import GOOD_ANSWER, Reply, StubServer
+from tests.workflows import customer_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -91,17 +90,8 @@ def model(settings, monkeypatch, stream):
     server.stop()
 
 
-def processed(text: str, *, subject: str = "Zahlung", n: int = 1) -> tuple[Ticket, Draft | None]:
-    raw = (
-        f"From: Anna Berger <anna@hofmann.example>\r\nTo: agent@acme.example\r\n"
-        f"Subject: {subject}\r\nMessage-ID: <m{n}@hofmann.example>\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n"
-    ).encode()
-    email = email_store(source="test", source_key=f"k{n}", raw=raw)
-    emails_process(email_ids=[email.pk])
-    email.refresh_from_db()
-    ticket = Ticket.objects.get(pk=email.ticket_id)
-    return ticket, ticket.drafts.filter(kind=Draft.Kind.REPLY).first()
+def processed(text: str, *, subject: str = "Zahlung", n: int = 1):
+    return customer_mail.processed(text, subject=subject, n=n)
 
 
 def events(action: str) -> list[AuditEvent]:
