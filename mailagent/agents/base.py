@@ -46,7 +46,10 @@ def _rules(settings: Any) -> TriageBackend:
     from mailagent.agents.rules import RulesBackend
     from mailagent.learned.store import learned_model
 
+    path = settings.TRIAGE_MODEL_PATH
     return RulesBackend(
-        learned=learned_model(settings.TRIAGE_MODEL_PATH),
+        learned=learned_model(
+            path, untrained_ok=path == str(settings.VAR_DIR / "triage-model.npz")
+        ),
         threshold=settings.TRIAGE_MODEL_CONFIDENCE,
     )

@@ -31,9 +31,11 @@ def _state(path: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
-def learned_model(path: Path | str | None) -> TriageModel | None:
+def learned_model(path: Path | str | None, *, untrained_ok: bool = False) -> TriageModel | None:
     """The model stored at `path`, or None (rules alone) when there is none that can be used.
-    An empty `path` switches the learned model off, silently."""
+    An empty `path` switches the learned model off, silently. A missing file is warned about,
+    once; with `untrained_ok` (the default path of an installation that never trained one, as
+    `make run` is on a fresh clone) it is only noted at INFO."""
     if not path:
         return None
     path = Path(path)
@@ -47,7 +49,7 @@ def learned_model(path: Path | str | None) -> TriageModel | None:
             return cached[1]
         model = _model_or_warning(path) if state is not None else None
         if state is None:
-            log.warning(
+            (log.info if untrained_ok else log.warning)(
                 "No triage model at %s: triage uses the rules alone "
                 "(python manage.py train_triage makes one).",
                 path,

@@ -98,6 +98,17 @@ def test_without_a_model_file_the_rules_triage_with_one_warning(settings, tmp_pa
     assert len(warnings) == 1
 
 
+def test_an_installation_that_never_trained_a_model_is_not_warned(settings, tmp_path, caplog):
+    # `make run` on a fresh clone: the default path, nothing trained yet, the rules decide.
+    settings.VAR_DIR = tmp_path
+    settings.TRIAGE_MODEL_PATH = str(tmp_path / "triage-model.npz")
+    with caplog.at_level(logging.INFO, logger="mailagent.learned"):
+        ticket = triaged(*CATERING[0], n=1)
+    assert ticket.category == "other"
+    noted = [r for r in caplog.records if "No triage model" in r.getMessage()]
+    assert [r.levelno for r in noted] == [logging.INFO]
+
+
 @pytest.mark.parametrize(
     "content",
     [b"not a model at all", b"PK\x03\x04 truncated zip"],
