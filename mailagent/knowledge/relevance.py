@@ -44,9 +44,10 @@ a topic is that topic's, not a concept of its own: "ship" and delivery are one t
   no passage carries enough: "could we get samples of your cups and salad boxes?" is answered
   by "Samples", though the cups and boxes are named only in the price list. Not "do you ship
   to Japan?": Japan, which no passage names, is the point.
-- A place the question names (a capitalised word after "to", "nach", "à", "a", or a
-  country's name) that no document names weighs PLACE_WEIGHT: it says where, and the delivery
-  areas answer "do you deliver to Scarborough?", or show by what they list that they do not.
+- A place a delivery question names (a capitalised word after "to", "nach", "à", "a" in the
+  question's language, or a country's name) that no document names weighs PLACE_WEIGHT: it
+  says where, and the delivery areas answer "do you deliver to Scarborough?", or show by what
+  they list that they do not.
   The place is then named on the best hit as a part the folder does not answer, so that a
   person confirms it (textindex.py).
 - Searching documents of another language than the question's (the fallback to the folder's
@@ -91,6 +92,7 @@ _WHO_PAYS = re.compile(
     re.IGNORECASE,
 )
 _PAYMENT, _PRICE = topic_token("payment"), topic_token("price")
+_DELIVERY = topic_token("delivery")
 
 #: What a place named in a question weighs when no document names it: a city or a country
 #: says where, as a number says which ("do you deliver to Scarborough?" is a delivery question,
@@ -98,11 +100,17 @@ _PAYMENT, _PRICE = topic_token("payment"), topic_token("price")
 PLACE_WEIGHT = 0.25
 # A place: a capitalised word or two after a word that says where ("to Boston", "nach
 # Leipzig", "à Lyon", "en Suisse", "a Málaga"), or a country's name in the question's language.
-_WHERE = re.compile(
-    r"\b(?:to|in|into|near|around|from|nach|bei|aus|à|au|aux|en|vers|pour|depuis|a|hasta|"
-    r"para|hacia|desde)\s+(?P<place>[A-ZÀ-ÖØ-Þ][\w'\u2019-]+(?:[ -](?:[A-ZÀ-ÖØ-Þ][\w'\u2019-]+|"
-    r"[A-Z]{2}\b))?)"
-)
+_PLACE = r"(?P<place>[A-ZÀ-ÖØ-Þ][\w'\u2019-]+(?:[ -](?:[A-ZÀ-ÖØ-Þ][\w'\u2019-]+|[A-Z]{2}\b))?)"
+#: The words that say where, per language: "a" and "en" are Spanish and French, not English.
+_WHERE = {
+    language: re.compile(rf"\b(?:{words})\s+{_PLACE}")
+    for language, words in {
+        "en": "to|in|into|from|near|around",
+        "de": "nach|in|aus|bei",
+        "fr": "à|au|aux|en|vers|pour|depuis",
+        "es": "a|en|hasta|hacia|para|desde",
+    }.items()
+}
 
 
 @lru_cache(maxsize=8)
@@ -120,12 +128,16 @@ def _countries(language: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ..
     return {first: tuple(named) for first, named in found.items()}
 
 
-def places_named(text: str, language: str, words: list[str] | None = None) -> dict[str, str]:
-    """The terms of the places `text` names (the pattern above, and countries by name), each
-    with the place as written; `words`: `text`'s terms, when the caller has them."""
+def places_named(
+    text: str, language: str, words: list[str] | None = None, *, towns: bool = True
+) -> dict[str, str]:
+    """The terms of the places `text` names (countries by name and, with `towns`, the pattern
+    above), each with the place as written; `words`: `text`'s terms, when the caller has
+    them."""
+    where = _WHERE.get(language) if towns else None
     found = {
         t: m.group("place")
-        for m in _WHERE.finditer(text)
+        for m in (where.finditer(text) if where else ())
         for t in terms(m.group("place"), language)
     }
     words = terms(text, language) if words is None else words
@@ -255,7 +267,8 @@ def question_read(
 
     # The query's own terms serve the country names, where compounds were not split into them.
     plain = words if not foreign and language not in COMPOUNDING else None
-    places = places_named(query, own_language, plain)
+    # A town is read as one in a delivery question only: elsewhere "to Sarah" is no place.
+    places = places_named(query, own_language, plain, towns=_DELIVERY in about)
 
     def weight(term: str) -> float:
         held = frequency.get(term, 0)

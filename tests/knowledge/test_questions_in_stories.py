@@ -117,3 +117,10 @@ def test_who_pays_asks_a_price_not_a_payment_method(demo):
         "Devolución\nLas cajas están sin abrir. ¿Quién paga la devolución?", language="es"
     )
     assert found and found[0].file.startswith("returns")
+
+
+def test_a_name_after_a_preposition_is_a_place_only_in_a_delivery_question(demo):
+    paying = demo.search("Can I pay with a Visa card? I got a note from Sarah.", language="en")
+    assert paying and paying[0].unanswered == ()
+    delivery = demo.search("Liefern Sie nach Leipzig? Was kostet das?", language="de")
+    assert delivery and delivery[0].unanswered == ("Leipzig",)
