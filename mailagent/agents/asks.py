@@ -122,16 +122,6 @@ def mentioned_months(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
-#: A customer who speaks of a credit note: "there should be a credit note", "l'avoir",
-#: "die Gutschrift", "el abono".
-_CREDIT = re.compile(r"\bcredit(s| notes?)?\b|\bavoirs?\b|\bgutschrift\w*|\babonos?\b")
-
-
-def mentions_credit(text: str) -> bool:
-    """Whether a customer's text speaks of a credit note or a credit on the account."""
-    return bool(_CREDIT.search(folded(text)))
-
-
 def folded(text: str) -> str:
     """Lower case, accents gone: "Rückstände" and "ruckstande" read alike."""
     decomposed = unicodedata.normalize("NFKD", (text or "").lower().replace("ß", "ss"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page
 
 from tests.conftest import require_service
 
@@ -49,3 +50,28 @@ def portal_url(live_server, settings) -> str:
     """The live server's address, used in the magic links the tests issue."""
     settings.PORTAL_BASE_URL = live_server.url
     return live_server.url
+
+
+#: Reports every Content-Security-Policy violation a page meets to the test (`problems`).
+RECORD_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+@pytest.fixture
+def problems(page: Page) -> list[str]:
+    """Policy violations, console errors and uncaught errors of every page the test opens."""
+    found: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        # The admin's pages name no icon, so Chromium asks for /favicon.ico, which is not there.
+        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+            found.append(f"{message.text} ({message.location['url']})")
+
+    page.expose_function("reportViolation", lambda text: found.append(text))
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: found.append(str(error)))
+    return found

@@ -5,37 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from mailagent.services.approvals import approval_link_issue
 from tests.factories import APPROVER, REPLY_BODY, customer_message, reply_draft
 
+
 # Chromium reports a blocked script, style or image both as a console error and as this event;
 # the event is passed to Python at once, so that what an earlier page of a test broke is kept.
-RECORD_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
-});
-"""
-
-
-@pytest.fixture
-def problems(page: Page) -> list[str]:
-    """Policy violations, console errors and uncaught errors of every page the test opens."""
-    found: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        # The admin's pages name no icon, so Chromium asks for /favicon.ico, which is not there.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
-            found.append(f"{message.text} ({message.location['url']})")
-
-    page.expose_function("reportViolation", lambda text: found.append(text))
-    page.add_init_script(RECORD_VIOLATIONS)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_approval_page_runs_its_script_and_breaks_no_rule_of_the_policy(

@@ -6,36 +6,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from mailagent.models import MailboxConnection
 from tests.oauth.authserver import CLIENT_ID, CLIENT_SECRET, serve_for
-
-RECORD_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
-});
-"""
 
 
 @pytest.fixture
 def authserver(settings):
     yield from serve_for(settings)
-
-
-@pytest.fixture
-def problems(page: Page) -> list[str]:
-    found: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
-            found.append(f"{message.text} ({message.location['url']})")
-
-    page.expose_function("reportViolation", lambda text: found.append(text))
-    page.add_init_script(RECORD_VIOLATIONS)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
 
 
 def sign_in(page: Page, portal_url: str) -> None:
