@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +52,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from tests.draft_eval import counts, load_cases, run  # noqa: E402
-from tests.draft_scoring import Report, Score  # noqa: E402
+from tests.draft_eval import SPLITS, counts, load_cases, run  # noqa: E402
+from tests.draft_scoring import Outcome, Report, Score, fact_kind  # noqa: E402
 
 COLUMNS = (
     f"{'':<20} {'cases':>5} {'recall':>7} {'wrong fact':>10} {'wrong lang':>10} {'sendable':>9}"
@@ -79,6 +80,58 @@ def print_split(title: str, report: Report) -> None:
         for value, score in sorted(report.by(attribute).items()):
             print(row(value, score))
     print()
+
+
+def shortfall_kinds(outcome: Outcome) -> list[str]:
+    """What keeps one case from being sendable, as kinds that can be counted across cases
+    without reading any of them: the triage category, a draft missing or not wanted, each kind
+    of fact missing, a wrong fact, the wrong language."""
+    seen, case = outcome.seen, outcome.case
+    kinds = []
+    if seen.category and seen.category != case.category:
+        kinds.append("triaged as another category")
+    if case.expect == "person":
+        if seen.drafted:
+            kinds.append("drafted, only a person may answer")
+        elif not seen.needs_person:
+            kinds.append("not marked for a person")
+    elif not seen.drafted:
+        kinds.append("no draft")
+    elif case.expect == "unanswered" and not seen.needs_person:
+        kinds.append("unanswerable, not marked for a person")
+    if seen.drafted:
+        kinds += sorted({f"missing {fact_kind(fact) or 'fact'}" for fact in outcome.missing})
+        if outcome.wrong:
+            kinds.append("a wrong fact")
+        if outcome.wrong_language:
+            kinds.append("the wrong language")
+    return kinds
+
+
+def print_shortfalls(title: str, report: Report) -> None:
+    """How many of the split's unsendable cases fall short in each way (a case can count in
+    several). Figures only, so it can be printed for the kept split too."""
+    failing = [o for o in report.outcomes if not o.sendable]
+    tally = Counter(kind for o in failing for kind in shortfall_kinds(o))
+    shown = ", ".join(f"{kind} {n}" for kind, n in tally.most_common()) or "none"
+    print(f"{title}: {len(failing)} not sendable: {shown}")
+    triaged = [o for o in report.outcomes if o.seen.category]
+    agree = sum(o.seen.category == o.case.category for o in triaged)
+    confused = Counter(
+        f"{o.case.category}->{o.seen.category}"
+        for o in triaged
+        if o.seen.category != o.case.category
+    )
+    pairs = ", ".join(f"{pair} {n}" for pair, n in confused.most_common()) or "none"
+    missing = Counter(
+        f"{fact_kind(fact) or 'fact'} in {o.case.category}"
+        for o in failing
+        if o.seen.drafted
+        for fact in o.missing
+    )
+    where = ", ".join(f"{k} {n}" for k, n in missing.most_common()) or "none"
+    print(f"    facts missing, by kind and category: {where}")
+    print(f"    triage agrees with the case on {agree}/{len(triaged)}; otherwise: {pairs}")
 
 
 def print_failures(title: str, report: Report) -> None:
@@ -121,6 +174,10 @@ def main() -> None:
     print_split("fresh (development: its failures were read)", report.where(split="fresh"))
     print_split("dev (development: written to find weaknesses)", report.where(split="dev"))
     print_split("kept (never looked at: the figures to quote)", report.where(split="kept"))
+    print("why cases are not sendable, by kind (a case can count in several):")
+    for split in SPLITS:
+        print_shortfalls(f"  {split}", report.where(split=split))
+    print()
     print_failures("failing held_out cases", report.where(split="held_out"))
     print_failures("failing fresh cases", report.where(split="fresh"))
     print_failures("failing dev cases", report.where(split="dev"))
