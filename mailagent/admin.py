@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from mailagent.amounts import money
@@ -28,6 +30,15 @@ from mailagent.models import (
 )
 from mailagent.oauth import admin as _mailbox_connections  # noqa: F401 (registers its admin)
 from mailagent.services.audit import audit_record, events_for
+from mailagent.services.corrections import (
+    Corrected,
+    InvalidCorrection,
+    Value,
+    correction_posted,
+    ticket_correct,
+    value_label,
+)
+from mailagent.types import Category, Urgency
 
 
 def _actor(request: HttpRequest) -> str:
@@ -221,16 +232,106 @@ class TicketAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    change_form_template = "admin/mailagent/ticket/change_form.html"
+
+    def get_urls(self) -> list:
+        correct = self.admin_site.admin_view(self.correct_view)
+        return [
+            path("<path:object_id>/correct/", correct, name="mailagent_ticket_correct"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        ticket = self.get_object(request, object_id)
+        extra = {"corrections": None}
+        if ticket is not None and self.has_change_permission(request, ticket):
+            extra["corrections"] = {
+                "url": reverse("admin:mailagent_ticket_correct", args=[ticket.pk]),
+                "category": [(c.value, value_label(c.value)) for c in Category],
+                "urgency": [(u.value, value_label(u.value)) for u in Urgency],
+            }
+        return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+
+    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """One click on a correction button of the ticket's page (POST, staff who may change
+        tickets), through the same service as the approval page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        ticket = self.get_object(request, object_id)
+        if ticket is None:
+            raise Http404
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        posted = request.POST
+        try:
+            field, value, seen = correction_posted(
+                field=posted.get("field", ""),
+                value=posted.get("value", ""),
+                seen=posted.get("seen", ""),
+            )
+        except InvalidCorrection as exc:
+            self.message_user(request, f"Nothing changed: {exc}.", messages.ERROR)
+        else:
+            self._correct(request, ticket.pk, field, value, seen=seen)
+        return redirect("admin:mailagent_ticket_change", ticket.pk)
+
+    def _correct(
+        self,
+        request: HttpRequest,
+        ticket_id: int,
+        field: Corrected,
+        value: Value,
+        *,
+        seen: Value | None = None,
+    ) -> None:
+        done = ticket_correct(
+            ticket_id=ticket_id,
+            field=field,
+            value=value,
+            actor=_actor(request),
+            seen=seen,
+            via="admin",
+        )
+        if not done.changed:
+            self.message_user(request, f"Nothing changed: {done.unchanged}.", messages.WARNING)
+            return
+        handed_over = (
+            f"; it waits for a person, {len(done.withdrawn)} pending draft(s) withdrawn"
+            if done.escalated
+            else ""
+        )
+        self.message_user(
+            request,
+            f"The {field.label} is now {value_label(value)} (was {value_label(done.before)})"
+            + handed_over,
+            messages.SUCCESS,
+        )
+
     def save_model(self, request, obj: Ticket, form, change: bool) -> None:
+        # "Needs a person" is a correction like the buttons': through the service, under the
+        # policy (ticking it hands the message to a person), audited as `ticket.corrected`.
+        corrected = change and "needs_human" in form.changed_data
+        if corrected:
+            obj.needs_human = form.initial.get("needs_human", False)
         super().save_model(request, obj, form, change)
-        if form.changed_data:
+        changed = [f for f in form.changed_data if not (corrected and f == "needs_human")]
+        if changed:
             audit_record(
                 action="ticket.changed",
                 obj=obj,
-                actor=request.user.email or request.user.get_username(),
-                summary=f"Changed in the admin: {', '.join(form.changed_data)}",
-                changed={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
+                actor=_actor(request),
+                summary=f"Changed in the admin: {', '.join(changed)}",
+                changed={f: str(form.cleaned_data.get(f)) for f in changed},
             )
+        if corrected:
+            self._correct(request, obj.pk, Corrected.NEEDS_HUMAN, form.cleaned_data["needs_human"])
+            obj.refresh_from_db()
 
     @admin.display(description="history")
     def history(self, obj: Ticket) -> str:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.urls import reverse
 
 from mailagent.language import language_name
-from mailagent.models import Draft
+from mailagent.models import AuditEvent, Draft, Ticket
+from mailagent.policy import CATEGORY_TIERS
+from mailagent.services.corrections import CORRECTED, Corrected, value_label
 from mailagent.services.outbound import draft_delivery_problem
 from mailagent.services.tickets import ticket_conversation
+from mailagent.types import Category, Tier, Urgency
 
 
 def review_context(draft: Draft) -> dict:
@@ -20,6 +26,55 @@ def review_context(draft: Draft) -> dict:
         "risk_reasons": ticket.risk_reasons if ticket else [],
         "delivery_problem": draft_delivery_problem(draft),
         "grounds": draft_grounds(draft),
+        "corrections": ticket_corrections(ticket) if ticket else [],
+        "choices": correction_choices(),
+    }
+
+
+@dataclass(frozen=True)
+class CorrectionShown:
+    """A correction as the portal lists it: who changed what, from what to what, and when."""
+
+    when: datetime
+    actor: str
+    field: str
+    before: str
+    after: str
+    escalated: bool
+
+
+def ticket_corrections(ticket: Ticket) -> list[CorrectionShown]:
+    """The corrections people made to a ticket's triage, newest first."""
+    events = AuditEvent.objects.filter(ticket=ticket, action=CORRECTED).order_by(
+        "-created_at", "-id"
+    )
+    shown = []
+    for event in events.only("created_at", "actor", "details"):
+        details = event.details
+        try:
+            field = Corrected(details.get("field", "")).label
+        except ValueError:
+            continue
+        shown.append(
+            CorrectionShown(
+                when=event.created_at,
+                actor=event.actor,
+                field=field,
+                before=value_label(details.get("before", "")),
+                after=value_label(details.get("after", "")),
+                escalated=bool(details.get("escalated")),
+            )
+        )
+    return shown
+
+
+def correction_choices() -> dict[str, list[tuple[str, str, bool]]]:
+    """What the one-click forms offer: (value, label, high risk) for each field's values."""
+    return {
+        "category": [
+            (c.value, value_label(c.value), CATEGORY_TIERS[c] is Tier.HIGH) for c in Category
+        ],
+        "urgency": [(u.value, value_label(u.value), False) for u in Urgency],
     }
 
 

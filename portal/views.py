@@ -17,9 +17,10 @@ from mailagent.services.approvals import (
     approval_link_check,
     approval_link_renew,
 )
-from portal.forms import DecisionForm
+from mailagent.services.corrections import Correction, approval_correct
+from portal.forms import CorrectionForm, DecisionForm
 from portal.ratelimit import rate_limited
-from portal.selectors import review_context
+from portal.selectors import review_context, ticket_corrections
 
 # What each problem means for the person holding the link, and the HTTP status that says so.
 PROBLEMS: dict[LinkState, tuple[int, str, str]] = {
@@ -114,7 +115,26 @@ def review(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     check = approval_link_check(draft_id=draft_id, token=token)
     if not check.ok:
         return _problem(request, check, token)
-    return render(request, "portal/review.html", review_context(check.draft) | {"form": None})
+    return _review_page(request, check, token)
+
+
+def _review_page(
+    request: HttpRequest,
+    check: LinkCheck,
+    token: str,
+    *,
+    form: DecisionForm | None = None,
+    correction_errors: list[str] | None = None,
+    unchanged: Correction | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = review_context(check.draft) | {
+        "form": form,
+        "correct_url": reverse("portal:correct", args=[check.draft.pk, token]),
+        "correction_errors": correction_errors or [],
+        "unchanged": unchanged,
+    }
+    return render(request, "portal/review.html", context, status=status)
 
 
 def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
@@ -123,9 +143,7 @@ def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
         check = approval_link_check(draft_id=draft_id, token=token)
         if not check.ok:
             return _problem(request, check, token)
-        return render(
-            request, "portal/review.html", review_context(check.draft) | {"form": form}, status=400
-        )
+        return _review_page(request, check, token, form=form, status=400)
     data = form.cleaned_data
     decision = approval_decide(
         draft_id=draft_id,
@@ -141,6 +159,39 @@ def _decide(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
     return response
 
 
+@require_POST
+@rate_limited
+def correct(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
+    """One click correcting the ticket's triage; the page then shows the correction (or, when it
+    handed the message to a person and withdrew the draft, the draft's outcome)."""
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        check = approval_link_check(draft_id=draft_id, token=token)
+        if not check.ok:
+            return _problem(request, check, token)
+        errors = [e for errors in form.errors.values() for e in errors]
+        return _review_page(request, check, token, correction_errors=errors, status=400)
+    data = form.cleaned_data
+    result = approval_correct(
+        draft_id=draft_id, token=token, field=data["field"], value=data["value"], seen=data["seen"]
+    )
+    if not result.check.ok:
+        return _problem(request, result.check, token)
+    if result.correction is None:  # a payment reminder: no ticket, nothing to correct
+        errors = ["This draft answers no ticket: there is nothing to correct."]
+        return _review_page(request, result.check, token, correction_errors=errors, status=400)
+    if not result.correction.changed:
+        # 409 when someone else's change came first: the page shows theirs, and says so.
+        status = 200 if result.correction.before == result.correction.after else 409
+        return _review_page(
+            request, result.check, token, unchanged=result.correction, status=status
+        )
+    after = "portal:done" if draft_id in result.correction.withdrawn else "portal:review"
+    response = redirect(after, draft_id=draft_id, token=token)
+    response.status_code = 303  # See Other: the browser GETs the page with the change
+    return response
+
+
 @require_GET
 @rate_limited
 def done(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
@@ -149,7 +200,13 @@ def done(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
         return redirect("portal:review", draft_id=draft_id, token=token)
     if check.state is not LinkState.USED:
         return _problem(request, check, token)
-    return render(request, "portal/done.html", {"draft": check.draft, "ticket": check.draft.ticket})
+    ticket = check.draft.ticket
+    context = {
+        "draft": check.draft,
+        "ticket": ticket,
+        "corrections": ticket_corrections(ticket) if ticket else [],
+    }
+    return render(request, "portal/done.html", context)
 
 
 @require_POST
