@@ -224,6 +224,9 @@ class Passage:
     #: names of business topics ("custom printing"); a draft quoting the passages is then
     #: marked for a person to complete.
     unanswered: tuple[str, ...] = ()
+    #: Found for one of the message's separate questions (knowledge.question.asking_parts)
+    #: that the passages for the whole message did not answer.
+    answers_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,6 +308,16 @@ class Proposal:
     decided_by: str = ""
     #: The learned model's confidence in its category, when one was asked.
     model_confidence: float | None = None
+    #: The version of the learned model asked, when one was.
+    model_version: int | None = None
+    #: The rule behind the rules' category and urgency, each prefixed with what it gave, and the
+    #: words of the message it matched ("payment_claimed: PAYMENT_CLAIMED #1", "we have
+    #: already paid"): where the learned model decided, the rules' answer it replaced. "" for a
+    #: backend that has no rules.
+    category_rule: str = ""
+    category_rule_words: str = ""
+    urgency_rule: str = ""
+    urgency_rule_words: str = ""
 
 
 @dataclass(frozen=True)

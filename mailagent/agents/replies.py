@@ -426,6 +426,11 @@ def _knowledge_reply(
     # A question of three parts ("what would shipping cost, how long does it take, and are
     # duties due?") gets a third passage, when it answers a part the first two do not.
     used += [p for p in parts if p not in used][: _MAX_PASSAGES - len(used)]
+    # Or, for a message of several questions (the index searched each: knowledge.question's
+    # asking_parts), the next that ranks near enough: "can we send the unopened boxes back, and
+    # what would the return shipping cost?" needs the return window beside the two answers.
+    if len(used) < _MAX_PASSAGES and any(p.answers_part for p in passages):
+        used += [p for p in others if p not in used][: _MAX_PASSAGES - len(used)]
     lines: list[str] = []
     for passage in used:
         heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()

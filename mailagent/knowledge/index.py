@@ -84,6 +84,7 @@ class KnowledgeIndex:
                 score=round(hit.score, 4),
                 adds=hit.adds,
                 unanswered=tuple(topic_name(t) for t in hit.missing),
+                answers_part=hit.part,
             )
             for hit in hits
         )

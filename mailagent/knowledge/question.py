@@ -110,6 +110,33 @@ def asking_split(text: str, language: str) -> tuple[str, str]:
     return "\n".join([first, *(" ".join(s.split()) for s in asking)]), "\n".join(told)
 
 
+# Where one asking sentence holds several questions: at a question mark, and at a list item's
+# marker on a line of its own ("Could you tell me\n- what a case of cups costs and\n- what
+# shipping to Germany costs?").
+_PIECE = re.compile(r"\?+|\n[ \t]*(?:[-*\u2022\u00b7\u2013]|\d{1,2}[.)])[ \t]+")
+#: At most this many of a message's questions are read one by one (relevance costs time).
+MAX_PARTS = 4
+
+
+@lru_cache(maxsize=512)
+def asking_parts(text: str, language: str) -> tuple[str, ...]:
+    """The separate questions `text` asks, when it asks at least two, each with at least
+    MIN_ASKING_WORDS words that are not stop words in `language`; () otherwise. A question is
+    an asking sentence (`asking_split`), or a piece of one between its question marks and list
+    items. The first line (a subject the caller put first) is no part: it names the whole."""
+    _, _, rest = text.partition("\n")
+    pieces: list[str] = []
+    for match in _SENTENCE.finditer(rest):
+        sentence = match.group(0)
+        if not sentence.strip() or not _asks(sentence):
+            continue
+        for piece in _PIECE.split(sentence):
+            piece = " ".join(piece.split())
+            if len(terms(piece, language)) >= MIN_ASKING_WORDS:
+                pieces.append(piece)
+    return tuple(pieces[:MAX_PARTS]) if len(pieces) >= 2 else ()
+
+
 def question_of(text: str) -> str:
     """`text` without its greeting and the sign-off lines at its end, when it has them (the
     module's docstring)."""

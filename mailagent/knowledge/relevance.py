@@ -93,6 +93,11 @@ _WHO_PAYS = re.compile(
 )
 _PAYMENT, _PRICE = topic_token("payment"), topic_token("price")
 _DELIVERY = topic_token("delivery")
+# "20% off", "15 percent off", "will the 10% come off?": a share off a price is a discount,
+# though the word is not written (the other languages' words name it already: topicwords.py).
+_SHARE_OFF = re.compile(r"\d\s?(?:%|per ?cent\b|pct\b)[^.?!\n]{0,30}?\boff\b", re.I)
+_DISCOUNT = topic_token("discount")
+_SHARE = re.compile(r"\b(\d+)(?:[.,]\d+)?\s?(?:%|per ?cent\b|pct\b)", re.I)
 
 #: What a place named in a question weighs when no document names it: a city or a country
 #: says where, as a number says which ("do you deliver to Scarborough?" is a delivery question,
@@ -213,6 +218,24 @@ class Question:
             max(MIN_SHARE_SEVERAL * self.weight, self.floor),
         )
 
+    def within(self, whole: Question) -> Question:
+        """A part of `whole` that names no subject, read as asking of the subjects the whole
+        names that the documents hold: "how long does it take to get here?" under "what would
+        shipping to Cambridge cost?" asks how long shipping takes."""
+        added = {s: whole.weights[s] for s in whole.held_subjects if s not in self.weights}
+        if not added:
+            return self
+        weights = {**self.weights, **added}
+        return replace(
+            self,
+            weights=weights,
+            known=tuple(sorted({*self.known, *added}, key=lambda t: -weights[t])),
+            ranked=self.ranked.union(added),
+            subjects=self.subjects.union(added),
+            held_subjects=self.held_subjects.union(added),
+            weight=min(self.weight + sum(added.values()), FULL_QUESTION_WEIGHT),
+        )
+
     def held_to(self, other: Question) -> Question:
         """The question held to the bar `other` set: its weight, if lighter, and its floor."""
         return replace(self, weight=min(self.weight, other.weight), floor=other.floor)
@@ -248,11 +271,15 @@ def question_read(
     if _WHO_PAYS.search(query):
         # "Who pays the return shipping?" asks what it costs, not how to pay.
         found = [t for t in found if t != _PAYMENT] + [_PRICE]
+    if _SHARE_OFF.search(query):
+        found = [*found, _DISCOUNT]
     # A unit after a number ("5 lb bags", "12 oz cups", "a 2-litre jug") says how much, like
     # the number: it weighs nothing, or a price list would answer any question with a weight.
     measures = {
         t for m in _MEASURE.finditer(f"{query}\n{story}") for t in terms(m.group("unit"), language)
     }
+    # A share ("20%", "8 %") is no product's number: "the 20% off" is not the 20 lb paper.
+    measures.update(m.group(1) for m in _SHARE.finditer(f"{query}\n{story}"))
     asked = [t for t in dict.fromkeys(words) if t not in named and t not in measures]
     about = frozenset(found)
     # The story's words (not its topics, nor those that named them), at STORY_SHARE.

@@ -31,6 +31,8 @@ class Shelf:
     #: Its FTS5 table, and per row the document's id, its three columns and all its terms.
     table: str
     ids: list[str] = field(default_factory=list)
+    #: Each document's row, by its id.
+    row_of: dict[str, int] = field(default_factory=dict)
     rows: list[tuple[str, str, str]] = field(default_factory=list)
     terms: list[frozenset[str]] = field(default_factory=list)
     #: How many rows hold each term.
@@ -65,6 +67,7 @@ class Shelf:
         held = frozenset(title).union(context, text)
         row = len(self.ids)
         self.ids.append(document_id)
+        self.row_of[document_id] = row
         self.rows.append((" ".join(title), " ".join(context), " ".join(text)))
         self.terms.append(held)
         self.frequency.update(held)

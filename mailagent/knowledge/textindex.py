@@ -41,10 +41,11 @@ from itertools import islice
 from typing import NamedTuple
 
 from mailagent.knowledge.compounds import COMPOUNDING, compound_index, with_parts
+from mailagent.knowledge.question import asking_parts
 from mailagent.knowledge.relevance import Question, answering, any_of, question_read
 from mailagent.knowledge.shelf import Shelf, bits
 from mailagent.knowledge.terms import terms
-from mailagent.knowledge.topics import NO_SUBJECT, durations, subjects, topics
+from mailagent.knowledge.topics import NO_SUBJECT, durations, is_topic, subjects, topics
 
 #: Only the start of a long message is read: the question is nearly always there.
 MAX_QUERY_CHARS = 2000
@@ -78,6 +79,9 @@ class Hit(NamedTuple):
     #: so that a draft quoting the hits says a person completes the rest. Only for a question
     #: told apart from its story: a message read whole names more than it asks.
     missing: tuple[str, ...] = ()
+    #: Found for one of the query's separate questions (question.asking_parts) that the hits
+    #: for the whole query lacked.
+    part: bool = False
 
 
 class TextIndex:
@@ -135,7 +139,8 @@ class TextIndex:
         query is written in, when it is not `language` (a fallback to another language's
         documents)."""
         question = self._read(query, language, query_language)
-        return self._found(language, question, limit) if question else []
+        hits = self._found(language, question, limit) if question else []
+        return self._by_parts(query, language, query_language, question, hits, limit)
 
     def search_falling_back(
         self, query: str, language: str, fallback: str, limit: int = 3
@@ -147,13 +152,80 @@ class TextIndex:
         nothing): one of them that answers as well comes first, in the customer's language."""
         own = self._read(query, language, None)
         hits = self._found(language, own, limit) if own else []
+        hits = self._by_parts(query, language, None, own, hits, limit)
         if hits or fallback == language:
             return hits
         other = self._read(query, fallback, language)
         hits = self._found(fallback, other, limit) if other else []
+        hits = self._by_parts(query, fallback, language, other, hits, limit)
         if hits and own:
             return self._found(language, own.held_to(other), limit) or hits
         return hits
+
+    def _by_parts(
+        self,
+        query: str,
+        language: str,
+        query_language: str | None,
+        question: Question | None,
+        hits: list[Hit],
+        limit: int,
+    ) -> list[Hit]:
+        """`hits` for the whole `question`, with the best hit for each of its separate
+        questions (question.asking_parts) that they lack: "was kostet ein Karton Becher, und
+        was kostet der Versand nach Deutschland?" names delivery, and the whole is answered by
+        the delivery costs alone, as the rule holds a question that names a subject to
+        documents about it; the price of the cups is a question of its own, answered by the
+        price list. Each part is held to the rule on its own (a part that asks nothing the
+        folder holds adds nothing); a part that names no subject is read first as asking of
+        the whole's ("how long does it take?" under a shipping question), and alone only when
+        it says enough on its own (`_standing_alone`). The parts' hits come after the whole's
+        best, before its others; the first hit then names what no hit answers."""
+        if question is None or limit <= 0:
+            return hits
+        parts = asking_parts(query[:MAX_QUERY_CHARS], query_language or language)
+        if not parts:
+            return hits
+        taken = {hit.id for hit in hits}
+        found: list[Hit] = []
+        shelf = self._shelves[language]
+        for part in parts:
+            read = self._read(part, language, query_language)
+            if read is None:
+                continue
+            # Read alone, and (when it names no subject) as asking of the whole's subjects:
+            # the hit that carries more of the part, the whole's subjects counting for the
+            # second; a tie goes to the second.
+            candidates: list[tuple[float, Hit]] = []
+            if not read.subjects and question.held_subjects:
+                for hit in self._found(language, read.within(question), 1):
+                    # It must hold something of the part's own, not only the whole's subjects.
+                    if any(concept in read.weights for concept, _ in hit.adds):
+                        candidates.append((_carried(hit), hit))
+            if _standing_alone(read, shelf):
+                alone = self._found(language, read, 1)
+                candidates += [(_carried(hit) - 1e-9, hit) for hit in alone]
+            best = [max(candidates, key=lambda c: c[0])[1]] if candidates else []
+            if best and best[0].id not in taken:
+                taken.add(best[0].id)
+                found.append(best[0]._replace(missing=(), part=True))
+        if not found:
+            return hits
+        merged = [*hits[:1], *found, *hits[1:]][:limit]
+        return self._with_missing(language, question, merged)
+
+    def _with_missing(self, language: str, question: Question, hits: list[Hit]) -> list[Hit]:
+        """`hits`, the first naming the subjects of `question` no hit speaks of (only for a
+        question told apart from its story) and the places no document names."""
+        shelf = self._shelves[language]
+        answered = {concept for hit in hits for concept, _ in hit.adds}
+        for hit in hits:
+            title, _, text = shelf.rows[shelf.row_of[hit.id]]
+            answered.update(question.subjects & {*title.split(), *text.split()})
+        missing = tuple(sorted(question.subjects - answered)) if question.focused else ()
+        missing += question.unknown_places
+        hits = [hit._replace(missing=()) for hit in hits]
+        return [hits[0]._replace(missing=missing), *hits[1:]] if hits else hits
 
     def _read(self, query: str, language: str, query_language: str | None) -> Question | None:
         shelf = self._shelves.get(language)
@@ -178,13 +250,7 @@ class TextIndex:
         hits = [Hit(shelf.ids[rowid], -rank, adds) for rowid, rank, adds in taken]
         # A subject is answered when a hit speaks of it, whatever its heading is about: the
         # delivery costs that say "import duties and taxes are included" answer the duties.
-        answered = {concept for hit in hits for concept, _ in hit.adds}
-        for rowid, _, _ in taken:
-            title, _, text = shelf.rows[rowid]
-            answered.update(question.subjects & {*title.split(), *text.split()})
-        missing = tuple(sorted(question.subjects - answered)) if question.focused else ()
-        missing += question.unknown_places
-        return [hits[0]._replace(missing=missing), *hits[1:]] if missing else hits
+        return self._with_missing(language, question, hits)
 
     def _relevant(self, shelf: Shelf, question: Question) -> list[tuple[int, frozenset[str]]]:
         """The documents that answer (relevance.answering), at most MAX_RANKED of them, those
@@ -314,6 +380,28 @@ def _covering(
         adds = [(t, weights[t]) for t in new] + [(t, weight(t)) for t in new_parts]
         taken.append((pick[0], pick[1], tuple(adds)))
     return taken
+
+
+#: What the words of a part of a question that names no subject must weigh (relevance.py:
+#: about two specific words, "a case of lids").
+PART_WORDS = 1.0
+
+
+def _carried(hit: Hit) -> float:
+    """What a hit carries of its question: the concepts it adds (a subject and an aspect
+    asked of it are counted once, as themselves)."""
+    return sum(weight for concept, weight in hit.adds if "&" not in concept)
+
+
+def _standing_alone(part: Question, shelf: Shelf) -> bool:
+    """Whether a part of a question says enough on its own to be searched alone: it names a
+    subject the folder holds ("and can we get samples?"), or asks an aspect (a price, a time) of
+    things the folder names ("what a case of lids costs"). "How long does it take to get here?"
+    and "if yes, can you send prices?" lean on the rest of the message for what they ask of."""
+    if part.held_subjects:
+        return True
+    words = sum(w for t, w in part.weights.items() if not is_topic(t) and t in shelf.frequency)
+    return bool(part.aspects) and words >= PART_WORDS
 
 
 def _document(document: Document | tuple[str, str, str]) -> Document:

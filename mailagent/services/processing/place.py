@@ -254,7 +254,11 @@ def translated(passages: tuple[Passage, ...], language: str) -> tuple[Passage, .
         other = table.get(f"{twin}#{number}")
         if other is not None and counts.get(twin) == counts.get(file):
             passage = replace(
-                other, score=passage.score, adds=passage.adds, unanswered=passage.unanswered
+                other,
+                score=passage.score,
+                adds=passage.adds,
+                unanswered=passage.unanswered,
+                answers_part=passage.answers_part,
             )
         found.append(passage)
     return tuple(found)

@@ -1,0 +1,106 @@
+"""Messages that ask several things, each answered in its own place, on the bundled demo folder.
+
+Read whole, a message that names a subject is answered only by documents about it (relevance.py),
+so "what does a case of cups cost, and what is shipping to Germany?" got the delivery costs and
+not the price list. Each separate question is now searched too (question.asking_parts); one
+that leans on the rest of the message ("how long does it take to get here?") is read as asking
+of the message's subjects, never alone. Found on the development split `dev` of
+tests/draft_eval.py; written here in other words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from mailagent.knowledge.index import knowledge_build
+from mailagent.knowledge.passages import HEADING_SEPARATOR
+from mailagent.knowledge.question import asking_parts
+
+DEMO = Path(settings.BASE_DIR) / "mailagent" / "demo" / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return knowledge_build(DEMO, default_language="en")
+
+
+def headings(passages) -> list[str]:
+    return [p.heading.split(HEADING_SEPARATOR)[-1].strip() for p in passages]
+
+
+def test_a_message_is_split_into_its_questions_at_question_marks_and_list_items():
+    text = (
+        "Order questions\nWe run a small bakery in Lyon. Could you tell me\n"
+        "- the price of a case of lids and\n- what shipping to France costs?\nThanks"
+    )
+    assert asking_parts(text, "en") == (
+        "the price of a case of lids and",
+        "what shipping to France costs",
+    )
+    # One question is no parts; a subject line is never one.
+    assert asking_parts("Samples\nCan we get samples of your cups?", "en") == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "wanted"),
+    [
+        (
+            "Becher\nWir haben ein Bistro in Köln. Was kostet bei Ihnen ein Karton Deckel? "
+            "Und was kostet der Versand nach Deutschland?",
+            "de",
+            {"Beliebte Artikel", "Lieferkosten"},
+        ),
+        (
+            "Question\nWe are opening a deli next month. Can we get free samples? And what "
+            "does a case of the compostable salad boxes cost?",
+            "en",
+            {"Samples", "Popular items"},
+        ),
+        (
+            "Commande\nNous tenons un café à Gand. Quel est le prix d'un carton de gants "
+            "nitrile ? Et la livraison en Belgique coûte combien ?",
+            "fr",
+            {"Articles les plus demandés", "Frais de livraison"},
+        ),
+    ],
+)
+def test_each_question_of_a_message_is_answered_from_its_own_passage(
+    demo, message, language, wanted
+):
+    found = demo.search(message, language=language)
+    assert wanted <= set(headings(found)), headings(found)
+    assert any(p.answers_part for p in found)
+
+
+def test_a_question_that_leans_on_the_rest_is_read_as_asking_of_its_subject(demo):
+    # "How long does it take to get here?" alone would match how long a bank transfer takes.
+    found = demo.search(
+        "Shipping to Bangor\nWe're a dental practice in Bangor, Maine. What would shipping "
+        "cost for an order of about $300? How long does it usually take to get here?",
+        language="en",
+    )
+    assert {p.file for p in found} == {"delivery.md"}, [p.id for p in found]
+
+
+def test_a_question_of_no_words_of_its_own_answers_nothing_alone(demo):
+    # "If yes, can you send prices?" asks the price of what the folder does not sell.
+    assert (
+        demo.search(
+            "Coffee\nDo you sell whole bean espresso wholesale, 2 kg bags? If so, can you send "
+            "prices?",
+            language="en",
+        )
+        == ()
+    )
+
+
+def test_a_share_off_is_a_discount_and_no_product_number(demo):
+    found = demo.search(
+        "Promo\nA rep at the fair said new customers get 15% off. Will the 15% come off our "
+        "first order of about $3,000?",
+        language="en",
+    )
+    assert headings(found)[:1] == ["Volume discounts"], headings(found)
