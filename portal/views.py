@@ -186,8 +186,10 @@ def correct(request: HttpRequest, draft_id: int, token: str) -> HttpResponse:
         return _review_page(
             request, result.check, token, unchanged=result.correction, status=status
         )
-    after = "portal:done" if draft_id in result.correction.withdrawn else "portal:review"
-    response = redirect(after, draft_id=draft_id, token=token)
+    if draft_id in result.correction.withdrawn:
+        response = redirect("portal:done", draft_id=draft_id, token=token)
+    else:  # back to the page, at the corrections
+        response = redirect(reverse("portal:review", args=[draft_id, token]) + "#triage")
     response.status_code = 303  # See Other: the browser GETs the page with the change
     return response
 

@@ -77,7 +77,7 @@ def test_one_click_corrects_the_urgency_and_the_page_shows_who_changed_what(
 
     answer = correct(browser_client, path, "urgency", "high")
 
-    assert answer.status_code == 303 and answer["Location"] == path
+    assert answer.status_code == 303 and answer["Location"] == f"{path}#triage"
     assert Ticket.objects.get(pk=draft.ticket_id).urgency == "high"
     [event] = correction_events()
     assert (event.actor, event.details["field"], event.details["after"]) == (
