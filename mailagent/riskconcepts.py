@@ -60,7 +60,11 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     # Every alternative starts with a letter, a digit or a currency sign (a test checks): saying
     # so up front lets the matcher pass over spaces and punctuation without trying each one,
     # which halves the time of the longest list.
-    return re.compile(r"\b(?=[\w£€$])(?:" + "|".join(alternatives) + r")\b")
+    # A currency sign starts an amount after a space, where no word boundary is ("the £86.40"),
+    # and ends one written the other way round ("418 €").
+    return re.compile(
+        r"(?:\b(?=\w)|(?<![\w£€$])(?=[£€$]))(?:" + "|".join(alternatives) + r")(?:\b|(?<=[£€$]))"
+    )
 
 
 CONCEPTS: dict[str, re.Pattern[str]] = {

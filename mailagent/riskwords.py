@@ -262,7 +262,7 @@ NOT_TYPOS = frozenset({"contact", "baking", "hanged", "outing", "amount", "count
 # Money named as a thing: "the difference", "£45", "what we paid".
 _MONEY = (
     r"(money|payment|amount|deposit|difference|balance|fees?|charges?|cost|price|funds|cash|sum|"
-    r"overpayment|[£€$] ?\d[\d,.]*|\d[\d,.]* ?(gbp|eur|usd|pounds|euros|dollars)|"
+    r"overpayment|[£€$] ?\d[\d,.]*|\d[\d,.]* ?(gbp|eur|usd|pounds|euros|dollars|[£€$])|"
     r"what (i|we|they) (paid|spent))"
 )
 
@@ -283,6 +283,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "card": (
         r"(credit |debit )?cards?|carte|(kredit|debit|bank|ec|giro|visa)?karte|tarjeta|cartao",
+    ),
+    # A card that runs out is a card about to be replaced: "charge the new one from now on".
+    "expiry": (
+        r"expir\w*|runs? out|caduc\w*|vence|vencid\w*|lauft (\S+ ){0,3}ab|ablauf\w*|abgelaufen",
+        r"perime\w*|arrive a (echeance|expiration)",
     ),
     "account": (
         r"accounts?|acct|acc|a/c|accnt|compte|cuenta|conta|conto|letterhead",
@@ -320,6 +325,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "redirect": (
         r"sister company|personal (account|bank)|another (company|account|person|business)",
+        # Paid to another company of the group: "ausschließlich an die Wolff Holding SE".
+        r"(parent|holding|group) company|holding (se|ag|gmbh|sa|sas|sl|ltd|plc|inc|bv|nv)",
+        r"muttergesellschaft|konzernmutter|(societe|maison) mere|(sociedad|empresa|casa) matriz",
         r"different (company|account|person|business|entity|name)|third party",
         r"(rather than|instead of) (the|our|my) (business|company|usual|normal|old|current)",
         r"(wife|husband|partner|son|daughter|brother|sister|mum|mom|dad|friend)'?s (account|card)",
@@ -338,7 +346,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(knock|take|deduct)\w* (\S+ ){0,6}(?<!drop )(?<!drops )(?<!dropped )(?<!dropping )"
         r"off (the|our|my|this|next) (\S+ )?(invoice|bill|order)",
         # The money named, then "back": not "check back", "call back", "back in stock".
-        rf"{_MONEY}( \S+){{0,6}} (?<!check )(?<!call )(?<!ring )(?<!get )(?<!be )back"
+        # Nor a time: "sent $1,000 a couple of weeks back".
+        rf"{_MONEY}( \S+){{0,6}} (?<!check )(?<!call )(?<!ring )(?<!get )(?<!be )"
+        r"(?<!days )(?<!weeks )(?<!months )(?<!years )(?<!week )(?<!month )(?<!while )back"
         r"(?! (in stock|in touch|on|to (you|normal|work)|up|order|online))",
         rf"back (\S+ ){{0,3}}{_MONEY}|(paid|pay) (me |us |them )?back",
         rf"{_MONEY}( \S+){{0,4}} (returned|refunded|repaid|reimbursed|credited)",
@@ -356,6 +366,33 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"erstatt\w*|ruckerstatt\w*|ruckzahl\w*|gutschrift\w*|geld zuruck|zuruckzahl\w*",
         r"terugbetal\w*|terugstort\w*|geld terug|zwrot\w*|estorn\w*|ressarc\w*|indemniz\w*",
         r"entschadig\w*|dedommag\w*|risarc\w*",
+        # Back on the card or account it came from: "could the £86.40 go back on the card?"
+        r"back (on|onto|to|into) (the|my|our|your) (\S+ )?(card|account|statement)",
+        r"re-?credit\w*|recredit\w*|recrediter|gutschreib\w*|gutgeschrieben|"
+        r"schreib\w* (\S+ ){0,9}gut(?! \w)",
+        # A charge-back threatened: "I'll raise it with Amex", "die Lastschrift zurückgehen
+        # lassen".
+        r"(raise|take|report|escalate|dispute)\w* (it|this|that|the \w+)( \S+){0,2} with "
+        r"(amex|american express|visa|mastercard|paypal|(my|our|the) (bank|card))",
+        r"lastschrift\w* (\S+ ){0,5}(zuruck\w*|widerruf\w*|storn\w*)",
+        r"(zuruckgehen|zuruckbuchen) lassen",
+        r"(devol\w*|devuelv\w*)( \S+){0,3} " + _MONEY,
+        # Loss to be made good: "cover the cost of the stock we had to throw away".
+        r"(cover|pay for|make good) (\S+ ){0,2}(cost|costs|loss|losses|damage|stock we)",
+        r"(kosten|schaden)( \S+){0,3} (ersetzen|ubernehmen|erstatten)|schadenersatz\w*",
+        r"(couvrir|prendre en charge|payer) (\S+ ){0,2}(les|le) (frais|couts?|pertes?|dommages?)",
+        r"(cubrir|asumir|pagar) (\S+ ){0,2}(el|los|las) "
+        r"(coste|costes|costo|costos|gastos|perdidas|danos)",
+    ),
+    # A deposit to come back: "what happens to the deposit if we cancel", "la fianza de 600 €,
+    # ¿cuándo nos la podéis ingresar?"
+    "deposit": (
+        r"deposits?|fianza|kaution|caution|depot de garantie|deposito|senal|anzahlung|arrhes",
+    ),
+    "get_back": (
+        r"recover\w*|return\w*|refund\w*|lose|lost|forfeit\w*|what happens|keep|kept",
+        r"ingres\w*|devol\w*|devuelv\w*|zuruck\w*|rembours\w*|rendre|restitu\w*|recuper\w*",
+        r"verfall\w*|einbehalt\w*|perd\w*",
     ),
     "credit_note": (r"credit notes?|nota de credito|note de credit",),
     "request": (
@@ -385,6 +422,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"pay (rise|increase)",
         r"fiches? de paie|bulletins? de (paie|salaire)|(ma|la|notre) paie|heures supplementaires",
         r"nominas|horas extras?|uberstunden|(lohn|gehalts)abrechnung\w*",
+        # What is owed a leaver: "el finiquito no incluye los días de vacaciones".
+        r"finiquito|vacaciones( \S+){0,4} disfrut\w*|urlaubsabgeltung|resturlaub\w*",
+        r"solde de tout compte|indemnite (compensatrice )?de conges|conges (payes )?non pris",
+        r"(untaken|unused|accrued) (holiday|vacation|leave)\w*|holiday entitlement",
     ),
     "contract": (
         r"contracts?|agreements?|clauses?|terms and conditions|sla|lease|contrat\w*",
@@ -410,6 +451,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "contract_terms": (
         r"notice period|termination fee|exit fee|break clause|early termination|price cap",
+        r"auto(matic)?[- ]?renew\w*|automatically renew\w*|tacite reconduction|renouvellement "
+        r"automatique|automatische verlangerung|verlangert sich automatisch|renovacion automatica",
+        r"se renueva automaticamente|service level|response times?",
         r"not (be )?renewing|will not renew|won't renew|cap on price",
     ),
     "payment_terms": (
@@ -447,6 +491,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "pay": (r"pay\w*|settl\w*|release|releasing|invoices?|bill",),
     "withhold": (
         r"(won't|will not|wont|refuse to|not going to) (be )?pay\w*|withh(o|e)ld\w*",
+        r"(i'm|im|i am|we're|we are) not paying (for|this|that|the|it|until|unless)",
         r"(stop|stopped|cancel\w*) (the |our |my )?(payment|direct debit|standing order)",
         r"hold(ing)? (back )?(the )?payment|(payment|invoice) (stays |is |remains )?on hold",
     ),
@@ -462,10 +507,12 @@ CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     # card", "the card on file has been replaced"; not "our new assistant would rather not use
     # the company card".
     ("changes the card that is charged", ("card", "change"), "near:6"),
+    ("changes the card that is charged", ("card", "expiry"), "sentence"),
     ("changes where money goes", ("account", "change", "money_flow"), "window"),
     ("sends money somewhere else", ("money_flow", "redirect"), "window"),
     ("says where payments go from now on", ("pay_to",), "sentence"),
     ("asks for money back", ("money_back",), "sentence"),
+    ("asks for a deposit back", ("deposit", "get_back"), "window"),
     ("asks for a credit note", ("credit_note", "request"), "sentence"),
     ("threatens legal action", ("legal",), "sentence"),
     ("concerns payroll", ("payroll",), "sentence"),
