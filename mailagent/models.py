@@ -207,6 +207,18 @@ class Ticket(models.Model):
     # The language the customer writes in (ISO 639-1), as last detected: what a short follow-up
     # ("Danke!") that no detector can read is taken to be written in.
     language = models.CharField(max_length=8, blank=True)
+    # Why triage decided as it did, for the admin: who decided ("rules", the learned model's
+    # "model v3", or a model backend's name); the rule behind the rules' category and urgency,
+    # each prefixed with what it gave ("payment_claimed: PAYMENT_CLAIMED #1", where the model
+    # decided: the rules' answer it replaced) and the words it matched; the learned model asked
+    # and how sure it was of its category.
+    decided_by = models.CharField(max_length=40, blank=True)
+    category_rule = models.CharField(max_length=200, blank=True, db_index=True)
+    category_rule_words = models.CharField(max_length=200, blank=True)
+    urgency_rule = models.CharField(max_length=200, blank=True)
+    urgency_rule_words = models.CharField(max_length=200, blank=True)
+    model_version = models.PositiveIntegerField(null=True, blank=True)
+    model_confidence = models.FloatField(null=True, blank=True)
     customer = models.ForeignKey(
         "Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )

@@ -53,16 +53,18 @@ def correct(ticket: Ticket, category: str) -> None:
     )
 
 
-def raw_mail(subject: str, text: str, n: int) -> bytes:
+def raw_mail(subject: str, text: str, n: int, *, answers: int | None = None) -> bytes:
+    thread = f"In-Reply-To: <cater-{answers}@bakery.example>\r\n" if answers is not None else ""
     return (
-        f"From: Sam Baker <sam{n}@bakery.example>\r\nTo: agent@acme.example\r\n"
-        f"Subject: {subject}\r\nMessage-ID: <cater-{n}@bakery.example>\r\n"
+        f"From: Sam Baker <sam@bakery.example>\r\nTo: agent@acme.example\r\n"
+        f"Subject: {subject}\r\nMessage-ID: <cater-{n}@bakery.example>\r\n{thread}"
         f"Date: Mon, 30 Nov 2026 09:00:00 +0000\r\n\r\n{text}\r\n"
     ).encode()
 
 
-def triaged(subject: str, text: str, n: int = 900) -> Ticket:
-    email = email_store(source="test", source_key=f"k{n}", raw=raw_mail(subject, text, n))
+def triaged(subject: str, text: str, n: int = 900, *, answers: int | None = None) -> Ticket:
+    raw = raw_mail(subject, text, n, answers=answers)
+    email = email_store(source="test", source_key=f"k{n}", raw=raw)
     emails_process(email_ids=[email.pk])
     email.refresh_from_db()
     return email.ticket
@@ -84,6 +86,26 @@ def test_after_training_on_corrections_new_mail_like_it_gets_the_corrected_categ
     event = AuditEvent.objects.get(ticket=ticket, action="ticket.triaged")
     assert event.details["decided_by"] == "model v1"
     assert event.details["model_confidence"] >= settings.TRIAGE_MODEL_CONFIDENCE
+    # The ticket keeps it for the admin, with the rules' answer the model replaced.
+    assert (ticket.decided_by, ticket.model_version) == ("model v1", 1)
+    assert ticket.model_confidence == event.details["model_confidence"]
+    assert ticket.category_rule == event.details["category_rule"] == "other: no rule matched"
+
+
+def test_a_ticket_says_which_rule_decided_and_a_reply_that_changes_it_says_so_again():
+    ticket = triaged("Invoice 1042", "We have already paid it, please stop the reminders.", n=10)
+    assert ticket.category == "payment_claimed"
+    assert ticket.category_rule == "payment_claimed: PAYMENT_CLAIMED #1"
+    assert ticket.category_rule_words == "We have already paid"
+    assert (ticket.urgency_rule, ticket.decided_by) == ("normal: no rule matched", "rules")
+    event = AuditEvent.objects.get(ticket=ticket, action="ticket.triaged")
+    assert event.details["category_rule_words"] == "We have already paid"
+
+    reply = triaged("Re: Invoice 1042", "Actually, please refund it urgently.", n=11, answers=10)
+    assert reply.pk == ticket.pk
+    assert reply.category_rule.startswith("refund_request: REFUND_REQUEST #")
+    assert reply.category_rule_words == "refund"
+    assert (reply.urgency_rule, reply.urgency_rule_words) == ("high: URGENT #1", "urgent")
 
 
 def test_without_a_model_file_the_rules_triage_with_one_warning(settings, tmp_path, caplog):
@@ -94,6 +116,7 @@ def test_without_a_model_file_the_rules_triage_with_one_warning(settings, tmp_pa
     assert (first.category, second.category) == ("other", "other")
     event = AuditEvent.objects.get(ticket=first, action="ticket.triaged")
     assert event.details["decided_by"] == "rules"
+    assert (first.decided_by, first.model_version, first.model_confidence) == ("rules", None, None)
     warnings = [r for r in caplog.records if "No triage model" in r.getMessage()]
     assert len(warnings) == 1
 

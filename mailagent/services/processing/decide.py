@@ -116,6 +116,16 @@ def ticket_new(prepared: Prepared) -> Ticket:
     )
 
 
+#: Why triage decided as it did (`triage_fields`), kept on the ticket for the admin.
+TRIAGE_REASONS = (
+    "decided_by",
+    "category_rule",
+    "category_rule_words",
+    "urgency_rule",
+    "urgency_rule_words",
+    "model_version",
+    "model_confidence",
+)
 #: The ticket fields triage sets: what a reply joining an existing ticket rewrites.
 TRIAGED = [
     "category",
@@ -128,6 +138,7 @@ TRIAGED = [
     "human_reason",
     "language",
     "status",
+    *TRIAGE_REASONS,
     "updated_at",
 ]
 
@@ -140,6 +151,14 @@ def triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) ->
     )
     ticket.risk, ticket.risk_reasons = assessment.tier, list(assessment.reasons)
     ticket.summary = proposal.summary[:500]
+    # A backend that does not say who decided (a model's answer) decided itself.
+    ticket.decided_by = (proposal.decided_by or proposal.backend)[:40]
+    ticket.category_rule = proposal.category_rule[:200]
+    ticket.category_rule_words = proposal.category_rule_words[:200]
+    ticket.urgency_rule = proposal.urgency_rule[:200]
+    ticket.urgency_rule_words = proposal.urgency_rule_words[:200]
+    ticket.model_version = proposal.model_version
+    ticket.model_confidence = proposal.model_confidence
     escalate = not assessment.may_draft
     # A draft that could not answer what was asked waits for approval all the same (it says what
     # happens next), and the ticket is marked for a person to complete the answer.
