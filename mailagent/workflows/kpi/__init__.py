@@ -58,7 +58,7 @@ def gather(*, now: datetime, options: Mapping[str, Any]) -> Outcome:
         week=week,
         facts=facts,
         decisions=decision_counts(weeks, tz=tz),
-        waiting=waiting_now(week=week, tz=tz, problems=sales.refused),
+        waiting=waiting_now(week=week, tz=tz, now=now, problems=sales.refused),
         tz=tz,
         revenue_means="; ".join(sales.means),
         aging_buckets=AGING,

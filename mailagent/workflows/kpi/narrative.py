@@ -24,6 +24,11 @@ from mailagent.workflows.kpi.figures import AgingRow
 GUESS = "Guess: "
 
 
+def _n(count: int, noun: str, plural: str = "") -> str:
+    """'1 invoice', '2 invoices'."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True)
 class Waiting:
     """What waits for a person as the report is written (not as the week ended)."""
@@ -54,8 +59,8 @@ def _money_guesses(rows: dict[str, Compared], currency: str) -> list[str]:
     reminders = _two_weeks(rows, "reminders_sent")
     if moved(collected, "up") and reminders:
         guesses.append(
-            f"Collected ({currency}) is up; the {reminders} payment reminder(s) sent in the last "
-            "two weeks may have brought payments in."
+            f"Collected ({currency}) is up; the {_n(reminders, 'payment reminder')} sent in the "
+            "last two weeks may have brought payments in."
         )
     elif moved(collected, "down") and not reminders:
         guesses.append(
@@ -140,7 +145,7 @@ def what_to_watch(rows: list[Compared], aging: dict[str, list[AgingRow]]) -> lis
         soon = buckets[-2] if len(buckets) > 1 else None
         if soon is not None and soon.amount > 0:
             watch.append(
-                f"{money(soon.amount, currency)} on {soon.count} invoice(s) is {soon.label} "
+                f"{money(soon.amount, currency)} on {_n(soon.count, 'invoice')} is {soon.label} "
                 "overdue: it passes 90 days within the month unless it is paid."
             )
     keyed = by_key(rows)
@@ -166,22 +171,29 @@ def what_to_watch(rows: list[Compared], aging: dict[str, list[AgingRow]]) -> lis
 def needs_a_person(waiting: Waiting, aging: dict[str, list[AgingRow]]) -> list[str]:
     needs = list(waiting.problems)
     if waiting.escalated_open:
-        needs.append(f"{waiting.escalated_open} escalated ticket(s) wait for a person's answer.")
+        tickets = _n(waiting.escalated_open, "escalated ticket")
+        needs.append(
+            f"{tickets} {'waits' if waiting.escalated_open == 1 else 'wait'} for a person."
+        )
     if waiting.drafts_pending:
         oldest = waiting.oldest_pending_hours
         age = f", the oldest for {oldest:.0f} h" if oldest is not None else ""
-        needs.append(f"{waiting.drafts_pending} draft(s) wait for approval{age}.")
+        waits = "waits" if waiting.drafts_pending == 1 else "wait"
+        needs.append(f"{_n(waiting.drafts_pending, 'draft')} {waits} for approval{age}.")
     if waiting.unanswered:
-        needs.append(f"{waiting.unanswered} ticket(s) opened in the week have had no reply yet.")
+        has = "has" if waiting.unanswered == 1 else "have"
+        needs.append(
+            f"{_n(waiting.unanswered, 'ticket')} opened in the week {has} had no reply yet."
+        )
     for currency, buckets in aging.items():
         late = buckets[-1]
         if late.amount > 0:
             needs.append(
-                f"{money(late.amount, currency)} on {late.count} invoice(s) is more than 90 days "
-                "overdue: a person should call, not another reminder."
+                f"{money(late.amount, currency)} on {_n(late.count, 'invoice')} is more than 90 "
+                "days overdue: a person should call, not another reminder."
             )
     for currency, (amount, count) in sorted(waiting.disputed.items()):
         needs.append(
-            f"{money(amount, currency)} on {count} disputed invoice(s) waits to be settled."
+            f"{money(amount, currency)} on {_n(count, 'disputed invoice')} waits to be settled."
         )
     return needs or ["Nothing: no escalations, drafts, disputes or unreadable exports wait."]

@@ -172,7 +172,7 @@ def sales_read(folder: str | Path, *, tz: tzinfo) -> SalesRead:
     return read
 
 
-def waiting_now(*, week: Week, tz: tzinfo, problems: list[str]) -> Waiting:
+def waiting_now(*, week: Week, tz: tzinfo, now: datetime, problems: list[str]) -> Waiting:
     pending = Draft.objects.filter(status=Draft.Status.PENDING)
     oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
     disputed = (
@@ -194,7 +194,7 @@ def waiting_now(*, week: Week, tz: tzinfo, problems: list[str]) -> Waiting:
     return Waiting(
         escalated_open=Ticket.objects.filter(status=Ticket.Status.ESCALATED).count(),
         drafts_pending=pending.count(),
-        oldest_pending_hours=(timezone.now() - oldest).total_seconds() / 3600 if oldest else None,
+        oldest_pending_hours=(now - oldest).total_seconds() / 3600 if oldest else None,
         disputed={d["currency"]: (d["amount"], d["count"]) for d in disputed},
         unanswered=unanswered.count(),
         problems=tuple(
