@@ -287,6 +287,9 @@ OPENAI_MAX_TOKENS = env.int("OPENAI_MAX_TOKENS", default=0)
 TRIAGE_MODEL_PATH = env.str("TRIAGE_MODEL_PATH", default=str(VAR_DIR / "triage-model.npz"))
 # How sure the learned model must be (0-1) for its category or urgency to replace the rules'.
 TRIAGE_MODEL_CONFIDENCE = env.float("TRIAGE_MODEL_CONFIDENCE", default=0.6)
+# Local time (in TIME_ZONE) of the nightly retrain of the learned model, which trains only when
+# a ticket was corrected or approved as drafted since; empty: never retrained on a schedule.
+TRIAGE_RETRAIN_TIME = env.str("TRIAGE_RETRAIN_TIME", default="02:30")
 # How many model calls run at once during a pass over the inbox.
 MODEL_CONCURRENCY = env.int("MODEL_CONCURRENCY", default=8)
 # The business's language (ISO 639-1): replies where the customer's own cannot be told.

@@ -73,6 +73,16 @@ def declared_schedules() -> list[Declared]:
                 cron=_cron_at(settings.DIGEST_TIME, "*"),
             )
         )
+    if settings.TRIAGE_MODEL_PATH and settings.TRIAGE_RETRAIN_TIME:
+        # Trains only when a ticket was labelled since the stored model was trained.
+        jobs.append(
+            Declared(
+                "retrain the triage model",
+                "mailagent.tasks.retrain_triage",
+                Schedule.CRON,
+                cron=_cron_at(settings.TRIAGE_RETRAIN_TIME, "*"),
+            )
+        )
     if settings.ACCOUNTING_EXPORT_DIR:
         jobs.append(
             Declared(

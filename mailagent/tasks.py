@@ -12,6 +12,7 @@ from django.utils import timezone
 from mailagent.services.delivery import outbound_retry, sends_retry_due
 from mailagent.services.invoices import export_folder_import
 from mailagent.services.outbound import draft_send
+from mailagent.services.triage_retraining import triage_model_retrain
 
 
 def send_draft(draft_id: int) -> str:
@@ -47,3 +48,11 @@ def import_export_folder() -> int:
     return len(
         export_folder_import(folder=settings.ACCOUNTING_EXPORT_DIR, today=timezone.localdate())
     )
+
+
+def retrain_triage() -> str:
+    return triage_model_retrain(
+        path=settings.TRIAGE_MODEL_PATH,
+        threshold=settings.TRIAGE_MODEL_CONFIDENCE,
+        now=timezone.now(),
+    ).outcome.value

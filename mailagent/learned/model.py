@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -86,6 +88,9 @@ class TriageModel:
     trained_at: str = ""
     training_size: int = 0
     metrics: dict = field(default_factory=dict)
+    #: The newest audit event among those that labelled the tickets it was trained on (a
+    #: correction, an approval): a retrain is due when a newer one labels a ticket. 0: none.
+    labelled_until: int = 0
 
     @property
     def label(self) -> str:
@@ -131,6 +136,7 @@ class TriageModel:
             "version": self.version,
             "trained_at": self.trained_at,
             "training_size": self.training_size,
+            "labelled_until": self.labelled_until,
             "metrics": self.metrics,
             "category_classes": list(self.category.classes),
             "urgency_classes": list(self.urgency.classes) if self.urgency else [],
@@ -140,7 +146,9 @@ class TriageModel:
 
 def model_save(model: TriageModel, path: Path) -> None:
     """Write the model to `path` (an `.npz`), whole or not at all: a poller reading it while it
-    is written sees the old file or the new one."""
+    is written sees the old file or the new one, and a crash while writing leaves the old one.
+    The new file is written beside it under a name of its own (two trainings at once never
+    write into one file), flushed to the disk, read back, and only then renamed over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     terms = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
     arrays = {
@@ -153,10 +161,34 @@ def model_save(model: TriageModel, path: Path) -> None:
     if model.urgency is not None:
         arrays["urgency_weights"] = model.urgency.weights
         arrays["urgency_bias"] = model.urgency.bias
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as fh:
-        np.savez_compressed(fh, **arrays)
-    partial.replace(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    partial = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        model_read(partial)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename itself reaches the disk only with the folder (POSIX); where folders cannot be
+    # opened so (Windows), the rename is all there is.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def model_read(path: Path) -> TriageModel:
@@ -190,6 +222,8 @@ def model_read(path: Path) -> TriageModel:
                 trained_at=str(header["trained_at"]),
                 training_size=int(header["training_size"]),
                 metrics=dict(header["metrics"]),
+                # Not in the files written before nightly retraining: all is new to them.
+                labelled_until=int(header.get("labelled_until", 0)),
             )
     except (KeyError, ValueError, TypeError, EOFError) as exc:
         raise ModelUnreadable(f"not a triage model file ({exc.__class__.__name__}: {exc})") from exc

@@ -1,5 +1,9 @@
 """The model triage uses: read once from its file, read again when the file changes.
 
+A retrain (`train_triage`, the nightly schedule) renames a new file over the old one, so a
+running poller, which asks here at each pass over the inbox, sees a new inode at its next pass
+and reads the new model; a file half written is never at the path (`model.model_save`).
+
 A missing, unreadable or other-format file is not an error anywhere: triage goes on with the
 rules alone and one warning says why (once per state of the file, not once per message). Each
 call costs one `stat` of the file (about 2 microseconds); numpy is imported only when a file is
@@ -19,16 +23,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-#: path -> (the file's (mtime, size) when read, or None when missing; the model or None).
-_read: dict[str, tuple[tuple[int, int] | None, TriageModel | None]] = {}
+#: path -> (the file's (inode, mtime, size) when read, or None when missing; the model or None).
+_read: dict[str, tuple[tuple[int, int, int] | None, TriageModel | None]] = {}
 
 
-def _state(path: Path) -> tuple[int, int] | None:
+def _state(path: Path) -> tuple[int, int, int] | None:
+    # The inode too: a file renamed over the path is a new one even where the clock is coarse
+    # and the size the same.
     try:
         st = path.stat()
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def learned_model(path: Path | str | None, *, untrained_ok: bool = False) -> TriageModel | None:
