@@ -368,6 +368,7 @@ class OutboundEmail(models.Model):
         APPROVAL_REQUEST = "approval_request", "approval request to staff"
         ESCALATION = "escalation", "escalation to staff"
         DIGEST = "digest", "daily digest"
+        REPORT = "report", "weekly report to staff"
 
     class Status(models.TextChoices):
         SENDING = "sending", "sending"

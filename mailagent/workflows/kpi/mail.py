@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 
+from mailagent.models import OutboundEmail
 from mailagent.services.digest import digest_recipients
 from mailagent.services.outbound import notice_send
 from mailagent.workflows.kpi.charts import report_charts
@@ -18,9 +19,8 @@ from mailagent.workflows.kpi.report import report_groups
 from mailagent.workflows.models import WorkflowRun
 from mailagent.workflows.shape import Decision, Planned
 
-# Not yet one of OutboundEmail.Kind's choices: kept apart from the digest's kind, whose last
-# sending marks where the next digest starts.
-REPORT_KIND = "report"
+# Its own kind, apart from the digest's: the last digest sent marks where the next one starts.
+REPORT_KIND = OutboundEmail.Kind.REPORT
 LINK_SALT = "portal.kpi-report.v1"
 LINK_MAX_AGE_DAYS = 35  # a month of Mondays, and the week after
 
