@@ -230,6 +230,10 @@ LOOK_ALIKES = (
     r"\bactualic\w*\s+(sus|nuestros|los)\s+registros\b|"
     r"\b(include|including|list|show|with)\s+((any|all|the|our)\s+)?credit\s+notes?\b|"
     r"\b(rechnungen|posten)\s+und\s+gutschriften\b|"
+    r"\b(einschliesslich|inklusive|inkl|samt|sowie)\s+((aller|etwaiger|der|ihrer|allen|etwaigen)"
+    r"\s+)?gutschrift\w*\b|"
+    # A credit the business gave before: "you also gave us a credit for the torn gloves".
+    r"\b(you|they)\s+((also|already)\s+)?(gave|issued|sent|raised)\s+(us|me)\s+a\s+credit\b|"
     r"\bgutschriften\s+und\s+(offenen\s+)?rechnungen\b|"
     r"\b(factures|avoirs)\s+et\s+(des\s+|les\s+)?(avoirs|factures)\b|"
     r"\bfacturas\s+y\s+(los\s+)?abonos\b|\babonos\s+y\s+(las\s+)?facturas\b|"
@@ -262,7 +266,8 @@ NOT_TYPOS = frozenset({"contact", "baking", "hanged", "outing", "amount", "count
 # Money named as a thing: "the difference", "£45", "what we paid".
 _MONEY = (
     r"(money|payment|amount|deposit|difference|balance|fees?|charges?|cost|price|funds|cash|sum|"
-    r"overpayment|[£€$] ?\d[\d,.]*|\d[\d,.]* ?(gbp|eur|usd|pounds|euros|dollars|[£€$])|"
+    r"overpayment|pagos?|importe|montant|betrag|[£€$] ?\d[\d,.]*|"
+    r"\d[\d,.]* ?(gbp|eur|usd|pounds|euros|dollars|[£€$])|"
     r"what (i|we|they) (paid|spent))"
 )
 
@@ -362,6 +367,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(dinero|diferencia|importe|pago|cobro|deposito|senal)",
         r"(doppelt|zweimal) (abgebucht|berechnet|belastet)|(facture|debite|preleve)\w* deux fois",
         r"(cobra|carga)\w* dos veces|(doble|duplicado) cobro|cobro (doble|duplicado)",
+        # Paid twice, by the customer: "la factura se pagó dos veces", "doppelt überwiesen".
+        r"(pag|abon)\w* dos veces|pagos? (doble|duplicado)s?|(zweimal|doppelt) (\S+ ){0,3}"
+        r"(bezahlt|uberwiesen|gezahlt|beglichen)|paye\w* deux fois|(double|doublon de) paiement",
+        r"paid (\S+ ){0,3}twice|double payment|duplicate payment",
         r"zuruckuberweis\w*|zuruckbuch\w*",
         r"erstatt\w*|ruckerstatt\w*|ruckzahl\w*|gutschrift\w*|geld zuruck|zuruckzahl\w*",
         r"terugbetal\w*|terugstort\w*|geld terug|zwrot\w*|estorn\w*|ressarc\w*|indemniz\w*",
@@ -461,6 +470,23 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"zahlungsziel\w*|zahlungsbedingung\w*|zahlungsfrist\w*",
         r"(delais?|conditions) de (paiement|reglement)|(plazos?|condiciones) de pago",
     ),
+    # Paying an invoice by instalments, or later than agreed: a person's decision on credit.
+    "instalments": (
+        r"instal?lments?|payment plan|(pay|paying|split|spread)( \S+){0,4} (in|into|over) "
+        r"(two|three|four|2|3|4|several|monthly) (parts|payments|instal\w*|months)",
+        # Not "they split every invoice by hand" (into cost centres).
+        r"split (\S+ ){0,3}(invoice|bill|payment|balance) (into|in|over) |split (the )?"
+        r"(payment|balance)|spread (\S+ ){0,3}(payment|cost)",
+        r"ratenzahlung\w*|in (zwei|drei|vier|2|3|4|mehreren|monatlichen) "
+        r"(raten|teilbetragen|teilen)",
+        # "Stundung", deferral; not "Stunden", hours.
+        r"(zahlung|rechnung) (\S+ ){0,3}aufteil\w*|stundung\w*",
+        r"en (deux|trois|quatre|2|3|4|plusieurs) (fois|versements|mensualites)|echelonn\w*",
+        r"paiement fractionne|(regler|payer) (\S+ ){0,3}en (deux|trois|plusieurs) fois",
+        r"(a|en) plazos|en (dos|tres|cuatro|2|3|4|varios) (plazos|pagos|cuotas|veces)",
+        r"fraccion\w*",
+        r"aplaza\w*|pago (aplazado|fraccionado)",
+    ),
     # Someone asks the business to pay out: "I need you to process a transfer", "please wire".
     "pay_out": (
         r"(you|need)( \S+){0,8} (process|handle|send|make|arrange|wire|transfer|release|pay"
@@ -523,4 +549,5 @@ CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("asks for vouchers under pressure", ("gift", "pressure"), "message"),
     ("makes payment depend on a price cut", ("price_cut", "pay_hold", "pay"), "window"),
     ("withholds payment", ("withhold",), "sentence"),
+    ("asks to pay by instalments", ("instalments",), "sentence"),
 )

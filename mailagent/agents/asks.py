@@ -78,6 +78,14 @@ _DUE = re.compile(
             r"\bcuanto\b[^.?!\n]{0,40}\b(deb\w*|queda|falta|pendiente|pagar)\b|\bvenc\w*|"
             r"\bimporte pendiente\b|\bcual es (el|nuestro|mi) saldo\b|\bfecha (de pago|limite)\b|"
             r"\bque facturas (tenemos|quedan|estan|hay|siguen)\b",
+            # "Is there anything else outstanding?", "noch etwas offen?", "autre chose
+            # en attente ?", "¿algo más pendiente?"
+            r"\b(anything|something|everything) (else )?(still )?(outstanding|open|owing|owed|"
+            r"unpaid|due)\b|\b(other|any more|anymore) (open|outstanding|unpaid) (invoices|items|"
+            r"bills)\b|\b(sonst )?(noch )?(etwas|was) (anderes )?(offen|ausstehend)\b|"
+            r"\bweitere offene\b|\b(autre chose|quelque chose|d'autres factures) (\w+ )?"
+            r"(en attente|impaye\w*|ouvert\w*|a regler|a payer|du)\b|"
+            r"\b(algo|alguna otra|otras facturas) (mas )?(pendiente|abierta|por pagar)s?\b",
         )
     )
 )

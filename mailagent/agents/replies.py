@@ -29,9 +29,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import combinations
 
 from mailagent.agents import asks
 from mailagent.agents.phrases import ACKNOWLEDGEMENTS, LANGUAGE_NAMES, PHRASES, TONE_OPENERS
+from mailagent.knowledge.question import asking_parts
 from mailagent.knowledge.topics import is_topic
 from mailagent.types import (
     Account,
@@ -266,17 +268,68 @@ def _unknown_numbers(text: str, account: Account | None) -> bool:
     return False
 
 
+#: At most this many open items are tried together for one transfer (2 ** n sets of them).
+_MAX_ITEMS_TOGETHER = 10
+
+
 def _amount_matches(text: str, account: Account) -> tuple[InvoiceFact, ...]:
-    """Open invoices whose balance (or total) is exactly an amount the customer wrote."""
+    """The invoices an amount the customer wrote pays: an open invoice whose balance (or
+    total) it is; else the one set of open invoices, less credit notes in the customer's
+    favour, that it pays together ("one transfer of 1,685.00 for INV-2502 less the 95.00
+    credit"), in one currency; else an invoice the records already show paid for that amount
+    (a mistyped number: "Rechnung 2370 über EUR 7.450,00" that is INV-2307)."""
     amounts = set(asks.mentioned_amounts(text))
     if not amounts:
         return ()
-    return tuple(
+    exact = tuple(
         i
         for i in account.open_items
         if not i.is_credit
         and (i.balance in amounts or (i.total is not None and i.total in amounts))
     )
+    return (
+        exact
+        or _paid_together(amounts, account)
+        or tuple(
+            i
+            for i in account.invoices
+            if i.status == "paid" and not i.is_credit and (i.total or i.balance) in amounts
+        )
+    )
+
+
+def _credits_named(text: str, account: Account) -> list[InvoiceFact]:
+    """The open credit notes the customer names with a payment, by number or by size."""
+    amounts = set(asks.mentioned_amounts(text))
+    return [
+        i
+        for i in account.open_items
+        if i.is_credit
+        and i.balance < 0
+        and (
+            abs(i.balance) in amounts
+            or re.search(rf"(?<![\w-]){re.escape(i.number)}(?![\w-])", text, re.IGNORECASE)
+        )
+    ]
+
+
+def _paid_together(amounts: set[Decimal], account: Account) -> tuple[InvoiceFact, ...]:
+    """The one set of two or more open items of one currency (invoices, and credit notes at
+    their negative balance) whose balances add up to one of `amounts`, holding an invoice;
+    () when none does or several do (the customer then gives the reference)."""
+    found: list[tuple[InvoiceFact, ...]] = []
+    for currency in {i.currency for i in account.open_items}:
+        items = [i for i in account.open_items if i.currency == currency]
+        if len(items) > _MAX_ITEMS_TOGETHER:
+            continue
+        for size in range(2, len(items) + 1):
+            for chosen in combinations(items, size):
+                if (
+                    any(not i.is_credit for i in chosen)
+                    and sum((i.balance for i in chosen), Decimal(0)) in amounts
+                ):
+                    found.append(chosen)
+    return found[0] if len(found) == 1 else ()
 
 
 def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Passage, ...]]:
@@ -322,6 +375,14 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
         copies = named or open_items
         lines += ["", d.say("resend_one" if len(copies) <= 1 else "resend_many")]
         unanswered = "asks for a copy of the invoice: attach it to the reply or send it"
+    elif ask in ("statement", "due") and len(asking_parts(text, d.language)) >= 2:
+        # The account and another question in one message ("what do we owe, and do you take
+        # cards?"): the records, then the folder's answer to the rest, when it has one.
+        if d.context.passages:
+            shape_k, quoted, passages = _knowledge_reply(d, closing=False)
+            lines += ["", *quoted]
+            shape += f":{shape_k}"
+            unanswered = _partly(passages)
     elif not ask:
         if d.context.passages:
             # A question about how invoicing works ("can our accountant get a copy of every
@@ -352,6 +413,8 @@ def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
             lines += ["", d.say("open_for_reference"), "", *d.statement(account.open_items)]
         return "paid:no_match", lines, "the payment matches no invoice in the records"
     for inv in matched:
+        if inv.is_credit:
+            continue
         if inv.status == "paid":
             lines.append(
                 d.say(
@@ -371,8 +434,19 @@ def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
                 )
             )
         lines.append("")
-    states = sorted({"paid" if i.status == "paid" else "open" for i in matched})
+    # A credit note set against the payment ("less the 95.00 credit"): named, as the records
+    # hold it; the credit the customer mentions with a payment that matched by number too.
+    credits = [i for i in matched if i.is_credit] or _credits_named(text, account)
+    if credits:
+        lines += [d.say("credit_against"), *(f"  {d.credit_line(i)}" for i in credits), ""]
+    invoices = [i for i in matched if not i.is_credit]
+    states = sorted({"paid" if i.status == "paid" else "open" for i in invoices})
     shape = f"paid:matched_{'_'.join(states)}"
+    rest = tuple(i for i in account.open_items if i not in matched and i not in credits)
+    if states == ["paid"] and rest and not asks.invoice_ask(text):
+        # Paid, yet something else is open: most often what the reminder they answer was about.
+        lines += [d.say("open_for_reference"), "", *d.statement(rest)]
+        return shape + ":rest", lines[:-1] if lines[-1] == "" else lines, ""
     if asks.invoice_ask(text) in ("statement", "due"):
         # "I believe INV-2102 was settled; what's outstanding now?": the payment, then the
         # rest of the account the customer asked about.
