@@ -12,34 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 from statistics import mean
 
-from mailagent.agents.rules import RulesBackend
-from mailagent.learned.bundled import HOLDOUT, bundled_messages
+from bench.triage_speed import THRESHOLD, bundled_labelled, speeds_lines, triage_speeds
 from mailagent.learned.model import TriageModel
 from mailagent.learned.scoring import Scores, context_of, score_all
 from mailagent.learned.training import Labelled, model_train
 from mailagent.services.triage_training import with_rules_reading
 
 ROOT = Path(__file__).resolve().parent.parent
-THRESHOLD = 0.6
 CURVE = (0, 25, 50, 100, 200)
 DRAWS = 5
 SPEED_ROUNDS = 10
-
-
-def _labelled() -> tuple[list[Labelled], list[Labelled]]:
-    rest, aside = [], []
-    for m in bundled_messages():
-        example = with_rules_reading(
-            Labelled(
-                subject=m.subject,
-                body=m.text,
-                staff_note=m.staff_note,
-                category=m.category,
-                high_risk=m.high_risk,
-            )
-        )
-        (aside if m.set == HOLDOUT else rest).append(example)
-    return rest, aside
 
 
 def _print_scores(all_scores: list[Scores]) -> None:
@@ -116,17 +98,10 @@ def _untuned_corrections(rest: list[Labelled], aside: list[Labelled]) -> None:
 
 def _speed(model: TriageModel, examples: list[Labelled]) -> None:
     contexts = [context_of(e) for e in examples]
-    for name, backend in (
-        ("rules alone", RulesBackend()),
-        (f"rules + {model.label}", RulesBackend(learned=model, threshold=THRESHOLD)),
-    ):
-        start = time.perf_counter()
-        for _ in range(SPEED_ROUNDS):
-            for context in contexts:
-                backend.triage(context)
-        elapsed = time.perf_counter() - start
-        count = SPEED_ROUNDS * len(contexts)
-        print(f"  {name:<22} {count / elapsed:>8,.0f} messages/s ({elapsed / count * 1e3:.3f} ms)")
+    for name, new in (("each message new", True), ("each seen before", False)):
+        print(f"  {name}:")
+        for line in speeds_lines(*triage_speeds(contexts, model, rounds=SPEED_ROUNDS, new=new)):
+            print(f"    {line}")
     texts = [e.text for e in examples]
     start = time.perf_counter()
     for _ in range(SPEED_ROUNDS):
@@ -145,7 +120,7 @@ def _ten_thousand() -> list[Labelled]:
     staff = StaffDirectory.of([], ["acme.example"])
     extra = [p.text for p in (parse_email(r, staff=staff) for r in varied_mailbox(3000))]
     extra = [t for t in extra if t.strip()]
-    rest, _aside = _labelled()
+    rest, _aside = bundled_labelled()
     rng = random.Random(10)
     out = []
     for i in range(10_000):
@@ -177,7 +152,7 @@ def train_10k_child() -> None:
 
 
 def learned_report() -> None:
-    rest, aside = _labelled()
+    rest, aside = bundled_labelled()
     print(
         f"\n== Learned triage: trained on the rest ({len(rest)}), scored kept aside ({len(aside)})"
     )
