@@ -27,6 +27,7 @@ run: setup
 	$(BIN)/python manage.py import_invoices mailagent/demo/accounting/*.csv
 	$(BIN)/python manage.py poll --once
 	$(BIN)/python manage.py remind
+	$(BIN)/python manage.py kpi_report
 	@echo "Portal and admin on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

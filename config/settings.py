@@ -19,6 +19,7 @@ from mailagent.conf import (
     production_problems,
     workflow_mode,
 )
+from mailagent.workflows.registry import workflow_modes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_q",
     "mailagent",
+    "mailagent.workflows",
     "portal",
 ]
 
@@ -329,6 +331,9 @@ try:
     TRIAGE_MODE = workflow_mode("TRIAGE_MODE", env.str("TRIAGE_MODE", default="draft"))
     REMINDER_MODE = workflow_mode("REMINDER_MODE", env.str("REMINDER_MODE", default="draft"))
     DIGEST_MODE = workflow_mode("DIGEST_MODE", env.str("DIGEST_MODE", default="auto"))
+    # The workflows of mailagent/workflows/registry.py, one mode setting each (KPI_REPORT_MODE):
+    # auto is refused unless the risk table says every action of the workflow is low risk.
+    globals().update(workflow_modes(lambda name, default: env.str(name, default=default)))
 except SettingsError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 # Local times (in TIME_ZONE) of the weekday reminder run and the daily digest.
@@ -400,6 +405,14 @@ APPROVE_ALL_MAX_AGE_HOURS = env.int("APPROVE_ALL_MAX_AGE_HOURS", default=24)
 MINUTES_SAVED_PER_REPLY = env.int("MINUTES_SAVED_PER_REPLY", default=6)
 MINUTES_SAVED_PER_REMINDER = env.int("MINUTES_SAVED_PER_REMINDER", default=10)
 MINUTES_SAVED_PER_TRIAGE = env.int("MINUTES_SAVED_PER_TRIAGE", default=2)
+
+# --- Weekly KPI report (mailagent/workflows/kpi) ------------------------------------------------
+
+# Who receives the weekly KPI report; empty means the digest's recipients.
+REPORT_RECIPIENTS = env.list("REPORT_RECIPIENTS", default=[])
+# A folder of a shop's order exports (Shopify's or WooCommerce's CSV): orders and revenue in the
+# weekly report. Read only, never imported; empty: none.
+SALES_EXPORT_DIR = env.str("SALES_EXPORT_DIR", default="")
 
 # --- Mailboxes connected with OAuth2 ------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from mailagent.conf import Mode
+from mailagent.workflows.registry import WORKFLOWS
 
 PREFIX = "mailagent: "
 
@@ -92,6 +93,17 @@ def declared_schedules() -> list[Declared]:
                 minutes=5,
             )
         )
+    # The workflows of mailagent/workflows/registry.py, each on its own line's schedule.
+    for workflow in WORKFLOWS:
+        if getattr(settings, workflow.mode_setting) is not Mode.OFF:
+            jobs.append(
+                Declared(
+                    workflow.schedule_name,
+                    workflow.scheduled_func,
+                    Schedule.CRON,
+                    cron=workflow.cron,
+                )
+            )
     return jobs
 
 

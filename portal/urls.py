@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import digest_views, oauth_views, views
+from portal import digest_views, kpi_views, oauth_views, views
 
 app_name = "portal"
 
@@ -13,5 +13,8 @@ urlpatterns = [
     path("approve-all/<str:token>/", digest_views.approve_all, name="approve_all"),
     path("approve-all/<str:token>/done/", digest_views.approve_all_done, name="approve_all_done"),
     path("metrics/", digest_views.metrics, name="metrics"),
+    path("kpi/", kpi_views.kpi_latest, name="kpi"),
+    path("kpi/r/<str:token>/", kpi_views.kpi_shared, name="kpi_shared"),
+    path("kpi/<str:week>/", kpi_views.kpi_week, name="kpi_week"),
     path("oauth/callback/", oauth_views.oauth_callback, name="oauth_callback"),
 ]

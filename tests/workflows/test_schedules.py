@@ -31,6 +31,7 @@ def test_syncing_twice_gives_the_same_schedules():
         "mailagent: draft payment reminders",
         "mailagent: send the daily digest",
         "mailagent: retry due sends",
+        "mailagent: run the weekly KPI report",
     }
 
 
