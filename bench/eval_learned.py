@@ -8,15 +8,17 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from statistics import mean
 
 from bench.triage_speed import THRESHOLD, bundled_labelled, speeds_lines, triage_speeds
+from mailagent.learned.bundled import KEPT_ASIDE, bundled_messages
 from mailagent.learned.model import TriageModel
 from mailagent.learned.scoring import Scores, context_of, score_all
 from mailagent.learned.training import Labelled, model_train
-from mailagent.services.triage_training import with_rules_reading
+from mailagent.services.triage_training import WITH_RULES, with_rules_reading
 
 ROOT = Path(__file__).resolve().parent.parent
 CURVE = (0, 25, 50, 100, 200)
@@ -48,7 +50,7 @@ def _print_scores(all_scores: list[Scores]) -> None:
 def _curve(rest: list[Labelled], aside: list[Labelled]) -> None:
     print("\n== Learning curve: accuracy kept aside after N corrections drawn from the rest")
     print(f"   (mean of {DRAWS} random draws; the rest holds {len(rest)} messages)\n")
-    print(f"  {'N':>5} {'rules + model':>14} {'n-grams alone':>14} {'high-risk recall':>17}")
+    print(f"  {'N':>5} {'rules + model':>14} {'model alone':>14} {'high-risk recall':>17}")
     for n in CURVE:
         k = min(n, len(rest))
         combined, alone, recall = [], [], []
@@ -60,11 +62,12 @@ def _curve(rest: list[Labelled], aside: list[Labelled]) -> None:
                 recall.append(scores[0].high_risk_recall)
                 alone.append(float("nan"))
                 continue
-            with_rules = score_all(model_train(sample), aside, threshold=THRESHOLD)
-            plain = score_all(model_train(sample, with_rules=False), aside, threshold=THRESHOLD)
-            combined.append(with_rules[2].accuracy)
-            recall.append(with_rules[2].high_risk_recall)
-            alone.append(plain[1].accuracy)
+            product = score_all(
+                model_train(sample, with_rules=WITH_RULES), aside, threshold=THRESHOLD
+            )
+            combined.append(product[2].accuracy)
+            recall.append(product[2].high_risk_recall)
+            alone.append(product[1].accuracy)
         label = f"{k}" if k == n else f"{k}*"
         print(f"  {label:>5} {mean(combined):>14.1%} {mean(alone):>14.1%} {mean(recall):>17.1%}")
     print("  (0: the rules alone; * all the rest holds)")
@@ -84,7 +87,9 @@ def _untuned_corrections(rest: list[Labelled], aside: list[Labelled]) -> None:
         for taught, scored in ((order[:half], order[half:]), (order[half:], order[:half])):
             corrections = [replace(aside[i], weight=CORRECTION_WEIGHT) for i in taught]
             scores = score_all(
-                model_train(rest + corrections), [aside[i] for i in scored], threshold=THRESHOLD
+                model_train(rest + corrections, with_rules=WITH_RULES),
+                [aside[i] for i in scored],
+                threshold=THRESHOLD,
             )
             rules.append(scores[0].accuracy)
             combined.append(scores[2].accuracy)
@@ -130,11 +135,20 @@ def _ten_thousand() -> list[Labelled]:
     return out
 
 
+def _aside_sets() -> list[tuple[str, int]]:
+    """The sets kept aside in the order `bundled_labelled` lists their messages, with sizes."""
+    order: dict[str, int] = {}
+    for m in bundled_messages():
+        if m.set in KEPT_ASIDE:
+            order[m.set] = order.get(m.set, 0) + 1
+    return list(order.items())
+
+
 def train_10k_child() -> None:
     examples = _ten_thousand()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    model = model_train(examples)
+    model = model_train(examples, with_rules=WITH_RULES)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
@@ -153,17 +167,32 @@ def train_10k_child() -> None:
 
 def learned_report() -> None:
     rest, aside = bundled_labelled()
+    sets = Counter(m.set for m in bundled_messages() if m.set in KEPT_ASIDE)
     print(
-        f"\n== Learned triage: trained on the rest ({len(rest)}), scored kept aside ({len(aside)})"
+        f"\n== Learned triage: trained on the rest ({len(rest)}), scored kept aside ({len(aside)}: "
+        + ", ".join(f"{name} {n}" for name, n in sorted(sets.items()))
+        + ")"
     )
-    print(f"   (confidence threshold {THRESHOLD})\n")
+    print(f"   (confidence threshold {THRESHOLD}; the product's model reads n-grams only)\n")
     start = time.perf_counter()
-    model = model_train(rest)
+    model = model_train(rest, with_rules=WITH_RULES)
     print(f"  trained in {time.perf_counter() - start:.2f} s, {len(model.vocabulary):,} features\n")
     _print_scores(score_all(model, aside, threshold=THRESHOLD))
-    print("\n  The same on n-grams only (the model does not read the rules' category):\n")
-    plain = model_train(rest, with_rules=False)
-    _print_scores(score_all(plain, aside, threshold=THRESHOLD))
+    start_of = 0
+    for name, n in _aside_sets():
+        part = aside[start_of : start_of + n]
+        start_of += n
+        print(f"\n  kept aside, {name} only ({n}):")
+        for scores in score_all(model, part, threshold=THRESHOLD):
+            risky = [x for x in scores.scored if x.example.high_risk]
+            caught = sum(x.to_person for x in risky)
+            print(
+                f"    {scores.name:<22} accuracy {scores.accuracy:6.1%}   high-risk recall "
+                f"{scores.high_risk_recall:6.1%} ({caught}/{len(risky)})"
+            )
+    print("\n  The same with the rules' category as a feature too (what it learns is the rules):\n")
+    with_rules = model_train(rest, with_rules=True)
+    _print_scores(score_all(with_rules, aside, threshold=THRESHOLD))
     _curve(rest, aside)
     _untuned_corrections(rest, aside)
     print("\n== Speed on one core (the bundled messages, each triaged in turn)\n")

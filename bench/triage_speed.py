@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 from mailagent import riskconcepts
 from mailagent.agents.rules import RulesBackend
-from mailagent.learned.bundled import HOLDOUT, bundled_messages
+from mailagent.learned.bundled import KEPT_ASIDE, bundled_messages
 from mailagent.learned.model import TriageModel
 from mailagent.learned.training import Labelled, model_train
-from mailagent.services.triage_training import with_rules_reading
+from mailagent.services.triage_training import WITH_RULES, with_rules_reading
 from mailagent.types import TriageContext
 
 #: The confidence threshold of the product's default (TRIAGE_MODEL_CONFIDENCE).
@@ -44,13 +44,13 @@ def bundled_labelled() -> tuple[list[Labelled], list[Labelled]]:
                 high_risk=m.high_risk,
             )
         )
-        (aside if m.set == HOLDOUT else rest).append(example)
+        (aside if m.set in KEPT_ASIDE else rest).append(example)
     return rest, aside
 
 
 def bundled_model() -> TriageModel:
     """A model as `train_triage` makes one on a fresh installation: the rest of the bundled set."""
-    return model_train(bundled_labelled()[0])
+    return model_train(bundled_labelled()[0], with_rules=WITH_RULES)
 
 
 @dataclass(frozen=True)

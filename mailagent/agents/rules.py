@@ -643,6 +643,8 @@ class RulesBackend:
         drafted = {"draft_body": ""} if human_reason else rules_draft(category, tone, context)
         if choice.overruled:
             drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.overruled)
+        if choice.raised:
+            drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.raised)
         return Proposal(
             category=category,
             urgency=choice.urgency,

@@ -1,9 +1,12 @@
 """The labelled messages that ship with the product, for training and for the part kept aside.
 
-`labelled.jsonl.gz` holds, one JSON object a line, the product's three labelled sets as parsed
+`labelled.jsonl.gz` holds, one JSON object a line, the product's labelled sets as parsed
 (subject, a forwarding colleague's note, the customer's new text) with the category and the
 high-risk mark a careful person gave each: "eval" (the first set), "tune" (the set the rules were
-improved on) and "holdout" (scored once after that improvement, the one never tuned to). Machine
+improved on), "holdout" (scored once after that improvement, the one never tuned to), "pool"
+(written later as the corrections a team would make; the risk concepts were improved on it)
+and "kept" (written with it by the same hand, never looked at message by message, never trained
+or tuned on). Machine
 mail ("automatic") is left out: the parser settles it before triage. The sets are the tests'
 `fixtures/eval*` folders; `tests/learned/test_bundled_set.py` checks they agree and rewrites
 this file when run as a script.
@@ -17,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUNDLED_PATH = Path(__file__).with_name("labelled.jsonl.gz")
-#: The set kept aside: never trained on by `train_triage`, scored before and after.
+#: The first set kept aside (scored once after the rules' last improvement).
 HOLDOUT = "holdout"
+#: The sets kept aside: never trained on by `train_triage`, scored before and after. "kept" is
+#: the larger set written later by another hand, never looked at message by message.
+KEPT_ASIDE = frozenset({HOLDOUT, "kept"})
 
 
 @dataclass(frozen=True)

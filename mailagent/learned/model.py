@@ -67,6 +67,8 @@ class Guess:
     category_confidence: float
     urgency: str | None
     urgency_confidence: float
+    #: Every category with the model's probability for it (they add up to 1).
+    probabilities: tuple[tuple[str, float], ...] = ()
 
 
 #: The rules' category is one more feature, of this value beside a text row of unit length: what
@@ -127,7 +129,11 @@ class TriageModel:
             p = self.urgency.probabilities(index, values)
             urgency, urgency_confidence = self.urgency.classes[int(p.argmax())], float(p.max())
         return Guess(
-            self.category.classes[best], float(category[best]), urgency, urgency_confidence
+            self.category.classes[best],
+            float(category[best]),
+            urgency,
+            urgency_confidence,
+            tuple(zip(self.category.classes, map(float, category), strict=True)),
         )
 
     def header(self) -> dict:

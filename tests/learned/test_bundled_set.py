@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from mailagent.learned.bundled import BundledMessage, bundled_messages, bundled_write
+from mailagent.learned.bundled import KEPT_ASIDE, BundledMessage, bundled_messages, bundled_write
 from mailagent.parsing.email import parse_email
-from tests.eval_set import EVAL_DIR, HOLDOUT_DIR, STAFF, TUNE_DIR, load_examples
+from tests.eval_set import EVAL_DIR, FIXTURES, HOLDOUT_DIR, STAFF, TUNE_DIR, load_examples
 
-SETS = (("eval", EVAL_DIR), ("tune", TUNE_DIR), ("holdout", HOLDOUT_DIR))
+SETS = (
+    ("eval", EVAL_DIR),
+    ("tune", TUNE_DIR),
+    ("holdout", HOLDOUT_DIR),
+    ("pool", FIXTURES / "eval_pool"),
+    ("kept", FIXTURES / "eval_kept"),
+)
 
 
 def messages_from_fixtures() -> list[BundledMessage]:
@@ -38,9 +44,10 @@ def test_bundled_set_is_the_labelled_fixtures_as_parsed():
 
 
 def test_the_kept_aside_part_is_bundled_with_its_high_risk_messages():
-    holdout = [m for m in bundled_messages() if m.set == "holdout"]
-    assert len(holdout) >= 60
-    assert sum(m.high_risk for m in holdout) >= 20
+    aside = [m for m in bundled_messages() if m.set in KEPT_ASIDE]
+    assert {m.set for m in aside} == {"holdout", "kept"}
+    assert len(aside) >= 170
+    assert sum(m.high_risk for m in aside) >= 70
 
 
 if __name__ == "__main__":
