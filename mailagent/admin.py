@@ -208,8 +208,16 @@ class TicketAdmin(admin.ModelAdmin):
         "status",
         "needs_human",
     )
-    list_filter = ("status", "category", "risk", "urgency", "needs_human", "created_at")
-    search_fields = ("customer_email", "customer_name", "subject", "summary")
+    list_filter = (
+        "status",
+        "category",
+        "risk",
+        "urgency",
+        "needs_human",
+        "decided_by",
+        "created_at",
+    )
+    search_fields = ("customer_email", "customer_name", "subject", "summary", "category_rule")
     date_hierarchy = "created_at"
     readonly_fields = (
         "customer_email",
@@ -218,12 +226,44 @@ class TicketAdmin(admin.ModelAdmin):
         "tone",
         "risk",
         "risk_reasons",
+        "why_triaged",
+        "decided_by",
+        "category_rule",
+        "category_rule_words",
+        "urgency_rule",
+        "urgency_rule_words",
+        "model_version",
+        "model_confidence",
         "summary",
         "human_reason",
         "created_at",
         "updated_at",
         "history",
     )
+
+    @admin.display(description="Why this triage")
+    def why_triaged(self, obj: Ticket) -> str:
+        """Who decided the category and urgency, and by which rule or how sure the model was:
+        'the rules: PAYMENT_CLAIMED #1 ("We have already paid")'."""
+        if not obj.decided_by:
+            return "not recorded (triaged before the rule was kept)"
+        parts = []
+        if obj.decided_by.startswith("model"):
+            sure = f", {obj.model_confidence:.0%} sure" if obj.model_confidence is not None else ""
+            parts.append(f"{obj.decided_by}{sure}, over the rules' {obj.category_rule or 'answer'}")
+        else:
+            rule = obj.category_rule or "no rule named"
+            words = f' ("{obj.category_rule_words}")' if obj.category_rule_words else ""
+            parts.append(f"the rules: {rule}{words}")
+            if obj.model_version is not None and obj.model_confidence is not None:
+                parts.append(
+                    f"model v{obj.model_version} was asked ({obj.model_confidence:.0%} sure) "
+                    "and changed nothing"
+                )
+        if obj.urgency_rule:
+            parts.append(f"urgency: {obj.urgency_rule}")
+        return "; ".join(parts)
+
     inlines = [MessageInline, DraftInline]
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:

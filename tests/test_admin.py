@@ -184,3 +184,26 @@ def test_a_message_stored_from_its_headers_only_is_not_answered_from_them(admin_
     email.refresh_from_db()
     assert email.status == InboundEmail.Status.QUARANTINED
     assert not Draft.objects.exists()
+
+
+def test_a_ticket_s_page_says_which_rule_decided_its_triage(admin_client, settings):
+    from mailagent.integrations.maildir import FolderSource
+    from mailagent.models import Ticket
+    from mailagent.services.pipeline import inbox_run_once
+
+    (settings.INBOX_DIR / "p.eml").write_bytes(
+        b"From: Ana <ana@harbourbistro.example>\r\nTo: agent@acme.example\r\n"
+        b"Subject: INV-2201\r\nMessage-ID: <p1@harbourbistro.example>\r\n\r\n"
+        b"We have already paid INV-2201 by bank transfer on Monday.\r\n"
+    )
+    inbox_run_once(source=FolderSource(settings.INBOX_DIR))
+    ticket = Ticket.objects.get()
+    assert ticket.category == "payment_claimed" and ticket.decided_by == "rules"
+    page = admin_client.get(reverse("admin:mailagent_ticket_change", args=[ticket.pk]))
+    text = page.content.decode()
+    assert "Why this triage" in text
+    assert f"the rules: {ticket.category_rule}" in text and "PAYMENT_CLAIMED #" in text
+    listing = admin_client.get(
+        reverse("admin:mailagent_ticket_changelist"), {"decided_by": "rules"}
+    )
+    assert listing.status_code == 200 and b"INV-2201" in listing.content
