@@ -110,10 +110,17 @@ def asking_split(text: str, language: str) -> tuple[str, str]:
     return "\n".join([first, *(" ".join(s.split()) for s in asking)]), "\n".join(told)
 
 
-# Where one asking sentence holds several questions: at a question mark, and at a list item's
+# Where one asking sentence holds several questions: at a question mark, at a list item's
 # marker on a line of its own ("Could you tell me\n- what a case of cups costs and\n- what
-# shipping to Germany costs?").
-_PIECE = re.compile(r"\?+|\n[ \t]*(?:[-*\u2022\u00b7\u2013]|\d{1,2}[.)])[ \t]+")
+# shipping to Germany costs?"), and at an "and" before a question word.
+_PIECE = re.compile(
+    r"\?+|\n[ \t]*(?:[-*\u2022\u00b7\u2013]|\d{1,2}[.)])[ \t]+"
+    # "What are your payment terms, and when was it due?": a question word after "and".
+    r"|,?\s(?:and|und|et|y|e)\s(?=(?:what|when|where|how|which|who|why|wann|was|wie|wo|welche\w*|"
+    r"quand|quel\w*|comment|combien|o[uù]|cu[aá]ndo|qu[eé]|c[oó]mo|cu[aá]nt[oa]s?|d[oó]nde|"
+    r"cu[aá]l\w*)\b)",
+    re.IGNORECASE,
+)
 #: At most this many of a message's questions are read one by one (relevance costs time).
 MAX_PARTS = 4
 

@@ -104,3 +104,13 @@ def test_a_share_off_is_a_discount_and_no_product_number(demo):
         language="en",
     )
     assert headings(found)[:1] == ["Volume discounts"], headings(found)
+
+
+def test_two_questions_joined_by_and_are_two_parts():
+    assert asking_parts(
+        "Recordatorio\nNos ha llegado un recordatorio. ¿Cuál es el plazo de pago y cuándo "
+        "vencía exactamente?",
+        "es",
+    ) == ("¿Cuál es el plazo de pago", "cuándo vencía exactamente")
+    # "and" between two things asked for is one question.
+    assert asking_parts("Order\nCould you send a case of cups and lids?", "en") == ()
