@@ -259,3 +259,12 @@ def parse_orders(
             f"{fmt.value}: {one_line(str(exc))}; nothing in this file was counted."
         ) from None
     return ParsedOrders(format=fmt, orders=tuple(orders), currency_source=source)
+
+
+def order_header(rows: list[list[str]]) -> tuple[int, OrderFormat, dict[str, int]] | None:
+    """Where an order export's header is, its format and its columns; None for another kind of
+    file (for readers of the same exports that need more of them, such as their line items)."""
+    try:
+        return _header(rows)
+    except UnreadableOrders:
+        return None
