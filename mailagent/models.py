@@ -246,6 +246,7 @@ class Draft(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", "reply to a customer"
         REMINDER = "reminder", "payment reminder"
+        PURCHASE_ORDER = "purchase_order", "purchase order to a supplier"
 
     class Status(models.TextChoices):
         PENDING = "pending", "waiting for approval"
@@ -369,6 +370,8 @@ class OutboundEmail(models.Model):
         ESCALATION = "escalation", "escalation to staff"
         DIGEST = "digest", "daily digest"
         REPORT = "report", "weekly report to staff"
+        PURCHASE_ORDER = "purchase_order", "purchase order to a supplier"
+        INVENTORY_ALERT = "inventory_alert", "inventory alert to staff"
 
     class Status(models.TextChoices):
         SENDING = "sending", "sending"

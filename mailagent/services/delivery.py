@@ -54,7 +54,17 @@ Kind = OutboundEmail.Kind
 
 # An approval request is not retried: when one cannot be sent its caller expires the links in it
 # at once and the next pass mails fresh ones, so a late copy would only carry dead links.
-RETRIED_KINDS = frozenset({Kind.REPLY, Kind.REMINDER, Kind.ESCALATION, Kind.DIGEST, Kind.REPORT})
+RETRIED_KINDS = frozenset(
+    {
+        Kind.REPLY,
+        Kind.REMINDER,
+        Kind.ESCALATION,
+        Kind.DIGEST,
+        Kind.REPORT,
+        Kind.PURCHASE_ORDER,
+        Kind.INVENTORY_ALERT,
+    }
+)
 # How often a message waiting for its mailbox to be connected again looks whether it has been.
 RECONNECT_CHECK = timedelta(minutes=5)
 # A draft mirrors its message's state; these are the audit actions for each outcome.

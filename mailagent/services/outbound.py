@@ -170,19 +170,19 @@ _NEVER_APPROVED = (Draft.Status.PENDING, Draft.Status.REJECTED, Draft.Status.SUP
 
 def _draft_record(draft: Draft, *, now: datetime) -> OutboundEmail:
     """Compose the draft and store it, Message-ID included, before any transport sees it."""
-    reminder = draft.kind == Draft.Kind.REMINDER
+    reply = draft.kind == Draft.Kind.REPLY
     draft.message_id = draft.message_id or new_message_id()
     message = compose(
         to=draft.to_addresses,
         subject=draft.subject,
         body=draft.body,
         message_id=draft.message_id,
-        auto_submitted="auto-generated" if reminder else "auto-replied",
+        auto_submitted="auto-replied" if reply else "auto-generated",
         in_reply_to=draft.in_reply_to,
         references=draft.references,
     )
     outbound = OutboundEmail.objects.create(
-        kind=OutboundEmail.Kind.REMINDER if reminder else OutboundEmail.Kind.REPLY,
+        kind=_SENT_AS.get(draft.kind, OutboundEmail.Kind.REPLY),
         draft=draft,
         ticket=draft.ticket,
         message_id=draft.message_id,
@@ -194,6 +194,13 @@ def _draft_record(draft: Draft, *, now: datetime) -> OutboundEmail:
     )
     draft.save(update_fields=["message_id"])
     return outbound
+
+
+# What each kind of draft is on the record once sent.
+_SENT_AS = {
+    Draft.Kind.REMINDER: OutboundEmail.Kind.REMINDER,
+    Draft.Kind.PURCHASE_ORDER: OutboundEmail.Kind.PURCHASE_ORDER,
+}
 
 
 def _first_attempt(now: datetime) -> dict:
