@@ -414,6 +414,30 @@ REPORT_RECIPIENTS = env.list("REPORT_RECIPIENTS", default=[])
 # weekly report. Read only, never imported; empty: none.
 SALES_EXPORT_DIR = env.str("SALES_EXPORT_DIR", default="")
 
+# --- Inventory exception checks (mailagent/workflows/inventory) --------------------------------
+
+# A folder of the shop's stock exports (Shopify's inventory or products export, WooCommerce's
+# products export, a CSV of sku and quantity) and order exports (Shopify's or WooCommerce's),
+# read by the daily checks; exports mailed by ACCOUNTING_EXPORT_SENDERS are saved into it. Empty:
+# none (INVENTORY_MODE, off by default, needs it).
+INVENTORY_EXPORT_DIR = env.str("INVENTORY_EXPORT_DIR", default="")
+# A SKU is flagged when its stock lasts fewer than this many days at the rate it sold over the
+# last STOCK_SALES_WINDOW_DAYS days (the day checked included).
+STOCK_COVER_DAYS = env.int("STOCK_COVER_DAYS", default=14)
+STOCK_SALES_WINDOW_DAYS = env.int("STOCK_SALES_WINDOW_DAYS", default=28)
+# Two stock exports of the same day that differ by more than this many units for a SKU.
+STOCK_DRIFT_UNITS = env.int("STOCK_DRIFT_UNITS", default=5)
+if STOCK_COVER_DAYS < 1 or STOCK_SALES_WINDOW_DAYS < 1 or STOCK_DRIFT_UNITS < 0:
+    raise ImproperlyConfigured(
+        "STOCK_COVER_DAYS and STOCK_SALES_WINDOW_DAYS are at least 1 day; STOCK_DRIFT_UNITS "
+        "is 0 or more."
+    )
+# Who supplies what, where the stock export has no supplier column: a CSV of sku,
+# supplier_email, supplier_name. Purchase orders are drafted only for SKUs with a supplier.
+SUPPLIERS_FILE = env.str("SUPPLIERS_FILE", default="")
+# Who receives the stock alerts; empty means the digest's recipients.
+INVENTORY_ALERT_RECIPIENTS = env.list("INVENTORY_ALERT_RECIPIENTS", default=[])
+
 # --- Mailboxes connected with OAuth2 ------------------------------------------------------------
 
 # Fernet keys (comma-separated) that encrypt the connected mailboxes' OAuth tokens and client

@@ -3,7 +3,8 @@
 Only mail from ACCOUNTING_EXPORT_SENDERS counts, and, when TRUSTED_AUTHSERV_ID is set, only when
 our own mail server vouches for the sender: a forged "aging report" that leaves invoices out
 would mark them paid and stop their reminders. A message from such a sender without a CSV file is
-ordinary mail and is triaged as usual.
+ordinary mail and is triaged as usual. A shop's stock or order export goes to the inventory
+checks instead (`mailagent.workflows.inventory.intake`), when INVENTORY_EXPORT_DIR is set.
 
 A file that cannot be read is refused with its reason (the message is quarantined when no file
 could be imported); one that would mark too many invoices paid at once is held, as on the command
@@ -27,6 +28,7 @@ from mailagent.services.audit import SYSTEM, audit_record
 from mailagent.services.invoices import export_import, stored_file_name
 from mailagent.services.quarantine import Outcome, email_quarantine
 from mailagent.types import ParsedEmail
+from mailagent.workflows.inventory.intake import inventory_export_keep
 
 
 def is_export_sender(parsed: ParsedEmail) -> bool:
@@ -47,6 +49,10 @@ def export_mail_import(*, email: InboundEmail, parsed: ParsedEmail) -> Outcome |
     imported, held, refused = [], [], []
     for name, data in files:
         try:
+            kept = inventory_export_keep(name=name, data=data, received_at=timezone.localtime())
+            if kept:
+                imported.append(kept)
+                continue
             report = export_import(
                 data=data,
                 file_name=name,
