@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import digest_views, kpi_views, oauth_views, views
+from portal import crm_views, digest_views, kpi_views, oauth_views, views
 
 app_name = "portal"
 
@@ -16,5 +16,7 @@ urlpatterns = [
     path("kpi/", kpi_views.kpi_latest, name="kpi"),
     path("kpi/r/<str:token>/", kpi_views.kpi_shared, name="kpi_shared"),
     path("kpi/<str:week>/", kpi_views.kpi_week, name="kpi_week"),
+    path("crm/", crm_views.crm_suggestions, name="crm"),
+    path("crm/<int:suggestion_id>/decide/", crm_views.crm_decide, name="crm_decide"),
     path("oauth/callback/", oauth_views.oauth_callback, name="oauth_callback"),
 ]

@@ -160,3 +160,7 @@ class WorkflowRunAdmin(admin.ModelAdmin):
                 ((f"{e.created_at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.summary) for e in rows),
             ),
         )
+
+
+# A workflow's own models are registered by its package's admin module.
+import mailagent.workflows.crm.admin  # noqa: E402, F401

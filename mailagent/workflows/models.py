@@ -48,3 +48,7 @@ class WorkflowRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+# Models of a workflow's own live in its package, registered with this app by being imported here.
+from mailagent.workflows.crm.models import CrmSuggestion  # noqa: E402, F401

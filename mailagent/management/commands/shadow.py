@@ -84,4 +84,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {run.key or '-'}  {run.get_status_display()}: {run.summary}")
             for path in files:
                 self.stdout.write(f"        {path}")
+            for suggestion in run.outputs.get("suggestions", []):  # the CRM cleanup's
+                self.stdout.write(f"    - {suggestion['title']}")
         self.stdout.write("Nothing was sent and nothing was changed; each run is in the admin.")
