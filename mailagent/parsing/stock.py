@@ -188,9 +188,10 @@ def _shopify_inventory(sheet: _Sheet) -> tuple[list[StockLevel], int]:
             quantity = _whole(available, quantity_column)
             on_hand_text = sheet.cell(row, "on hand (current)")
             on_hand = _whole(on_hand_text, "on hand (current)") if on_hand_text else None
-        title = " / ".join(
-            p for p in (sheet.cell(row, "title"), sheet.cell(row, "option1 value")) if p
-        )
+        # Shopify names the one variant of a product without options "Default Title".
+        option = sheet.cell(row, "option1 value")
+        parts = (sheet.cell(row, "title"), "" if option == "Default Title" else option)
+        title = " / ".join(p for p in parts if p)
         before = totals.get(sku)
         totals[sku] = StockLevel(
             sku=sku,
