@@ -205,6 +205,12 @@ class TextIndex:
             if _standing_alone(read, shelf):
                 alone = self._found(language, read, 1)
                 candidates += [(_carried(hit) - 1e-9, hit) for hit in alone]
+            # A part that names a subject is answered by a passage that speaks of it in its own
+            # heading or text, not by one that only sits under a heading naming it: "what's
+            # the minimum run for cups printed with our logo?" is not answered by the price
+            # list, which sits under "Prices, minimum order and volume discounts".
+            if read.subjects:
+                candidates = [(w, hit) for w, hit in candidates if read.subjects & _own(shelf, hit)]
             best = [max(candidates, key=lambda c: c[0])[1]] if candidates else []
             if best and best[0].id not in taken:
                 taken.add(best[0].id)
@@ -218,10 +224,14 @@ class TextIndex:
         """`hits`, the first naming the subjects of `question` no hit speaks of (only for a
         question told apart from its story) and the places no document names."""
         shelf = self._shelves[language]
-        answered = {concept for hit in hits for concept, _ in hit.adds}
+        answered = {concept for hit in hits if not hit.part for concept, _ in hit.adds}
         for hit in hits:
             title, _, text = shelf.rows[shelf.row_of[hit.id]]
-            answered.update(question.subjects & {*title.split(), *text.split()})
+            # A part's passage answers the subjects of its own heading: the returns passage
+            # found for "how long does the printing take?" says custom-printed cups cannot be
+            # sent back, which answers nothing about printing.
+            said = title.split() if hit.part else [*title.split(), *text.split()]
+            answered.update(question.subjects.intersection(said))
         missing = tuple(sorted(question.subjects - answered)) if question.focused else ()
         missing += question.unknown_places
         hits = [hit._replace(missing=()) for hit in hits]
@@ -385,6 +395,12 @@ def _covering(
 #: What the words of a part of a question that names no subject must weigh (relevance.py:
 #: about two specific words, "a case of lids").
 PART_WORDS = 1.0
+
+
+def _own(shelf: Shelf, hit: Hit) -> set[str]:
+    """The terms of a hit's own heading and text (not the headings above it)."""
+    title, _, text = shelf.rows[shelf.row_of[hit.id]]
+    return {*title.split(), *text.split()}
 
 
 def _carried(hit: Hit) -> float:
