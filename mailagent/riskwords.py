@@ -486,6 +486,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(a|en) plazos|en (dos|tres|cuatro|2|3|4|varios) (plazos|pagos|cuotas|veces)",
         r"fraccion\w*",
         r"aplaza\w*|pago (aplazado|fraccionado)",
+        # Half now, half later: "pay half now and the other half in mid-December".
+        r"(pay|paying|send|transfer)\w* (\S+ ){0,2}half now|half now and|(the other|second) half "
+        r"(in|by|at|next|on|later)|pay\w* (\S+ ){0,6}in one go|(halfte|teilbetrag) (jetzt|heute|"
+        r"sofort)|(nicht )?auf einmal (zu )?(zahlen|bezahlen|begleichen)|(la )?moitie (maintenant|"
+        r"aujourd'hui|ce mois)|pas (\S+ ){0,3}en une (seule )?fois|la mitad (ahora|hoy|este mes)",
+        r"no (\S+ ){0,4}de una (sola )?vez",
     ),
     # Someone asks the business to pay out: "I need you to process a transfer", "please wire".
     "pay_out": (

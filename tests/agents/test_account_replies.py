@@ -158,6 +158,10 @@ def test_the_account_and_another_question_in_one_message_get_both_answers():
         "¿Se puede fraccionar el pago en tres cuotas?",
         "la factura 2505 se pagó dos veces; devolvednos uno de los dos pagos a la tarjeta",
         "Wir haben die Rechnung versehentlich doppelt überwiesen.",
+        "I can't pay the October invoice in one go. Could I pay half now and half in December?",
+        "Wir können die Rechnung leider nicht auf einmal bezahlen.",
+        "Nous ne pourrons pas la régler en une seule fois.",
+        "No podemos pagarla de una vez, ¿la mitad ahora y el resto en enero?",
     ],
 )
 def test_instalments_and_a_payment_made_twice_go_to_a_person(text):
@@ -173,6 +177,8 @@ def test_instalments_and_a_payment_made_twice_go_to_a_person(text):
         "At the moment they have to split every invoice by hand.",
         "Wir arbeiten 8 Stunden am Tag.",
         "Can the order come in two deliveries?",
+        "We will order everything in one go next week.",
+        "Nous payons toujours en une fois, par carte.",
     ],
 )
 def test_a_statement_with_its_credits_or_an_invoice_split_by_hand_is_no_risk(text):
