@@ -8,8 +8,8 @@ send them (the right draft, or none where a person must answer).
 Two parts are held to them. `held_out` (a third of cases.json) meets all four, but its failing
 cases were read while the drafting was built, so it flatters. `kept` (cases_kept.json) was
 written by another hand without the rules and is never read case by case: on it no draft states
-a wrong fact or is in the wrong language, but recall and sendable fall short of the targets
-(59% and 64% when this was written). The tests hold `kept` to what is reached, KEPT_MIN_RECALL
+a wrong fact or is in the wrong language, and its sendable share meets the target, but its
+recall falls short (71% and 72% on 3 December 2026). The tests hold `kept` to what is reached, KEPT_MIN_RECALL
 and KEPT_MIN_SENDABLE: floors against going back, not the goal. The set's shape is checked too,
 so that it stays worth measuring on.
 
@@ -31,8 +31,8 @@ MAX_WRONG_LANGUAGE_DRAFTS = 0
 MIN_RECALL = 0.90
 MIN_SENDABLE = 0.70
 #: What the kept cases reach (0.59 and 0.64), less a case's worth: floors, not the goal.
-KEPT_MIN_RECALL = 0.55
-KEPT_MIN_SENDABLE = 0.60
+KEPT_MIN_RECALL = 0.68
+KEPT_MIN_SENDABLE = 0.70
 
 pytestmark = pytest.mark.django_db
 
