@@ -6,11 +6,24 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from mailagent.services.audit import events_for
-from mailagent.workflows.admin import data_html
 from mailagent.workflows.crm.decisions import CannotUndo, suggestion_undo
 from mailagent.workflows.crm.models import CrmSuggestion
+
+
+def _rows(rows: list[tuple[str, ...]]) -> str:
+    """Rows as a small table. (Not the runs' `data_html`: the workflows admin imports this
+    module to register it, and importing back would be a cycle.)"""
+    if not rows:
+        return "-"
+    cells = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((c,) for c in row)),) for row in rows),
+    )
+    return format_html("<table>{}</table>", cells)
 
 
 @admin.register(CrmSuggestion)
@@ -44,19 +57,16 @@ class CrmSuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="evidence")
     def evidence_view(self, obj: CrmSuggestion) -> str:
-        return data_html(obj.evidence)
+        return _rows([(line,) for line in obj.evidence])
 
     @admin.display(description="what accepting it changed (what undo puts back)")
     def applied_view(self, obj: CrmSuggestion) -> str:
-        return data_html(obj.applied)
+        return _rows([(name, str(value)) for name, value in obj.applied.items()])
 
     @admin.display(description="audit trail")
     def history(self, obj: CrmSuggestion) -> str:
-        return data_html(
-            [
-                {"when": f"{e.created_at:%Y-%m-%d %H:%M:%S}", "who": e.actor, "what": e.action}
-                for e in events_for(obj)
-            ]
+        return _rows(
+            [(f"{e.created_at:%Y-%m-%d %H:%M:%S}", e.actor, e.action) for e in events_for(obj)]
         )
 
     @admin.action(description="Undo the selected accepted suggestions")

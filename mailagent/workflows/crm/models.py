@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from mailagent.workflows.models import WorkflowRun
-
 
 class CrmSuggestion(models.Model):
     class Kind(models.TextChoices):
@@ -28,8 +26,9 @@ class CrmSuggestion(models.Model):
         UNDONE = "undone", "accepted, then undone"
         STALE = "stale", "no longer applies"
 
+    # By name: the workflows app's models module imports this one to register it.
     run = models.ForeignKey(
-        WorkflowRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "workflows.WorkflowRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
     fingerprint = models.CharField(max_length=200, unique=True)
