@@ -66,6 +66,31 @@ WORKFLOWS: tuple[Workflow, ...] = (
         actions=(Action("send_report", Tier.LOW, "email the week's figures to REPORT_RECIPIENTS"),),
         module="mailagent.workflows.kpi",
     ),
+    Workflow(
+        name="inventory",
+        title="inventory exception checks",
+        mode_setting="INVENTORY_MODE",
+        default_mode=Mode.OFF,  # nothing to read until INVENTORY_EXPORT_DIR is set
+        cron="0 7 * * *",  # daily at 07:00: the exports dropped the day before
+        actions=(
+            Action("send_alert", Tier.LOW, "email the stock exceptions to staff"),
+            Action("draft_purchase_order", Tier.MEDIUM, "order stock from a supplier"),
+        ),
+        module="mailagent.workflows.inventory",
+    ),
+    Workflow(
+        name="crm_cleanup",
+        title="CRM cleanup",
+        mode_setting="CRM_CLEANUP_MODE",
+        default_mode=Mode.DRAFT,  # suggestions are kept; every change is a person's click
+        cron="0 6 * * 1",  # Mondays at 06:00: the week's imports and mail looked over
+        actions=(
+            Action("suggest", Tier.LOW, "keep suggested merges and fixes for staff to decide"),
+            Action("merge_customers", Tier.MEDIUM, "merge two customers' invoices and tickets"),
+            Action("fix_contact", Tier.MEDIUM, "change a customer's addresses or create one"),
+        ),
+        module="mailagent.workflows.crm",
+    ),
 )
 
 

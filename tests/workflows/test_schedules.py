@@ -32,6 +32,7 @@ def test_syncing_twice_gives_the_same_schedules():
         "mailagent: send the daily digest",
         "mailagent: retry due sends",
         "mailagent: run the weekly KPI report",
+        "mailagent: run the CRM cleanup",
     }
 
 
