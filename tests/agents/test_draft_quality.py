@@ -9,9 +9,9 @@ Two parts are held to them. `held_out` (a third of cases.json) meets all four, b
 cases were read while the drafting was built, so it flatters. `kept` (cases_kept.json) was
 written by another hand without the rules and is never read case by case: on it no draft states
 a wrong fact or is in the wrong language, and its sendable share meets the target, but its
-recall falls short (71% and 72% on 3 December 2026). The tests hold `kept` to what is reached, KEPT_MIN_RECALL
-and KEPT_MIN_SENDABLE: floors against going back, not the goal. The set's shape is checked too,
-so that it stays worth measuring on.
+recall falls short (71% and 72% on 3 December 2026). The tests hold `kept` to what is reached,
+KEPT_MIN_RECALL and KEPT_MIN_SENDABLE: floors against going back, not the goal. The set's shape
+is checked too, so that it stays worth measuring on.
 
 `bench/eval_drafts.py` prints the full report, per split, language and category.
 """
