@@ -483,6 +483,22 @@ class Customer(models.Model):
         return self.name
 
 
+class CustomerAlias(models.Model):
+    """Another name the exports use for a customer: the name of one merged into it (the CRM
+    cleanup). An import that names it files the invoices under the customer it was merged into,
+    rather than bringing the merged customer back; undoing the merge removes the alias."""
+
+    key = models.CharField(max_length=255, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "customer aliases"
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.customer}"
+
+
 class Invoice(models.Model):
     """One invoice or credit note, as the latest export that listed it described it."""
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from mailagent.amounts import money
 from mailagent.errors import UserInputError
-from mailagent.models import Customer, Draft, ImportRun, Invoice
+from mailagent.models import Customer, CustomerAlias, Draft, ImportRun, Invoice
 from mailagent.parsing.accounting import (
     ContactRow,
     ExportKind,
@@ -209,10 +209,21 @@ def _run_record(
     )
 
 
+def _known_customer(key: str) -> Customer | None:
+    """The customer of that key, or the one a customer of that name was merged into."""
+    customer = Customer.objects.filter(key=key).first()
+    if customer is None:
+        alias = CustomerAlias.objects.select_related("customer").filter(key=key).first()
+        customer = alias.customer if alias else None
+    return customer
+
+
 def _customer_for(name: str, emails: tuple[str, ...] = ()) -> Customer:
-    customer, created = Customer.objects.get_or_create(
-        key=customer_key(name), defaults={"name": name.strip(), "emails": list(emails)}
-    )
+    customer, created = _known_customer(customer_key(name)), False
+    if customer is None:
+        customer, created = Customer.objects.get_or_create(
+            key=customer_key(name), defaults={"name": name.strip(), "emails": list(emails)}
+        )
     new_emails = [e for e in emails if e not in customer.emails]
     if new_emails and not created:
         customer.emails = customer.emails + new_emails
@@ -222,7 +233,7 @@ def _customer_for(name: str, emails: tuple[str, ...] = ()) -> Customer:
 
 def _contact_upsert(row: ContactRow, report: ImportReport) -> None:
     key = customer_key(row.customer)
-    customer = Customer.objects.filter(key=key).first()
+    customer = _known_customer(key)
     values = {"emails": list(row.emails), "contact_name": row.contact_name, "phone": row.phone}
     if customer is None:
         Customer.objects.create(key=key, name=row.customer.strip(), **values)

@@ -162,3 +162,33 @@ def test_accepting_a_fix_changes_just_that_and_undo_puts_it_back(crm, staff_clie
         {"action": "undo", "_selected_action": [fix.pk, link.pk]},
     )
     assert _state() == before
+
+
+def test_the_next_import_after_a_merge_files_the_old_name_under_the_survivor(crm, staff_client):
+    from datetime import date
+
+    from mailagent.models import CustomerAlias
+    from mailagent.services.invoices import export_import
+    from tests.workflows_crm.conftest import AGING, CONTACTS
+
+    _run()
+    keep = Customer.objects.get(name="Blue Harbor Marina")
+    _decide(staff_client, _merge())
+    # The accounting package still has both names: the next exports list the old one.
+    for name, text in (("contacts.csv", CONTACTS), ("aging.csv", AGING)):
+        export_import(data=text.encode("utf-8"), file_name=name, today=date(2026, 12, 2))
+    assert not Customer.objects.filter(name="Blue Harbour Marina Inc").exists()
+    assert sorted(keep.invoices.values_list("number", flat=True)) == ["1061", "1062", "1063"]
+    assert CustomerAlias.objects.get().customer == keep
+
+
+def test_undoing_a_merge_lets_the_old_name_stand_for_itself_again(crm, staff_client, admin_client):
+    from mailagent.models import CustomerAlias
+
+    _run()
+    _decide(staff_client, _merge())
+    admin_client.post(
+        "/admin/workflows/crmsuggestion/", {"action": "undo", "_selected_action": [_merge().pk]}
+    )
+    assert not CustomerAlias.objects.exists()
+    assert Customer.objects.filter(name="Blue Harbour Marina Inc").exists()

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mailagent.models import Customer, Draft, Invoice, Ticket
+from mailagent.models import Customer, CustomerAlias, Draft, Invoice, Ticket
 from mailagent.parsing.accounting import customer_key
 from mailagent.services.audit import audit_record
 from mailagent.workflows.crm.matching import address_key
@@ -101,6 +101,10 @@ def _merge(p: dict[str, Any]) -> dict[str, Any]:
         keep.reminders_paused, keep.paused_reason = True, absorb.paused_reason
     keep.save()
     absorb.delete()
+    # The exports may go on naming the absorbed customer: their invoices come to the survivor.
+    CustomerAlias.objects.update_or_create(
+        key=applied["absorbed"]["key"], defaults={"customer": keep}
+    )
     return applied
 
 
@@ -120,6 +124,7 @@ def _merge_undo(applied: dict[str, Any]) -> None:
         moved = model.objects.filter(pk__in=applied[name])
         if moved.exclude(customer_id=keep_id).exists() or moved.count() != len(applied[name]):
             raise CannotUndo(f"Some of the {name} it moved have moved again or are gone.")
+    CustomerAlias.objects.filter(key=absorbed["key"], customer_id=keep_id).delete()
     customer = _restore(absorbed)
     Invoice.objects.filter(pk__in=applied["invoices"]).update(customer=customer)
     Ticket.objects.filter(pk__in=applied["tickets"]).update(customer=customer)
