@@ -38,6 +38,7 @@ from mailagent.services.corrections import (
     ticket_correct,
     value_label,
 )
+from mailagent.services.processing.decide import TRIAGE_REASONS
 from mailagent.types import Category, Urgency
 
 
@@ -227,13 +228,7 @@ class TicketAdmin(admin.ModelAdmin):
         "risk",
         "risk_reasons",
         "why_triaged",
-        "decided_by",
-        "category_rule",
-        "category_rule_words",
-        "urgency_rule",
-        "urgency_rule_words",
-        "model_version",
-        "model_confidence",
+        *TRIAGE_REASONS,
         "summary",
         "human_reason",
         "created_at",
