@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -92,9 +93,12 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-def _events_table(obj) -> str:
-    """The object's history, oldest first; an edit shows its diff."""
+def _events_table(obj, *, also=None) -> str:
+    """The object's history, oldest first; an edit shows its diff. `also`: more events to show
+    with it (those of customers merged into it)."""
     rows = events_for(obj)
+    if also is not None:
+        rows = (rows | also).order_by("created_at", "id")
     if not rows:
         return "-"
     return format_html(
@@ -610,7 +614,19 @@ class CustomerAdmin(PauseActions, ReadOnlyAdmin):
 
     @admin.display(description="history")
     def history(self, obj: Customer) -> str:
-        return _events_table(obj)
+        """Its own events, and those of the customers merged into it (the CRM cleanup): their
+        events stay on the absorbed record's id, as the audit trail is never rewritten."""
+        from mailagent.workflows.crm.decisions import merged_into
+
+        absorbed = merged_into(obj)
+        also = (
+            AuditEvent.objects.filter(
+                target_type=ContentType.objects.get_for_model(Customer), target_id__in=absorbed
+            )
+            if absorbed
+            else None
+        )
+        return _events_table(obj, also=also)
 
 
 @admin.register(Invoice)

@@ -192,3 +192,22 @@ def test_undoing_a_merge_lets_the_old_name_stand_for_itself_again(crm, staff_cli
     )
     assert not CustomerAlias.objects.exists()
     assert Customer.objects.filter(name="Blue Harbour Marina Inc").exists()
+
+
+def test_the_survivor_s_admin_page_shows_the_absorbed_customer_s_history(
+    crm, staff_client, admin_client
+):
+    from mailagent.services.audit import audit_record
+
+    _run()
+    keep = Customer.objects.get(name="Blue Harbor Marina")
+    gone = Customer.objects.get(name="Blue Harbour Marina Inc")
+    audit_record(
+        action="reminders.paused",
+        obj=gone,
+        actor="owner@brightline.example",
+        summary="Paused while they move office",
+    )
+    _decide(staff_client, _merge())
+    page = admin_client.get(f"/admin/mailagent/customer/{keep.pk}/change/").content.decode()
+    assert "Paused while they move office" in page
