@@ -12,7 +12,6 @@ from django.utils import timezone
 from mailagent.services.delivery import outbound_retry, sends_retry_due
 from mailagent.services.invoices import export_folder_import
 from mailagent.services.outbound import draft_send
-from mailagent.services.triage_retraining import triage_model_retrain
 
 
 def send_draft(draft_id: int) -> str:
@@ -51,6 +50,10 @@ def import_export_folder() -> int:
 
 
 def retrain_triage() -> str:
+    # Imported here: retraining reads numpy, about 12 MB that the poller and its workers, which
+    # import this module for the sends, should not carry.
+    from mailagent.services.triage_retraining import triage_model_retrain
+
     return triage_model_retrain(
         path=settings.TRIAGE_MODEL_PATH,
         threshold=settings.TRIAGE_MODEL_CONFIDENCE,
