@@ -633,8 +633,11 @@ class RulesBackend:
         self.threshold = threshold
 
     def triage(self, context: TriageContext) -> Proposal:
-        # A colleague's note on a forward counts: "she wants her money back, see below".
-        text = "\n".join(filter(None, [context.subject, context.text, context.staff_note]))
+        # A colleague's note on a forward counts: "she wants her money back, see below". In the
+        # order of `ParsedEmail.risk_text` (subject, note, text), so that the policy, reading
+        # that text next, finds its concepts cached (`riskconcepts.concept_risks`: about half
+        # of triage's time) whenever the message embeds no forward.
+        text = "\n".join(filter(None, [context.subject, context.staff_note, context.text]))
         reading = rules_reading(text, tone_text=context.text)
         tone = reading.tone
         choice = self._combined(context, text, reading.category, reading.urgency)
