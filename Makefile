@@ -24,6 +24,7 @@ run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py sync_schedules
 	$(BIN)/python manage.py demo_admin
+	@test -f var/triage-model.npz || $(BIN)/python manage.py train_triage
 	$(BIN)/python manage.py import_invoices mailagent/demo/accounting/*.csv
 	$(BIN)/python manage.py poll --once
 	$(BIN)/python manage.py remind
