@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mailagent', '0011_ticket_triage_reasons'),
+        ("mailagent", "0011_ticket_triage_reasons"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboundemail',
-            name='kind',
-            field=models.CharField(choices=[('reply', 'reply to a customer'), ('reminder', 'payment reminder'), ('approval_request', 'approval request to staff'), ('escalation', 'escalation to staff'), ('digest', 'daily digest'), ('report', 'weekly report to staff')], max_length=20),
+            model_name="outboundemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reply", "reply to a customer"),
+                    ("reminder", "payment reminder"),
+                    ("approval_request", "approval request to staff"),
+                    ("escalation", "escalation to staff"),
+                    ("digest", "daily digest"),
+                    ("report", "weekly report to staff"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

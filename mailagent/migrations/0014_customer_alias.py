@@ -5,22 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mailagent', '0013_purchase_order_kinds'),
+        ("mailagent", "0013_purchase_order_kinds"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomerAlias',
+            name="CustomerAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='mailagent.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="mailagent.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'customer aliases',
+                "verbose_name_plural": "customer aliases",
             },
         ),
     ]

@@ -4,35 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='WorkflowRun',
+            name="WorkflowRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('workflow', models.CharField(db_index=True, max_length=64)),
-                ('key', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('mode', models.CharField(choices=[('off', 'off'), ('shadow', 'shadow'), ('draft', 'draft'), ('auto', 'auto')], max_length=8)),
-                ('trigger', models.CharField(blank=True, max_length=32)),
-                ('status', models.CharField(choices=[('running', 'running'), ('done', 'done'), ('refused', 'refused: its input could not be used'), ('failed', 'failed')], db_index=True, default='running', max_length=8)),
-                ('summary', models.CharField(blank=True, max_length=500)),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('inputs', models.JSONField(blank=True, default=dict)),
-                ('outputs', models.JSONField(blank=True, default=dict)),
-                ('actions', models.JSONField(blank=True, default=list)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("workflow", models.CharField(db_index=True, max_length=64)),
+                ("key", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("off", "off"),
+                            ("shadow", "shadow"),
+                            ("draft", "draft"),
+                            ("auto", "auto"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("trigger", models.CharField(blank=True, max_length=32)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("refused", "refused: its input could not be used"),
+                            ("failed", "failed"),
+                        ],
+                        db_index=True,
+                        default="running",
+                        max_length=8,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500)),
+                ("options", models.JSONField(blank=True, default=dict)),
+                ("inputs", models.JSONField(blank=True, default=dict)),
+                ("outputs", models.JSONField(blank=True, default=dict)),
+                ("actions", models.JSONField(blank=True, default=list)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'workflow run',
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(fields=['workflow', 'key'], name='workflows_w_workflo_909cc9_idx')],
+                "verbose_name": "workflow run",
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["workflow", "key"], name="workflows_w_workflo_909cc9_idx")
+                ],
             },
         ),
     ]

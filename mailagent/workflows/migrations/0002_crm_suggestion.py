@@ -5,33 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows', '0001_initial'),
+        ("workflows", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CrmSuggestion',
+            name="CrmSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('merge', 'merge two customers'), ('add_email', 'add an address to a customer'), ('remove_bounced', 'remove an address that bounced'), ('link_sender', 'add a sender to a customer'), ('new_customer', 'make a sender a customer'), ('follow_up', 'a person should look')], db_index=True, max_length=16)),
-                ('fingerprint', models.CharField(max_length=200, unique=True)),
-                ('title', models.CharField(max_length=500)),
-                ('evidence', models.JSONField(blank=True, default=list)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('pending', 'waiting for a person'), ('accepted', 'accepted'), ('rejected', 'rejected'), ('undone', 'accepted, then undone'), ('stale', 'no longer applies')], db_index=True, default='pending', max_length=8)),
-                ('decided_by', models.CharField(blank=True, max_length=320)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('applied', models.JSONField(blank=True, default=dict)),
-                ('undone_by', models.CharField(blank=True, max_length=320)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workflows.workflowrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("merge", "merge two customers"),
+                            ("add_email", "add an address to a customer"),
+                            ("remove_bounced", "remove an address that bounced"),
+                            ("link_sender", "add a sender to a customer"),
+                            ("new_customer", "make a sender a customer"),
+                            ("follow_up", "a person should look"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                ("fingerprint", models.CharField(max_length=200, unique=True)),
+                ("title", models.CharField(max_length=500)),
+                ("evidence", models.JSONField(blank=True, default=list)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for a person"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                            ("undone", "accepted, then undone"),
+                            ("stale", "no longer applies"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("decided_by", models.CharField(blank=True, max_length=320)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("applied", models.JSONField(blank=True, default=dict)),
+                ("undone_by", models.CharField(blank=True, max_length=320)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workflows.workflowrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'CRM suggestion',
-                'ordering': ['status', 'kind', 'id'],
+                "verbose_name": "CRM suggestion",
+                "ordering": ["status", "kind", "id"],
             },
         ),
     ]
