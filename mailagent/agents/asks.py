@@ -86,6 +86,16 @@ _DUE = re.compile(
             r"\bweitere offene\b|\b(autre chose|quelque chose|d'autres factures) (\w+ )?"
             r"(en attente|impaye\w*|ouvert\w*|a regler|a payer|du)\b|"
             r"\b(algo|alguna otra|otras facturas) (mas )?(pendiente|abierta|por pagar)s?\b",
+            # The balance, and what is owed asked the other way round: "our current balance",
+            # "on vous doit combien ?", "¿les debemos algo todavía?", "unser Kontostand".
+            r"\b(our|my|current|account|outstanding|open) balance\b|"
+            r"\bowe (you|u)\b[^.?!\n]{0,20}\b(now|currently|at the moment|at this point)\b",
+            r"\bkontostand\b|\b(unser|unseren|mein|meinen|den|der|aktuelle\w*) saldo\b|"
+            r"\bschulden (wir|ich) (ihnen|euch|dir)\b",
+            r"\b(doit|devons|dois)\b[^.?!\n]{0,30}\bcombien\b|"
+            r"\b(notre|mon|le|du) solde( de (notre |mon )?compte)?\b",
+            r"\b(debemos|debo|adeudamos)\b[^.?!\n]{0,30}\b(cuanto|algo|todavia|aun)\b|"
+            r"\b(nuestro|mi|el) saldo\b",
         )
     )
 )

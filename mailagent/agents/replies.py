@@ -33,7 +33,7 @@ from itertools import combinations
 
 from mailagent.agents import asks
 from mailagent.agents.phrases import ACKNOWLEDGEMENTS, LANGUAGE_NAMES, PHRASES, TONE_OPENERS
-from mailagent.knowledge.question import asking_parts
+from mailagent.knowledge.question import asking_pieces
 from mailagent.knowledge.topics import is_topic
 from mailagent.types import (
     Account,
@@ -332,6 +332,12 @@ def _paid_together(amounts: set[Decimal], account: Account) -> tuple[InvoiceFact
     return found[0] if len(found) == 1 else ()
 
 
+def _asks_beyond_account(text: str, language: str) -> bool:
+    """Whether a question of the message is not about the account: one of its questions
+    (`asking_pieces`) that asks neither what is owed nor for a statement or a copy."""
+    return any(not asks.invoice_ask(piece) for piece in asking_pieces(text, language))
+
+
 def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Passage, ...]]:
     """(shape, body lines, unanswered, passages quoted) for a question about invoices."""
     account = d.context.account
@@ -375,7 +381,7 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
         copies = named or open_items
         lines += ["", d.say("resend_one" if len(copies) <= 1 else "resend_many")]
         unanswered = "asks for a copy of the invoice: attach it to the reply or send it"
-    elif ask in ("statement", "due") and len(asking_parts(text, d.language)) >= 2:
+    elif ask in ("statement", "due") and _asks_beyond_account(text, d.language):
         # The account and another question in one message ("what do we owe, and do you take
         # cards?"): the records, then the folder's answer to the rest, when it has one.
         if d.context.passages:
@@ -528,7 +534,11 @@ def _complaint_reply(d: _Draft, text: str) -> tuple[str, list[str], tuple[Passag
     lines = [d.say("ack_complaint")]
     account = d.context.account
     named = _named_in(text, account) if account else ()
-    if named:
+    if account and account.open_items and asks.invoice_ask(text) in ("statement", "due"):
+        # A complaint that asks what is still owed ("...including the one we dispute"): the
+        # account's open items, as an invoice question gets them.
+        lines += ["", d.records_intro(account), "", *d.statement(account.open_items)]
+    elif named:
         lines += ["", d.records_intro(account), "", *d.statement(named, totals=False)]
     shape, quoted, passages = _knowledge_reply(d, closing=False)
     if quoted:
@@ -548,6 +558,25 @@ def _opening(d: _Draft, tone: Tone, body: list[str]) -> list[str]:
     return [opener, ""]
 
 
+#: The categories whose reply answers what the account holds when the message asks it: a
+#: question the triage read as another kind ("on vous doit combien ? et vous livrez le
+#: samedi ?" reads as a delivery question) still gets the records it asks for.
+_ACCOUNT_TOO = frozenset({Category.SUPPORT_QUESTION, Category.SALES_INQUIRY, Category.OTHER})
+
+
+def _asks_account(category: Category, text: str, context: TriageContext) -> bool:
+    """Whether a customer with open items asks what they owe or for a statement
+    (`asks.invoice_ask`) in a message triaged as a question of another kind: the reply is
+    then the account's, with the folder's answer to the rest (`_invoice_reply`)."""
+    account = context.account
+    return (
+        category in _ACCOUNT_TOO
+        and account is not None
+        and bool(account.open_items)
+        and asks.invoice_ask(text) in ("statement", "due")
+    )
+
+
 def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply | None:
     """The draft for a message, in the customer's language; None when the rules backend cannot
     write that language (a person answers)."""
@@ -560,7 +589,7 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
     text = "\n".join(filter(None, [context.subject, context.text, context.staff_note]))
     passages: tuple[Passage, ...] = ()
     unanswered = ""
-    if category is Category.INVOICE_QUESTION:
+    if category is Category.INVOICE_QUESTION or _asks_account(category, text, context):
         shape, body, unanswered, passages = _invoice_reply(d, text)
     elif category is Category.PAYMENT_CLAIMED:
         shape, body, unanswered = _payment_reply(d, text)

@@ -118,7 +118,12 @@ _PIECE = re.compile(
     # "What are your payment terms, and when was it due?": a question word after "and".
     r"|,?\s(?:and|und|et|y|e)\s(?=(?:what|when|where|how|which|who|why|wann|was|wie|wo|welche\w*|"
     r"quand|quel\w*|comment|combien|o[uù]|cu[aá]ndo|qu[eé]|c[oó]mo|cu[aá]nt[oa]s?|d[oó]nde|"
-    r"cu[aá]l\w*)\b)",
+    r"cu[aá]l\w*)\b)"
+    # "Could you tell me our balance, and confirm that you take checks?": "and" before a
+    # request of its own.
+    r"|,\s(?:and|und|et|y|e)\s(?:please\s|bitte\s|(?:me|nous|nos)\s)?(?=(?:confirm|tell|let|"
+    r"send|advise|explain|best[äa]tig\w*|sag\w*|teil\w*|schick\w*|confirm\w*|indiqu\w*|dire|"
+    r"envoy\w*|indic\w*|dec\w*|envi\w*)\b)",
     re.IGNORECASE,
 )
 #: At most this many of a message's questions are read one by one (relevance costs time).
@@ -131,6 +136,13 @@ def asking_parts(text: str, language: str) -> tuple[str, ...]:
     MIN_ASKING_WORDS words that are not stop words in `language`; () otherwise. A question is
     an asking sentence (`asking_split`), or a piece of one between its question marks and list
     items. The first line (a subject the caller put first) is no part: it names the whole."""
+    pieces = asking_pieces(text, language)
+    return pieces[:MAX_PARTS] if len(pieces) >= 2 else ()
+
+
+@lru_cache(maxsize=512)
+def asking_pieces(text: str, language: str) -> tuple[str, ...]:
+    """Every question `text` asks (`asking_parts`), one or more; () when it asks none."""
     _, _, rest = text.partition("\n")
     pieces: list[str] = []
     for match in _SENTENCE.finditer(rest):
@@ -141,7 +153,7 @@ def asking_parts(text: str, language: str) -> tuple[str, ...]:
             piece = " ".join(piece.split())
             if len(terms(piece, language)) >= MIN_ASKING_WORDS:
                 pieces.append(piece)
-    return tuple(pieces[:MAX_PARTS]) if len(pieces) >= 2 else ()
+    return tuple(pieces)
 
 
 def question_of(text: str) -> str:

@@ -183,3 +183,58 @@ def test_instalments_and_a_payment_made_twice_go_to_a_person(text):
 )
 def test_a_statement_with_its_credits_or_an_invoice_split_by_hand_is_no_risk(text):
     assert policy.text_risks(text) == ()
+
+
+_PAYMENT_BY_CHECK = Passage(
+    id="payment.md#2",
+    file="payment.md",
+    heading="Paying by check",
+    text="We accept checks made payable to Acme Supplies.",
+    language="en",
+    score=3.0,
+    adds=(),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "language"),
+    [
+        # One sentence, two requests: the balance, "and confirm" the other.
+        (
+            "Could you let me know our current balance, and confirm that you accept checks?",
+            Category.INVOICE_QUESTION,
+            "en",
+        ),
+        # Triaged as a question about payment methods: the balance asked is still answered.
+        (
+            "On vous doit combien en ce moment ? Et est-ce que vous acceptez les chèques ?",
+            Category.SUPPORT_QUESTION,
+            "fr",
+        ),
+        ("¿Cuánto os debemos todavía? ¿Aceptáis cheques?", Category.SALES_INQUIRY, "es"),
+        ("Wie ist unser Kontostand? Und nehmen Sie Schecks?", Category.OTHER, "de"),
+    ],
+)
+def test_the_balance_asked_beside_another_question_gets_the_records_and_the_folder(
+    text, category, language
+):
+    body = _reply(text, category=category, language=language, passages=(_PAYMENT_BY_CHECK,)).body
+    assert "INV-2502" in body and "INV-2509" in body
+    assert "payable to Acme Supplies" in body
+
+
+def test_a_question_that_does_not_ask_about_the_account_gets_no_statement():
+    body = _reply(
+        "Do you accept checks?", category=Category.SUPPORT_QUESTION, passages=(_PAYMENT_BY_CHECK,)
+    ).body
+    assert "payable to Acme Supplies" in body
+    assert "INV-2502" not in body
+
+
+def test_a_complaint_that_asks_what_is_still_owed_lists_the_open_items():
+    body = _reply(
+        "The last delivery was a mess and I am not happy. Please also send me the detail of "
+        "what is still open on our account.",
+        category=Category.COMPLAINT,
+    ).body
+    assert "INV-2502" in body and "INV-2509" in body
