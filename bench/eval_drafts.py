@@ -7,7 +7,7 @@ nothing of a developer's own is read or written), imports the set's accounting e
 every case through `emails_process` with today pinned to the exports' date, and prints for each
 split apart (tests/draft_eval.py says what each is), per language and per category: cases,
 required-fact recall, drafts with a wrong or unsupported fact, drafts in the wrong language, and
-the share a person could send as they stand; then the failing held_out, fresh, dev and dev2 cases
+the share a person could send as they stand; then the failing held_out, fresh, dev, dev2 and dev3 cases
 with why (`--verbose`: the tune ones too). The kept cases are reported as figures only: they are
 the ones to quote, and `--show-kept` lists their failures only for whoever accepts that they
 then measure nothing. The set and its scoring live in tests/draft_eval.py, shared with
@@ -174,6 +174,7 @@ def main() -> None:
     print_split("fresh (development: its failures were read)", report.where(split="fresh"))
     print_split("dev (development: written to find weaknesses)", report.where(split="dev"))
     print_split("dev2 (development: customers' accounts)", report.where(split="dev2"))
+    print_split("dev3 (development: mail triage misreads)", report.where(split="dev3"))
     print_split("kept (never looked at: the figures to quote)", report.where(split="kept"))
     print("why cases are not sendable, by kind (a case can count in several):")
     for split in SPLITS:
@@ -183,6 +184,7 @@ def main() -> None:
     print_failures("failing fresh cases", report.where(split="fresh"))
     print_failures("failing dev cases", report.where(split="dev"))
     print_failures("failing dev2 cases", report.where(split="dev2"))
+    print_failures("failing dev3 cases", report.where(split="dev3"))
     if args.verbose:
         print_failures("failing tune cases", report.where(split="tune"))
     if args.show_kept:
