@@ -7,10 +7,10 @@ nothing of a developer's own is read or written), imports the set's accounting e
 every case through `emails_process` with today pinned to the exports' date, and prints for each
 split apart (tests/draft_eval.py says what each is), per language and per category: cases,
 required-fact recall, drafts with a wrong or unsupported fact, drafts in the wrong language, and
-the share a person could send as they stand; then the failing held_out, fresh, dev, dev2 and dev3 cases
-with why (`--verbose`: the tune ones too). The kept cases are reported as figures only: they are
-the ones to quote, and `--show-kept` lists their failures only for whoever accepts that they
-then measure nothing. The set and its scoring live in tests/draft_eval.py, shared with
+the share a person could send as they stand; then the failing held_out, fresh, dev, dev2 and dev3
+cases with why (`--verbose`: the tune ones too). The kept cases are reported as figures only:
+they are the ones to quote, and `--show-kept` lists their failures only for whoever accepts that
+they then measure nothing. The set and its scoring live in tests/draft_eval.py, shared with
 tests/agents/test_draft_quality.py.
 """
 
