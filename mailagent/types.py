@@ -265,6 +265,9 @@ class TriageContext:
     language_name: str = "English"
     #: The knowledge folder's passages most relevant to the message, best first.
     passages: tuple[Passage, ...] = ()
+    #: What the folder says the business does next for a kind of message, whatever the
+    #: message asks (`knowledge.procedures_for`): how a payment is matched and confirmed.
+    procedures: tuple[Passage, ...] = ()
     #: Earlier approved replies to messages like this one, best first.
     examples: tuple[Example, ...] = ()
     #: How the business is paid, from settings only (PAYMENT_DETAILS): never from mail or a model.

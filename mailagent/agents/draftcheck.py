@@ -254,10 +254,12 @@ def draft_problems(
 ) -> list[str]:
     """Every reason the draft must not be shown as written; an empty list when every fact in it
     is the business's. `passages` are those the draft was given (by default the context's);
-    `allowed_text` is more text the business vouches for. See the module for what is checked."""
+    `allowed_text` is more text the business vouches for. See the module for what is checked.
+    By default the draft was given the context's passages and its procedures (what the folder
+    says the business does next)."""
     language = context.language if context.language in DRAFT_LANGUAGES else "en"
     records = _Records.of(context.account, context.today)
-    given = context.passages if passages is None else passages
+    given = (*context.passages, *context.procedures) if passages is None else passages
     own = [context.payment_details, allowed_text, context.business_name]
     if context.account:
         own.append(context.account.customer_name)

@@ -33,12 +33,7 @@ def _trusted(context: TriageContext) -> str:
 
 def problems_of(body: str, context: TriageContext, passages=None) -> list[str]:
     """Why a draft must not be shown as written (`draftcheck.draft_problems`)."""
-    return draft_problems(
-        body,
-        context,
-        passages=context.passages if passages is None else passages,
-        allowed_text=_trusted(context),
-    )
+    return draft_problems(body, context, passages=passages, allowed_text=_trusted(context))
 
 
 _PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")

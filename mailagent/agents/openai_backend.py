@@ -276,7 +276,7 @@ class OpenAIBackend:
             prompt_tokens=answer.prompt_tokens,
             completion_tokens=answer.completion_tokens,
             language=context.language if out.draft_reply.strip() else "",
-            passages=context.passages,
+            passages=(*context.passages, *context.procedures),
             example=context.examples[0] if context.examples else None,
             unanswered=out.unanswered[:300],
         )

@@ -113,6 +113,11 @@ def business_sections(context: TriageContext) -> list[list[str]]:
         sections.append(knowledge)
     else:
         sections.append(["OUR KNOWLEDGE: nothing in the business's files answers this."])
+    if context.procedures:
+        procedures = ["WHAT WE DO NEXT (from the business's own files, whatever was asked):"]
+        for p in context.procedures:
+            procedures += [f"[{p.file} - {p.heading}]", p.text.strip(), ""]
+        sections.append(procedures)
     for example in context.examples[:MAX_EXAMPLES]:
         sections.append(
             [

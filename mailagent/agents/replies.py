@@ -406,8 +406,21 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
     return shape, lines, unanswered, passages
 
 
-def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str]:
-    """(shape, body lines, unanswered) for a customer who says they paid."""
+def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Passage, ...]]:
+    """(shape, body lines, unanswered, passages quoted) for a customer who says they paid:
+    what the records show of it, then, unless they show it paid, what the folder says about
+    how a payment is matched and confirmed (`TriageContext.procedures`): how long a transfer
+    takes to reach the business, and the remittance advice that matches it at once."""
+    shape, lines, unanswered = _payment_lines(d, text)
+    procedures = d.context.procedures[:1]
+    if not procedures or shape.startswith("paid:matched_paid"):
+        return shape, lines, unanswered, ()
+    lines += ["", *_passage_lines(d, procedures[0])]
+    return f"{shape}:{procedures[0].id}", lines[:-1], unanswered, procedures
+
+
+def _payment_lines(d: _Draft, text: str) -> tuple[str, list[str], str]:
+    """(shape, body lines, unanswered) for a customer who says they paid: the records."""
     account = d.context.account
     lines = [d.say("paid_thanks"), ""]
     if account is None:
@@ -479,6 +492,18 @@ def quoted_passage(text: str) -> str:
     return re.sub(r"(\*\*|__)(.+?)\1", r"\2", quoted)
 
 
+def _passage_lines(d: _Draft, passage: Passage) -> list[str]:
+    """A passage as a draft quotes it: an introduction naming its heading, the passage, a
+    blank line."""
+    heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()
+    heading = heading or passage.file.rsplit("/", 1)[-1]
+    intro = d.say("passage_intro", heading=heading)
+    if passage.language != d.language and passage.language in LANGUAGE_NAMES[d.language]:
+        language = LANGUAGE_NAMES[d.language][passage.language]
+        intro = intro.rstrip(": ") + d.say("passage_other_language", language=language) + ":"
+    return [intro, "", quoted_passage(passage.text), ""]
+
+
 def _knowledge_reply(
     d: _Draft, *, closing: bool = True
 ) -> tuple[str, list[str], tuple[Passage, ...]]:
@@ -511,15 +536,7 @@ def _knowledge_reply(
     # what would the return shipping cost?" needs the return window beside the two answers.
     if len(used) < _MAX_PASSAGES and any(p.answers_part for p in passages):
         used += [p for p in others if p not in used][: _MAX_PASSAGES - len(used)]
-    lines: list[str] = []
-    for passage in used:
-        heading = passage.heading.split(HEADING_SEPARATOR)[-1].strip()
-        heading = heading or passage.file.rsplit("/", 1)[-1]
-        intro = d.say("passage_intro", heading=heading)
-        if passage.language != d.language and passage.language in LANGUAGE_NAMES[d.language]:
-            language = LANGUAGE_NAMES[d.language][passage.language]
-            intro = intro.rstrip(": ") + d.say("passage_other_language", language=language) + ":"
-        lines += [intro, "", quoted_passage(passage.text), ""]
+    lines = [line for passage in used for line in _passage_lines(d, passage)]
     if closing:
         lines.append(d.say("passage_close"))
     else:
@@ -592,7 +609,7 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
     if category is Category.INVOICE_QUESTION or _asks_account(category, text, context):
         shape, body, unanswered, passages = _invoice_reply(d, text)
     elif category is Category.PAYMENT_CLAIMED:
-        shape, body, unanswered = _payment_reply(d, text)
+        shape, body, unanswered, passages = _payment_reply(d, text)
     elif category is Category.COMPLAINT:
         shape, body, passages = _complaint_reply(d, text)
         unanswered = "a complaint: a person decides what to offer"

@@ -9,6 +9,7 @@ message the few passages that answer what it asks (question.py), or none when th
 no answer (the rule is in relevance.py).
 
     passages_for(text, language, limit=3) -> tuple[Passage, ...]
+    procedures_for(language) -> tuple[Passage, ...]    # what the business does next
     knowledge_index(recheck=False) -> KnowledgeIndex   # files, skipped files, search()
 
 This module is the only part that reads settings. It keeps one index per folder and per process:
@@ -38,7 +39,14 @@ __all__ = [
     "knowledge_build",
     "knowledge_index",
     "passages_for",
+    "procedures_for",
 ]
+
+#: The topics on which the folder says what the business does next for a kind of message,
+#: whatever the message asks: a customer who says they paid is told how a payment is matched
+#: and confirmed ("send a remittance advice; a transfer takes 1 to 3 working days to reach
+#: us"), though they asked nothing. The first passage whose own heading names each.
+PROCEDURE_TOPICS = ("remittance",)
 
 _watches: dict[tuple[int, Path, str], FolderWatch] = {}
 _lock = threading.Lock()
@@ -73,6 +81,14 @@ def passages_for(text: str, language: str, limit: int = 3) -> tuple[Passage, ...
     """The knowledge passages that answer `text`, written in `language`, best first: at most
     `limit`, and none when the folder holds no answer or does not exist."""
     return knowledge_index().search(text, language=language, limit=limit)
+
+
+def procedures_for(language: str) -> tuple[Passage, ...]:
+    """The folder's passage on each of PROCEDURE_TOPICS, in `language` where the folder has it
+    in that language, else in its own (KNOWLEDGE_LANGUAGE); none where it has no such heading."""
+    index = knowledge_index()
+    found = (index.headed(topic, language=language)[:1] for topic in PROCEDURE_TOPICS)
+    return tuple(passage for passages in found for passage in passages)
 
 
 def _after_fork() -> None:

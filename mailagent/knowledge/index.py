@@ -22,7 +22,7 @@ from mailagent.knowledge.files import FolderReading, SkippedFile, folder_read
 from mailagent.knowledge.passages import HEADING_SEPARATOR, passages_split
 from mailagent.knowledge.question import question_of
 from mailagent.knowledge.textindex import Document, TextIndex
-from mailagent.knowledge.topics import topic_name
+from mailagent.knowledge.topics import topic_name, topic_token
 from mailagent.types import Passage
 
 logger = logging.getLogger("mailagent.knowledge")
@@ -88,6 +88,18 @@ class KnowledgeIndex:
             )
             for hit in hits
         )
+
+    def headed(self, topic: str, *, language: str) -> tuple[Passage, ...]:
+        """The passages whose own heading names `topic` ("remittance"), in `language`, else in
+        the folder's default language: what the business does next for a kind of message (how
+        a payment is confirmed, for a customer who says they paid), which the message itself
+        need not ask."""
+        token = topic_token(topic)
+        for searched in dict.fromkeys((language, self.default_language)):
+            ids = self._text.headed(token, searched)
+            if ids:
+                return tuple(self._passages[i] for i in ids)
+        return ()
 
 
 def _document(passage: Passage) -> Document:

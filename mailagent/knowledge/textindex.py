@@ -131,6 +131,15 @@ class TextIndex:
     def languages(self) -> frozenset[str]:
         return frozenset(self._shelves)
 
+    def headed(self, subject: str, language: str) -> list[str]:
+        """The documents in `language` whose own heading names `subject` (a topic's token), in
+        the order they were indexed: what the folder says under a heading of its own about it,
+        whatever a message asks."""
+        shelf = self._shelves.get(language)
+        if shelf is None:
+            return []
+        return [shelf.ids[row] for row in shelf.headed_postings.get(subject, ())]
+
     def search(
         self, query: str, language: str, limit: int = 3, *, query_language: str | None = None
     ) -> list[Hit]:

@@ -45,7 +45,9 @@ ACCOUNT = Account(
 )
 
 
-def _reply(text: str, *, category=Category.PAYMENT_CLAIMED, language="en", passages=()):
+def _reply(
+    text: str, *, category=Category.PAYMENT_CLAIMED, language="en", passages=(), procedures=()
+):
     context = TriageContext(
         subject="Payment",
         text=text,
@@ -55,6 +57,7 @@ def _reply(text: str, *, category=Category.PAYMENT_CLAIMED, language="en", passa
         language=language,
         today=TODAY,
         passages=passages,
+        procedures=procedures,
     )
     return reply_for(category, Tone.NEUTRAL, context)
 
@@ -238,3 +241,31 @@ def test_a_complaint_that_asks_what_is_still_owed_lists_the_open_items():
         category=Category.COMPLAINT,
     ).body
     assert "INV-2502" in body and "INV-2509" in body
+
+
+_REMITTANCE = Passage(
+    id="payment.md#5",
+    file="payment.md",
+    heading="Payment methods and terms \u203a Remittances and payment confirmation",
+    text="Please send a remittance advice. A bank transfer takes 1 to 3 working days to reach us.",
+    language="en",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We paid INV-2502 last week, why the reminder?",  # open in the records
+        "We sent you 999.00 yesterday.",  # matches nothing
+    ],
+)
+def test_a_payment_the_records_do_not_show_gets_how_payments_are_confirmed(text):
+    reply = _reply(text, procedures=(_REMITTANCE,))
+    assert "1 to 3 working days" in reply.body and "remittance advice" in reply.body
+    assert reply.passages == (_REMITTANCE,)
+
+
+def test_a_payment_the_records_show_gets_no_procedure():
+    reply = _reply("We paid INV-2498 on the 10th.", procedures=(_REMITTANCE,))
+    assert "INV-2498" in reply.body
+    assert "remittance advice" not in reply.body and reply.passages == ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -237,3 +238,26 @@ def test_a_model_draft_within_the_facts_is_kept(stub):
     stub.script.append(Reply(body=json.dumps(answer)))
     proposal = backend(stub).triage(GROUNDED)
     assert proposal.draft_body == kept and proposal.fallback_reason == ""
+
+
+def test_the_model_is_given_what_the_business_does_next_and_may_quote_it(stub):
+    procedure = Passage(
+        id="payment.de.md#5",
+        file="payment.de.md",
+        heading="Zahlungsavis",
+        text="Eine Überweisung braucht 1 bis 3 Werktage; bitte an buchhaltung@acme.example.",
+        language="de",
+    )
+    context = replace(GROUNDED, procedures=(procedure,))
+    quoting = (
+        "Hallo Anna,\n\nvielen Dank. Eine Überweisung braucht 1 bis 3 Werktage; schicken Sie "
+        "das Zahlungsavis bitte an buchhaltung@acme.example.\n\nViele Grüße\nAcme Supplies"
+    )
+    answer = GOOD_ANSWER | {"category": "payment_claimed", "risk": "medium", "draft_reply": quoting}
+    stub.script.append(Reply(body=json.dumps(answer)))
+    proposal = backend(stub).triage(context)
+    ours = stub.requests[0]["messages"][1]["content"].split(FENCE_OPEN)[0]
+    assert "WHAT WE DO NEXT" in ours and "[payment.de.md - Zahlungsavis]" in ours
+    # Its address is the business's own: the draft is kept, and shows the passage it used.
+    assert proposal.draft_body == quoting and proposal.fallback_reason == ""
+    assert procedure in proposal.passages

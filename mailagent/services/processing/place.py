@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mailagent.conf import Mode
 from mailagent.errors import UserInputError
-from mailagent.knowledge import knowledge_index, passages_for
+from mailagent.knowledge import knowledge_index, passages_for, procedures_for
 from mailagent.language import detect_language
 from mailagent.models import Customer, InboundEmail, Ticket
 from mailagent.parsing.email import parse_email
@@ -163,6 +163,9 @@ def triage_context(
     def passages() -> tuple[Passage, ...]:
         return translated(passages_for(asked, language), language)
 
+    def procedures() -> tuple[Passage, ...]:
+        return translated(procedures_for(language), language)
+
     def approved() -> tuple[Example, ...]:
         return examples.like(asked, language) if examples else ()
 
@@ -181,8 +184,12 @@ def triage_context(
         today=timezone.localdate(),
     )
     if deferred:
-        return DeferredContext(**fields, find_passages=passages, find_examples=approved)
-    return TriageContext(**fields, passages=passages(), examples=approved())
+        return DeferredContext(
+            **fields, find_passages=passages, find_procedures=procedures, find_examples=approved
+        )
+    return TriageContext(
+        **fields, passages=passages(), procedures=procedures(), examples=approved()
+    )
 
 
 class _Deferred:
@@ -212,18 +219,22 @@ class DeferredContext(TriageContext):
     whose values are found already)."""
 
     passages = _Deferred()
+    procedures = _Deferred()
     examples = _Deferred()
 
     def __init__(
         self,
         *,
         find_passages: Callable[[], tuple[Passage, ...]] | None = None,
+        find_procedures: Callable[[], tuple[Passage, ...]] | None = None,
         find_examples: Callable[[], tuple[Example, ...]] | None = None,
         **fields,
     ) -> None:
         super().__init__(**fields)
         if find_passages is not None:
             self.__dict__["_passages"] = find_passages
+        if find_procedures is not None:
+            self.__dict__["_procedures"] = find_procedures
         if find_examples is not None:
             self.__dict__["_examples"] = find_examples
 
