@@ -12,15 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
 
 from mailagent.oauth.errors import ProviderRefused, ProviderUnavailable
 from mailagent.oauth.providers import Provider
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+
+# authlib and requests (with joserfc and cryptography under them: about 30 MB and 400 modules)
+# are imported by the functions that talk to a provider, not here: the admin registers the
+# mailbox connections at start-up, so every process (the poller and each of its workers too)
+# would carry them, while only OAuth mailboxes ever use them.
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"  # RFC 8628 section 3.4
 # Errors a provider sends when the fault is its own and a later try may work.
@@ -59,6 +64,8 @@ def grant_from(answer: dict[str, Any], *, now: datetime, requested_scope: str) -
 def oauth_session(
     provider: Provider, *, client_id: str, client_secret: str, redirect_uri: str | None = None
 ) -> OAuth2Session:
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(
         client_id=client_id,
         client_secret=client_secret or None,
@@ -72,6 +79,9 @@ def oauth_session(
 
 def token_request(session: OAuth2Session, provider: Provider, **params: Any) -> dict[str, Any]:
     """POST to the token endpoint; the answer's fields, or ProviderRefused/ProviderUnavailable."""
+    import requests
+    from authlib.integrations.base_client import OAuthError
+
     try:
         return dict(session.fetch_token(provider.token_endpoint, **params))
     except OAuthError as exc:
@@ -85,6 +95,9 @@ def token_request(session: OAuth2Session, provider: Provider, **params: Any) -> 
 def refresh_request(
     session: OAuth2Session, provider: Provider, *, refresh_token: str
 ) -> dict[str, Any]:
+    import requests
+    from authlib.integrations.base_client import OAuthError
+
     try:
         return dict(session.refresh_token(provider.token_endpoint, refresh_token=refresh_token))
     except OAuthError as exc:
@@ -98,6 +111,8 @@ def refresh_request(
 def device_authorization_request(session: OAuth2Session, provider: Provider) -> dict[str, Any]:
     """RFC 8628 section 3.1: ask for a user code. Not a token request, so authlib has no method
     for it; the client authenticates as it would at the token endpoint."""
+    import requests
+
     data = {"client_id": session.client_id, "scope": provider.scope}
     try:
         response = session.post(

@@ -16,13 +16,17 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from mailagent.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
+
+# `cryptography` is imported where a token is encrypted or read, not here: the admin imports
+# this module at start-up, and only installations with OAuth mailboxes ever use it.
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,10 @@ _DERIVED_INFO = b"mailagent mailbox tokens v1"
 
 @functools.cache
 def _cipher(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
+    from cryptography.fernet import Fernet, MultiFernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     if keys:
         return MultiFernet([Fernet(key.strip().encode("ascii")) for key in keys])
     logger.warning(
@@ -58,6 +66,8 @@ def encrypt(value: str) -> str:
 def decrypt(value: str) -> str:
     if not value:
         return ""
+    from cryptography.fernet import InvalidToken
+
     try:
         return cipher().decrypt(value.encode("ascii")).decode()
     except InvalidToken:
@@ -72,6 +82,8 @@ def reencrypt(value: str) -> str:
     """The same secret under the first key (MultiFernet.rotate)."""
     if not value:
         return ""
+    from cryptography.fernet import InvalidToken
+
     try:
         return cipher().rotate(value.encode("ascii")).decode("ascii")
     except InvalidToken:
