@@ -42,6 +42,19 @@ def triage_backend(name: str) -> TriageBackend:
     raise ConfigurationError(f"AGENT_MODEL={name!r} is not a model backend; use rules or openai.")
 
 
+def backend_load() -> None:
+    """Load what the rules backend reads from disk (the learned triage model, where one is
+    trained: numpy and its weights) and compile the rules' patterns. Either backend has the
+    rules (the model backend falls back to them); called before the processing workers fork,
+    so that they share it all."""
+    from django.conf import settings
+
+    from mailagent.agents.rules import rules_compile
+
+    _rules(settings)
+    rules_compile()
+
+
 def _rules(settings: Any) -> TriageBackend:
     from mailagent.agents.rules import RulesBackend
     from mailagent.learned.store import learned_model

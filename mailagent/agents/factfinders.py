@@ -101,6 +101,12 @@ def _money_pattern(codes: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+def patterns_compile() -> None:
+    """Compile the money pattern for every currency code now (it is compiled at first use):
+    called before the processing workers fork, so that they share it."""
+    _money_pattern(CURRENCY_CODES)
+
+
 # A figure with decimals or grouped thousands and no currency: "1,234.50", "1.234,50", "860.00".
 _FIGURE = re.compile(
     rf"{_START}-?(?:\d{{1,3}}(?P<g>[,.'\u2019\u00a0\u202f\u2009])\d{{3}}(?:(?P=g)\d{{3}})*"

@@ -241,6 +241,12 @@ def _reply_message(text: str) -> EmailMessage:
     return message
 
 
+def reply_patterns_compile() -> None:
+    """Build the reply splitter's patterns now (they are built at first use): called before the
+    processing workers fork, so that they share them."""
+    _reply_patterns()
+
+
 @functools.cache
 def _reply_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     built = EmailMessage(text="", languages=list(_REPLY_LANGUAGES), keep_hyphen_lists=True)
