@@ -28,7 +28,7 @@ from mailagent.services.triage_training import WITH_RULES, with_rules_reading
 from mailagent.types import TriageContext
 
 #: The confidence threshold of the product's default (TRIAGE_MODEL_CONFIDENCE).
-THRESHOLD = 0.6
+THRESHOLD = 0.3
 
 
 def bundled_labelled() -> tuple[list[Labelled], list[Labelled]]:

@@ -287,8 +287,9 @@ OPENAI_MAX_TOKENS = env.int("OPENAI_MAX_TOKENS", default=0)
 # The learned triage model (`python manage.py train_triage` writes it); empty: rules alone. A
 # missing, corrupt or older file is ignored with a warning, and the rules triage alone.
 TRIAGE_MODEL_PATH = env.str("TRIAGE_MODEL_PATH", default=str(VAR_DIR / "triage-model.npz"))
-# How sure the learned model must be (0-1) for its category or urgency to replace the rules'.
-TRIAGE_MODEL_CONFIDENCE = env.float("TRIAGE_MODEL_CONFIDENCE", default=0.6)
+# How sure the learned model must be (0-1) for its category or urgency to replace the rules'
+# (of eight categories; chosen by cross-validation: mailagent/learned/combine.py).
+TRIAGE_MODEL_CONFIDENCE = env.float("TRIAGE_MODEL_CONFIDENCE", default=0.3)
 # Local time (in TIME_ZONE) of the nightly retrain of the learned model, which trains only when
 # a ticket was corrected or approved as drafted since; empty: never retrained on a schedule.
 TRIAGE_RETRAIN_TIME = env.str("TRIAGE_RETRAIN_TIME", default="02:30")

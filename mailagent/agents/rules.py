@@ -636,7 +636,7 @@ class RulesBackend:
 
     name = "rules"
 
-    def __init__(self, learned: TriageModel | None = None, threshold: float = 0.6) -> None:
+    def __init__(self, learned: TriageModel | None = None, threshold: float = 0.3) -> None:
         self.learned = learned
         self.threshold = threshold
 

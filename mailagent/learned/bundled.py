@@ -5,9 +5,9 @@
 high-risk mark a careful person gave each: "eval" (the first set), "tune" (the set the rules were
 improved on), "holdout" (scored once after that improvement, the one never tuned to), "pool"
 (written later as the corrections a team would make; the risk concepts were improved on it)
-and "kept" (written with it by the same hand, never looked at message by message, never trained
-or tuned on). Machine
-mail ("automatic") is left out: the parser settles it before triage. The sets are the tests'
+"kept" (written with it by the same hand, never looked at message by message, never trained
+or tuned on) and "train" (written later by another hand, for training). Machine mail
+("automatic") is left out: the parser settles it before triage. The sets are the tests'
 `fixtures/eval*` folders; `tests/learned/test_bundled_set.py` checks they agree and rewrites
 this file when run as a script.
 """

@@ -13,6 +13,7 @@ SETS = (
     ("holdout", HOLDOUT_DIR),
     ("pool", FIXTURES / "eval_pool"),
     ("kept", FIXTURES / "eval_kept"),
+    ("train", FIXTURES / "eval_train"),
 )
 
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django_q.models import Schedule
 from django_q.tasks import async_task, fetch
 
-from mailagent.learned.bundled import HOLDOUT, bundled_messages
+from mailagent.learned.bundled import KEPT_ASIDE, bundled_messages
 from mailagent.learned.model import model_read, model_save
 from mailagent.learned.store import learned_forget, learned_model
 from mailagent.learned.training import Labelled, model_train
@@ -147,7 +147,7 @@ def _beats_everything(path) -> None:
                      category=m.category, high_risk=m.high_risk)
         )
         for m in bundled_messages()
-        if m.set == HOLDOUT
+        if m.set in KEPT_ASIDE
     ]  # fmt: skip
     model_save(model_train(aside, version=7), path)
 
