@@ -33,8 +33,8 @@ from itertools import combinations
 
 from mailagent.agents import asks
 from mailagent.agents.phrases import ACKNOWLEDGEMENTS, LANGUAGE_NAMES, PHRASES, TONE_OPENERS
-from mailagent.knowledge.question import asking_pieces
-from mailagent.knowledge.topics import is_topic
+from mailagent.knowledge.question import asking_pieces, buys_in_volume, wrong_goods
+from mailagent.knowledge.topics import heading_names, is_topic
 from mailagent.types import (
     Account,
     Category,
@@ -412,11 +412,18 @@ def _payment_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
     how a payment is matched and confirmed (`TriageContext.procedures`): how long a transfer
     takes to reach the business, and the remittance advice that matches it at once."""
     shape, lines, unanswered = _payment_lines(d, text)
-    procedures = d.context.procedures[:1]
-    if not procedures or shape.startswith("paid:matched_paid"):
+    procedure = _procedure(d, "remittance")
+    if procedure is None or shape.startswith("paid:matched_paid"):
         return shape, lines, unanswered, ()
-    lines += ["", *_passage_lines(d, procedures[0])]
-    return f"{shape}:{procedures[0].id}", lines[:-1], unanswered, procedures
+    lines += ["", *_passage_lines(d, procedure)]
+    return f"{shape}:{procedure.id}", lines[:-1], unanswered, (procedure,)
+
+
+def _procedure(d: _Draft, topic: str) -> Passage | None:
+    """The context's procedure passage on `topic` (`TriageContext.procedures`), if any."""
+    return next(
+        (p for p in d.context.procedures if heading_names(p.heading, topic, p.language)), None
+    )
 
 
 def _payment_lines(d: _Draft, text: str) -> tuple[str, list[str], str]:
@@ -544,6 +551,23 @@ def _knowledge_reply(
     return "knowledge:" + ",".join(p.id for p in used), lines, tuple(used)
 
 
+def _with_procedure(
+    d: _Draft, topic: str, shape: str, body: list[str], passages: tuple[Passage, ...]
+) -> tuple[str, list[str], tuple[Passage, ...]]:
+    """A knowledge reply with the context's procedure on `topic` when no passage quoted is
+    headed by it: the volume discounts for a customer who buys an amount again and again ("40
+    cases a month": the price of that much is the volume's), what returning goods that came
+    wrong or faulty costs."""
+    procedure = _procedure(d, topic)
+    if procedure is None or procedure in passages:
+        return shape, body, passages
+    if any(heading_names(p.heading, topic, p.language) for p in passages) and topic != "returns":
+        return shape, body, passages
+    closing = body[-1:]
+    lines = [*body[:-1], *_passage_lines(d, procedure), *closing]
+    return f"{shape},{procedure.id}", lines, (*passages, procedure)
+
+
 def _complaint_reply(d: _Draft, text: str) -> tuple[str, list[str], tuple[Passage, ...]]:
     """A complaint: passed on to the person responsible (what happens next), with what the
     folder says about it (how damaged goods are reported) and the records of any invoice of the
@@ -558,6 +582,13 @@ def _complaint_reply(d: _Draft, text: str) -> tuple[str, list[str], tuple[Passag
     elif named:
         lines += ["", d.records_intro(account), "", *d.statement(named, totals=False)]
     shape, quoted, passages = _knowledge_reply(d, closing=False)
+    returns = _procedure(d, "returns")
+    if returns is not None and returns not in passages and wrong_goods(text):
+        # Goods that came wrong or faulty: first what sending them back costs, whatever the
+        # customer asked, then what the folder says of what they asked.
+        lines += ["", *_passage_lines(d, returns)[:-1]]
+        passages = (returns, *passages)
+        shape = f"knowledge:{returns.id}" + (f",{shape}" if shape else "")
     if quoted:
         lines += ["", *quoted]
     kind = "records" if named else "ack"
@@ -617,6 +648,10 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
         shape, body, passages = (
             _knowledge_reply(d) if category in _KNOWLEDGE_CATEGORIES else ("", [], ())
         )
+        if shape and buys_in_volume(text):
+            shape, body, passages = _with_procedure(d, "discount", shape, body, passages)
+        if shape and wrong_goods(text):
+            shape, body, passages = _with_procedure(d, "returns", shape, body, passages)
         if not shape:
             key = ACKNOWLEDGEMENTS.get(category, "ack_other")
             shape, body = f"ack:{category.value}", [d.say(key)]

@@ -26,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 
 from mailagent.knowledge.index import KnowledgeIndex, knowledge_build
+from mailagent.knowledge.question import wrong_goods
 from mailagent.knowledge.textindex import Document, Hit, TextIndex
 from mailagent.knowledge.watch import CHECK_INTERVAL_SECONDS, FolderWatch
 from mailagent.types import Passage
@@ -45,8 +46,19 @@ __all__ = [
 #: The topics on which the folder says what the business does next for a kind of message,
 #: whatever the message asks: a customer who says they paid is told how a payment is matched
 #: and confirmed ("send a remittance advice; a transfer takes 1 to 3 working days to reach
-#: us"), though they asked nothing. The first passage whose own heading names each.
-PROCEDURE_TOPICS = ("remittance",)
+#: us"), though they asked nothing; one who prices an amount bought every month is told the
+#: volume discounts, though they asked only the price. The first passage whose own heading
+#: names each (`topics.heading_names` tells them apart).
+PROCEDURE_TOPICS = ("remittance", "discount")
+#: What the business asks its folder before it answers a kind of message, in each language a
+#: draft is written in: for goods that came wrong or faulty (`question.wrong_goods`), what
+#: sending them back costs the customer ("Returning a faulty or wrong item costs you nothing").
+WRONG_GOODS_QUESTION = {
+    "en": "Who pays for sending back a wrong or faulty item?",
+    "de": "Wer zahlt die Rücksendung eines falschen oder defekten Artikels?",
+    "fr": "Qui paie le retour d'un article erroné ou défectueux ?",
+    "es": "¿Quién paga la devolución de un artículo equivocado o defectuoso?",
+}
 
 _watches: dict[tuple[int, Path, str], FolderWatch] = {}
 _lock = threading.Lock()
@@ -83,12 +95,16 @@ def passages_for(text: str, language: str, limit: int = 3) -> tuple[Passage, ...
     return knowledge_index().search(text, language=language, limit=limit)
 
 
-def procedures_for(language: str) -> tuple[Passage, ...]:
+def procedures_for(language: str, text: str = "") -> tuple[Passage, ...]:
     """The folder's passage on each of PROCEDURE_TOPICS, in `language` where the folder has it
-    in that language, else in its own (KNOWLEDGE_LANGUAGE); none where it has no such heading."""
+    in that language, else in its own (KNOWLEDGE_LANGUAGE); none where it has no such heading.
+    For a message (`text`) about goods that came wrong or faulty, first the passage that
+    answers WRONG_GOODS_QUESTION, where the folder answers it."""
     index = knowledge_index()
-    found = (index.headed(topic, language=language)[:1] for topic in PROCEDURE_TOPICS)
-    return tuple(passage for passages in found for passage in passages)
+    found = [index.headed(topic, language=language)[:1] for topic in PROCEDURE_TOPICS]
+    if language in WRONG_GOODS_QUESTION and wrong_goods(text):
+        found.insert(0, index.search(WRONG_GOODS_QUESTION[language], language=language, limit=1))
+    return tuple(dict.fromkeys(passage for passages in found for passage in passages))
 
 
 def _after_fork() -> None:

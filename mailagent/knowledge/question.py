@@ -126,6 +126,47 @@ _PIECE = re.compile(
     r"envoy\w*|indic\w*|dec\w*|envi\w*)\b)",
     re.IGNORECASE,
 )
+# An amount bought again and again: "40 cases a month", "4-5 cases of each a month", "30
+# Kartons Kopierpapier im Monat", "25 cajas al mes", "une vingtaine de cartons par semaine".
+_VOLUME = re.compile(
+    r"\d+\s*(?:-\s*\d+\s*)?(?:cases?|boxes|cartons?|packs?|reams?|rolls?|pallets?|kartons?|"
+    r"kisten|pakete|rollen|paletten|caisses?|paquets?|rouleaux|cajas?|paquetes?|rollos?|"
+    r"palets?)\b[^.?!\n]{0,40}?\b(?:a|per|each|every|im|pro|je|par|au|al|por|cada)\s+"
+    r"(?:month|week|monat|woche|mois|semaine|mes|semana)\b",
+    re.IGNORECASE,
+)
+
+
+def buys_in_volume(text: str) -> bool:
+    """Whether a message speaks of an amount bought again and again ("40 cases a month"): a
+    price asked for that much is a price for a volume, though no discount is asked about."""
+    return _VOLUME.search(text) is not None
+
+
+# Goods that came wrong or faulty: the wrong item, size or colour, "not what we ordered", "don't
+# fit", broken or defective, in the four languages drafts are written in.
+_WRONG_GOODS = re.compile(
+    r"\b(?:wrong|incorrect)\s+(?:\w+\s+){0,2}?(?:items?|products?|size|colou?r|lids?|goods|"
+    r"order|cleaner|model|ones?|boxe?s|cases?)\b|\bnot what (?:we|i) ordered\b|"
+    r"\b(?:don'?t|doesn'?t|do not|does not) fit\b|\binstead of\b|\b(?:faulty|defective|broken)\b|"
+    r"\bfalsch\w*\b|\bnicht bestellt\b|\bstatt\b[^.?!\n]{0,30}\bbekommen\b|\bdefekt\w*\b|"
+    r"\bkaputt\w*\b|\bpassen nicht\b|"
+    r"\bpas (?:le|la|les) bon(?:ne)?s?\b|\bmauvais(?:e|es)?\s+(?:\w+\s+)?(?:article|produit|taille|"
+    r"couleur|r[ée]f[ée]rence|couvercle)s?\b|\berreur dans (?:la|notre) commande\b|"
+    r"\bau lieu d[eu']|\bd[ée]fectueu\w*\b|\bcass[ée]e?s?\b|"
+    r"\bequivocad[oa]s?\b|\berr[óo]ne[oa]s?\b|\bno (?:es|son) (?:lo|el|la|los|las) que\b|"
+    r"\ben (?:vez|lugar) de\b|\bdefectuos[oa]s?\b|\brot[oa]s\b|\bno (?:encajan|sirven)\b",
+    re.IGNORECASE,
+)
+
+
+def wrong_goods(text: str) -> bool:
+    """Whether a message says goods came wrong or faulty ("the lids you sent don't fit",
+    "statt Größe L haben wir Größe S bekommen", "tapas equivocadas"): the business then says
+    what returning them costs, whatever the customer asked."""
+    return _WRONG_GOODS.search(text) is not None
+
+
 #: At most this many of a message's questions are read one by one (relevance costs time).
 MAX_PARTS = 4
 

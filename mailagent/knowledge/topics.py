@@ -157,6 +157,13 @@ def topics(words: Iterable[str], language: str) -> list[str]:
     return topics_named(words, language)[0]
 
 
+def heading_names(heading: str, topic: str, language: str) -> bool:
+    """Whether a passage's own heading (the last of its heading path, after any "\u203a")
+    names `topic` ("Volume discounts" names "discount")."""
+    own = heading.rsplit("\u203a", 1)[-1]
+    return topic_token(topic) in topics_named(terms(own, language), language)[0]
+
+
 def topics_named(words: Iterable[str], language: str) -> tuple[list[str], set[str]]:
     """The topic tokens of a text's terms, and the terms that named them (alone or in a phrase):
     those whose topic stands for them where a folder does not hold the word itself. The longest

@@ -198,10 +198,13 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     },
     "discount": {
         "en": "discount, discounts, discounted, reduction, rebate, cheaper, bulk, volume, "
-        "promotion, promo, coupon, voucher",
-        "de": "Rabatt, Rabatte, Mengenrabatt, Nachlass, Skonto, Preisnachlass, Gutschein",
-        "fr": "remise, remises, réduction, réductions, rabais, ristourne, volume, promotion",
-        "es": "descuento, descuentos, rebaja, rebajas, bonificación, volumen, promoción, cupón",
+        "promotion, promo, coupon, voucher, price break, larger quantities, large quantities",
+        "de": "Rabatt, Rabatte, Mengenrabatt, Nachlass, Skonto, Preisnachlass, Gutschein, "
+        "Staffel, Staffelpreis, Staffelpreise, Mengenstaffel, größere Mengen, große Mengen",
+        "fr": "remise, remises, réduction, réductions, rabais, ristourne, volume, promotion, "
+        "dégressif, dégressifs, en gros, grandes quantités, grosses quantités",
+        "es": "descuento, descuentos, rebaja, rebajas, bonificación, volumen, promoción, cupón, "
+        "al por mayor, grandes cantidades",
     },
     "minimum": {
         "en": "minimum, minimum order, minimum spend, smallest order",

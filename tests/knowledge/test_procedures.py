@@ -4,7 +4,10 @@ how a payment is matched and confirmed."""
 
 from __future__ import annotations
 
+import pytest
+
 from mailagent.knowledge.index import knowledge_build
+from mailagent.knowledge.question import buys_in_volume, wrong_goods
 from tests.knowledge.conftest import folder_write
 
 PAYMENT_EN = """# Paying us
@@ -47,3 +50,42 @@ def test_a_folder_with_no_such_heading_gives_nothing_rather_than_a_near_passage(
         folder_write(tmp_path / "k", {"payment.md": text}), default_language="en"
     )
     assert index.headed("remittance", language="en") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The lids you sent don't fit our cups, third time now.", "en"),
+        ("Statt Größe L haben wir Größe S bekommen.", "de"),
+        ("Ce ne sont pas les bons couvercles, il y a une erreur dans la commande.", "fr"),
+        ("Nos han llegado las tapas equivocadas.", "es"),
+    ],
+)
+def test_goods_that_came_wrong_get_what_sending_them_back_costs(text, language):
+    assert wrong_goods(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send the catalogue?",
+        "What went well this year: your delivery times.",
+        "Wir möchten gern 30 Kartons bestellen.",
+    ],
+)
+def test_other_mail_is_not_read_as_wrong_goods(text):
+    assert not wrong_goods(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "volume"),
+    [
+        ("What would 40 cases a month look like?", True),
+        ("Wir bräuchten etwa 30 Kartons Kopierpapier im Monat.", True),
+        ("Unas 25 cajas al mes de vasos.", True),
+        ("We need 3 cases for Friday.", False),
+        ("Our office is open 5 days a week.", False),
+    ],
+)
+def test_an_amount_bought_again_and_again_is_a_volume(text, volume):
+    assert buys_in_volume(text) is volume

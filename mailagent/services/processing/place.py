@@ -164,7 +164,7 @@ def triage_context(
         return translated(passages_for(asked, language), language)
 
     def procedures() -> tuple[Passage, ...]:
-        return translated(procedures_for(language), language)
+        return translated(procedures_for(language, asked), language)
 
     def approved() -> tuple[Example, ...]:
         return examples.like(asked, language) if examples else ()
