@@ -250,7 +250,18 @@ LOOK_ALIKES = (
     r"\b(abzuglich|abzgl|nach\s+abzug)\s+(der|ihrer|unserer)\s+gutschrift\b|"
     r"\b(wir\s+haben|haben\s+wir)\s+((doch|noch|bereits|schon)\s+)*(eine|die|ihre)\s+"
     r"gutschrift\b|"
-    r"\b(descontando|restando|menos|aplicando|deduciendo)\s+(el|su|nuestro)\s+abono\b"
+    r"\b(descontando|restando|menos|aplicando|deduciendo)\s+(el|su|nuestro)\s+abono\b|"
+    # A credit already issued, named by its amount or asked whether it was applied: "ist die
+    # Gutschrift über 450 EUR schon berücksichtigt?", "has the credit note been applied?",
+    # "l'avoir de 120 € est-il déduit ?", "¿está descontado el abono?".
+    r"\b(die|diese|unsere|ihre|eure)\s+gutschrift\s+(uber|von|in\s+hohe\s+von)\s+\S*\d|"
+    r"\b(the|your|our|that)\s+credit(\s+note)?\s+(of|for)\s+\S*\d|"
+    r"\b(l'avoir|cet\s+avoir|votre\s+avoir)\s+de\s+\S*\d|"
+    r"\b(el|ese|su|vuestro)\s+abono\s+(de|por)\s+\S*\d|"
+    r"\bgutschrift\b[^.?!\n]{0,40}\b(berucksichtigt|abgezogen|verrechnet|angerechnet)\b|"
+    r"\bcredit(\s+note)?\s+(has\s+|have\s+)?(been\s+)?(applied|deducted|taken\s+off)\b|"
+    r"\bavoir\b[^.?!\n]{0,30}\b(deduit|pris\s+en\s+compte|applique|impute)\b|"
+    r"\babono\b[^.?!\n]{0,30}\b(aplicado|descontado|tenido\s+en\s+cuenta)\b"
 )
 
 # Words customers mistype where it matters, matched one slip away (a letter missing, doubled,
@@ -362,6 +373,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         # l'avoir ?"): the note when a number, an amount or a verb of issuing follows.
         r"rembours\w*|(un|d'un|cet|votre|notre) avoir|l'avoir (de|d'|du|n|no|cn|que|sur|pour|"
         r"emis|accorde|promis)\b|reembols\w*|rimbors\w*",
+        # "un abono" is a credit note asked for ("necesitamos un abono por las tapas rotas"),
+        # "abonar" paying the difference back; not "el abono de 95 €" already issued
+        # (a look-alike) nor a season ticket.
+        r"(?<!enviasteis )(?<!enviaron )(?<!envio )(?<!mandasteis )(?<!mandaron )(?<!mando )"
+        r"(?<!emitisteis )(?<!emitieron )(?<!emitio )(?<!hicisteis )(?<!hicieron )(?<!hizo )"
+        r"(?<!disteis )(?<!dieron )(?<!dio )(un|otro|nuevo) abono (por|para)\b|"
+        r"abon(en|ad|ar|arnos|ennos|eis)( \S+){0,3} (la diferencia|el importe|el dinero|el cobro)",
         # "devolver" is returning goods too ("¿cómo puedo devolver las sillas?"): money named.
         r"(devol(ver|verme|vernos|ved|ucion)|devuelv\w*)( \S+){0,3} (el |la |mi |nuestro |los )?"
         r"(dinero|diferencia|importe|pago|cobro|deposito|senal)",
@@ -372,6 +390,18 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(bezahlt|uberwiesen|gezahlt|beglichen)|paye\w* deux fois|(double|doublon de) paiement",
         r"paid (\S+ ){0,3}twice|double payment|duplicate payment",
         r"zuruckuberweis\w*|zuruckbuch\w*",
+        # Separable and indirect ways of asking: "buchen Sie den Betrag auf meine Karte zurück",
+        # "ich hätte gern mein Geld für das Gerät zurück", "récupérer mon argent", "que me
+        # devolváis el dinero", "anular el cargo", "abonarme los 540 €", "stornare l'addebito",
+        # "riavere i soldi", a dispute opened with the bank.
+        r"buch\w* (\S+ ){0,8}zuruck\b|geld (\S+ ){0,6}zuruck\b",
+        r"recuper\w* (mon|notre|l') argent|(rendre|rendez|rendiez) (mon |notre |l')argent",
+        r"devolv\w*( \S+){0,3} (el |mi |nuestro )?(dinero|importe)",
+        r"anul\w* (el|los|ese|este|esos|estos) (cargos?|cobros?)|"
+        r"abon\w* (\S+ ){0,3}(el importe|la diferencia|los \d|\d)",
+        r"storn\w* (l'|il |gli )?addebit\w*|riaver\w* (i |il )?(soldi|denaro|importo)|"
+        r"restitu\w* (i |il )?(soldi|denaro|importo)",
+        r"disputa con (el|mi|nuestro) banco|litige (avec|aupres de) (ma|notre|la) banque",
         r"erstatt\w*|ruckerstatt\w*|ruckzahl\w*|gutschrift\w*|geld zuruck|zuruckzahl\w*",
         r"terugbetal\w*|terugstort\w*|geld terug|zwrot\w*|estorn\w*|ressarc\w*|indemniz\w*",
         r"entschadig\w*|dedommag\w*|risarc\w*",

@@ -182,10 +182,38 @@ def test_instalments_and_a_payment_made_twice_go_to_a_person(text):
         "Can the order come in two deliveries?",
         "We will order everything in one go next week.",
         "Nous payons toujours en une fois, par carte.",
+        # A credit note already issued, asked about: whether it was applied.
+        "Ist die Gutschrift über 450 EUR dabei schon berücksichtigt?",
+        "Has the credit note been applied to the October invoice yet?",
+        "L'avoir de 120 € est-il déjà déduit du solde ?",
+        "¿Está ya descontado el abono de 95 € en el saldo?",
+        "En octubre nos emitieron un abono por los guantes defectuosos: ¿ya está aplicado?",
     ],
 )
 def test_a_statement_with_its_credits_or_an_invoice_split_by_hand_is_no_risk(text):
     assert policy.text_risks(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please issue a credit note for the broken cups.",
+        "Bitte stellen Sie uns eine Gutschrift über die beschädigten Becher aus.",
+        "The credit of €450 you promised: please pay it back to my card instead.",
+        "Merci de nous faire un avoir pour les gobelets cassés.",
+        "Necesitamos un abono por las tapas que llegaron rotas.",
+        # Money back asked for indirectly, in separable verbs and other languages' idioms.
+        "Bitte buchen Sie den Betrag einfach auf meine Kreditkarte zurück.",
+        "Ich hätte gerne mein Geld für das kaputte Gerät zurück, 289 € brutto.",
+        "Je voudrais simplement récupérer mon argent pour celle qui est cassée.",
+        "Quiero que me devolváis el dinero de la batidora.",
+        "¿Podéis anular el cargo de los portes?",
+        "Si no me abonáis el importe en la tarjeta antes del viernes, abriré una disputa.",
+        "Vi chiedo di stornare l'addebito sulla carta e di riavere i soldi.",
+    ],
+)
+def test_asking_for_a_new_credit_or_money_back_still_goes_to_a_person(text):
+    assert policy.text_risks(text)
 
 
 _PAYMENT_BY_CHECK = Passage(
