@@ -452,6 +452,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"huissier|acci(on|ones) (legal|legales|judicial|judiciales)|via judicial|tribunales",
         # Not "hay mucha demanda" (demand for a product).
         r"(poner|presentar|interponer) (una )?demanda|demanda judicial|juzgado\w*",
+        # A regulator, an insurer's claim, legal-protection insurance: "we will report you to
+        # the ICO", "notre protection juridique", "Rechtsschutzversicherung", "our insurer will
+        # be in touch to recover the cost".
+        r"(data[- ]protection|privacy|consumer) (regulator|authority|watchdog|commissioner)",
+        r"report\w* (\S+ ){1,3}to (the )?(ico|regulator|authorities|cnil|aepd|ombudsman)\b",
+        r"liabilit(y|ies)|(your|their) insurer'?s? details|(our|my) insurers? (says|will|are)",
+        r"datenschutzbehorde|verbraucherzentrale|cnil|aepd|garante (della )?privacy",
+        r"protection juridique|rechtsschutz\w*|proteccion juridica|tutela legale",
+        r"(insurer|insurers|insurance company) (\S+ ){0,6}(recover|claim|subrogat)\w*",
     ),
     "payroll": (
         r"payroll|salary|salaries|wages?|pay ?slips?|pay ?runs?|pay ?(checks?|cheques?)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailagent import riskwords
+from mailagent import policy, riskwords
 from mailagent.agents import rules
 
 CONCEPT_REASONS = {reason for reason, _, _ in riskwords.CONCEPT_RULES}
@@ -24,3 +24,17 @@ def test_every_concept_a_rule_needs_has_words_and_a_reach(reason, needed, where)
     assert where in ("sentence", "window", "message") or (
         where.startswith("near:") and where[5:].isdigit() and len(needed) == 2
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I receive one more I will be reporting Acme Supplies to the ICO.",
+        "We'll complain to the data protection authority about this.",
+        "They will be contacting you; I've been told not to discuss liability with you.",
+        "Nous avons transmis le dossier du four à notre protection juridique.",
+        "Wir haben die Sache an unsere Rechtsschutzversicherung übergeben.",
+    ],
+)
+def test_a_regulator_an_insurers_claim_or_legal_protection_insurance_is_a_legal_matter(text):
+    assert "threatens legal action" in policy.text_risks(text)
