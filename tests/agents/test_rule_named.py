@@ -53,9 +53,11 @@ def triage(text: str, subject: str = ""):
             "complaint: ANGRY #6, over support_question: ASKS #1 + SERVICE_TOPIC #1",
             "!!",
         ),
+        # A question no rule names: a support question, not "other".
+        ("Is the car park behind the warehouse?", "support_question: QUESTION_MARK #1", "?"),
         ("Lovely weather today.", "other: no rule matched", ""),
     ],
-    ids=["paid", "paid-de", "refund", "concept", "support", "anger", "none"],
+    ids=["paid", "paid-de", "refund", "concept", "support", "anger", "question", "none"],
 )
 def test_the_proposal_names_the_rule_behind_its_category_and_the_words_it_matched(
     text, category_rule, words

@@ -89,7 +89,12 @@ def test_after_training_on_corrections_new_mail_like_it_gets_the_corrected_categ
     # The ticket keeps it for the admin, with the rules' answer the model replaced.
     assert (ticket.decided_by, ticket.model_version) == ("model v1", 1)
     assert ticket.model_confidence == event.details["model_confidence"]
-    assert ticket.category_rule == event.details["category_rule"] == "other: no rule matched"
+    # (A question no rule names: the rules' fallback is a support question.)
+    assert (
+        ticket.category_rule
+        == event.details["category_rule"]
+        == ("support_question: QUESTION_MARK #1")
+    )
 
 
 def test_a_ticket_says_which_rule_decided_and_a_reply_that_changes_it_says_so_again():
@@ -113,7 +118,8 @@ def test_without_a_model_file_the_rules_triage_with_one_warning(settings, tmp_pa
     with caplog.at_level(logging.WARNING, logger="mailagent.learned"):
         first = triaged(*CATERING[0], n=1)
         second = triaged(*CATERING[1], n=2)
-    assert (first.category, second.category) == ("other", "other")
+    # The rules alone: a question no rule names is a support question, a statement other.
+    assert (first.category, second.category) == ("support_question", "other")
     event = AuditEvent.objects.get(ticket=first, action="ticket.triaged")
     assert event.details["decided_by"] == "rules"
     assert (first.decided_by, first.model_version, first.model_confidence) == ("rules", None, None)
@@ -127,7 +133,7 @@ def test_an_installation_that_never_trained_a_model_is_not_warned(settings, tmp_
     settings.TRIAGE_MODEL_PATH = str(tmp_path / "triage-model.npz")
     with caplog.at_level(logging.INFO, logger="mailagent.learned"):
         ticket = triaged(*CATERING[0], n=1)
-    assert ticket.category == "other"
+    assert ticket.category == "support_question"
     noted = [r for r in caplog.records if "No triage model" in r.getMessage()]
     assert [r.levelno for r in noted] == [logging.INFO]
 
@@ -145,7 +151,7 @@ def test_a_corrupt_model_file_is_ignored_and_mail_is_still_triaged(
     settings.TRIAGE_MODEL_PATH = str(path)
     with caplog.at_level(logging.WARNING, logger="mailagent.learned"):
         ticket = triaged(*CATERING[0], n=3)
-    assert ticket.category == "other"
+    assert ticket.category == "support_question"
     assert ticket.status == Ticket.Status.AWAITING_APPROVAL
     assert any("ignored" in r.getMessage() for r in caplog.records)
 
@@ -163,7 +169,7 @@ def test_a_model_file_of_another_format_is_ignored_with_a_warning(settings, tmp_
     settings.TRIAGE_MODEL_PATH = str(path)
     with caplog.at_level(logging.WARNING, logger="mailagent.learned"):
         ticket = triaged(*CATERING[2], n=4)
-    assert ticket.category == "other"
+    assert ticket.category == "support_question"
     assert any("format 0" in r.getMessage() for r in caplog.records)
 
 
@@ -222,7 +228,7 @@ def test_the_model_decides_where_it_is_sure_and_the_rules_where_it_is_not():
     sure = RulesBackend(learned=model, threshold=0.0).triage(context(text))
     assert (sure.category, sure.decided_by) == (Category.SALES_INQUIRY, "model v1")
     unsure = RulesBackend(learned=model, threshold=1.01).triage(context(text))
-    assert (unsure.category, unsure.decided_by) == (Category.OTHER, "rules")
+    assert (unsure.category, unsure.decided_by) == (Category.SUPPORT_QUESTION, "rules")
 
 
 def test_train_triage_prints_the_rules_before_and_the_combination_after(tmp_path):
