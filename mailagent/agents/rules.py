@@ -592,10 +592,12 @@ def _part_hit(rx: re.Pattern[str], match: re.Match[str], text: str, lowered: str
 
 def rules_compile() -> None:
     """Compile now what `_part_hit` would compile the first time each list decides (about 0.1 s
-    for all of them): called before the processing workers fork, so that they share the result
-    instead of each compiling its own."""
+    for all of them), and build the concepts' filters (`riskconcepts.filters_build`): called
+    before the processing workers fork, so that they share the result instead of each
+    compiling its own."""
     for pattern in _PARTS:
         _which_part(pattern)
+    riskconcepts.filters_build()
 
 
 @cache

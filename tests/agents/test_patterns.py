@@ -5,12 +5,13 @@ in capitals or a risky pair split over sentences judged differently, so that is 
 from __future__ import annotations
 
 import re._parser as sre_parse
+from pathlib import Path
 
 import pytest
 
 from mailagent import policy, riskconcepts
 from mailagent.agents.rules import classify, tone_of, urgency_of
-from mailagent.textpatterns import lower_rx
+from mailagent.textpatterns import LiteralFilter, lower_rx
 from mailagent.types import Category, Tone, Urgency
 
 
@@ -105,3 +106,54 @@ def test_concepts_in_sentences_too_far_apart_do_not_pair():
     assert "changes the card that is charged" not in riskconcepts.concept_risks(
         "The card arrived. It is new."
     )
+
+
+@pytest.mark.parametrize(
+    "pattern, holds, lacks",
+    [
+        # A word named in full, whichever alternative; an optional part says nothing.
+        (r"refund\w*|(credit |debit )?cards?", ["a refunds b", "the card"], ["credit only"]),
+        # A short class is one of its letters; a group holds one of its branches.
+        (r"[£€$] ?\d+ back|(owe|owes) (me|us)", ["€ 5 back", "owes us"], ["5 back", "owe you"]),
+        # A look-ahead is no part of the match; several clues of one alternative all hold.
+        (r"back(?= in stock) (on|to) the card", ["back to the card"], ["back in stock"]),
+    ],
+)
+def test_a_literal_filter_says_what_a_match_must_contain(pattern, holds, lacks):
+    found = LiteralFilter([pattern])
+    assert all(found.may_match(text) for text in holds)
+    assert not any(found.may_match(text) for text in lacks)
+
+
+def test_a_literal_filter_trusts_no_literal_of_a_case_blind_pattern():
+    assert LiteralFilter([r"(?i)refund"]).may_match("REFUND")
+    assert LiteralFilter([r"x(?i:refund)"]).may_match("xREFUND")
+    # An alternative with nothing certain (all classes) may match any text.
+    assert LiteralFilter([r"refund|\w+ \w+"]).may_match("hello world")
+
+
+def _labelled_texts() -> list[str]:
+    folders = ("eval", "eval_holdout", "eval_tune", "eval_pool")
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    return [
+        riskconcepts.folded(path.read_bytes().decode("utf-8", "replace"))
+        for folder in folders
+        for path in sorted((root / folder).glob("*.eml"))
+    ]
+
+
+def test_the_concepts_filters_never_skip_a_text_that_holds_a_match():
+    # The filters only spare a scan: a text a concept (or a look-alike) matches is never one
+    # they say cannot hold it. The labelled mail, whole, folded as the concepts read it.
+    texts = _labelled_texts()
+    assert len(texts) > 300
+    filters = {name: riskconcepts._concept_filter(name) for name in riskconcepts.CONCEPTS}
+    filters["look-alikes"] = riskconcepts._look_alikes_filter()
+    patterns = {**riskconcepts.CONCEPTS, "look-alikes": riskconcepts._LOOK_ALIKES}
+    matched = 0
+    for name, pattern in patterns.items():
+        for text in texts:
+            if pattern.search(text):
+                matched += 1
+                assert filters[name].may_match(text), (name, pattern.search(text).group(0))
+    assert matched > 300
