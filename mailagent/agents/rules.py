@@ -28,7 +28,7 @@ from mailagent import riskconcepts, riskwords
 from mailagent.agents.drafting import rules_draft
 from mailagent.learned.combine import Choice, combined
 from mailagent.learned.features import model_text
-from mailagent.textpatterns import GAP, lower_rx
+from mailagent.textpatterns import GAP, LiteralFilter, lower_rx
 from mailagent.types import Category, Proposal, Tone, TriageContext, Urgency
 
 if TYPE_CHECKING:
@@ -87,6 +87,21 @@ def _top_level_or(pattern: str) -> bool:
     return False
 
 
+def _search(rx: re.Pattern[str], lowered: str) -> re.Match[str] | None:
+    """`rx.search(lowered)`, not tried on a text that lacks what every match of it must
+    contain (`_filter_of`): there the search would find nothing, so the answer is the same,
+    for a few `in` tests where the search tries every alternative at every word."""
+    return rx.search(lowered) if _filter_of(rx.pattern).may_match(lowered) else None
+
+
+@cache
+def _filter_of(pattern: str) -> LiteralFilter:
+    """What a match of a pattern list must contain, read from its parts as written (the
+    shared word boundary `_rx` puts in front of them is no part of any match)."""
+    parts = _PARTS.get(pattern)
+    return LiteralFilter([part for _, part in parts] if parts else [pattern])
+
+
 @dataclass(frozen=True)
 class _AllOf:
     """Matches when every pattern does: a support question is a question *about* something."""
@@ -97,7 +112,7 @@ class _AllOf:
         """Each pattern's match, or () when one does not match."""
         found = []
         for pattern in self.patterns:
-            match = pattern.search(text)
+            match = _search(pattern, text)
             if match is None:
                 return ()
             found.append(match)
@@ -448,7 +463,10 @@ def _first_rule(text: str, lowered: str) -> tuple[Category, _Rule | None, _Found
     for category, rule in CATEGORY_RULES:
         # The concepts fold the text themselves, and the policy asks them about the same text:
         # given as it is, their answer is cached for it.
-        found = rule.search(text if isinstance(rule, _PolicyConcept) else lowered)
+        if isinstance(rule, re.Pattern):
+            found = _search(rule, lowered)
+        else:
+            found = rule.search(text if isinstance(rule, _PolicyConcept) else lowered)
         if found:
             return category, rule, found
     return Category.OTHER, None, None
@@ -464,21 +482,21 @@ def classify(text: str, tone: Tone = Tone.NEUTRAL) -> Category:
 def tone_of(text: str) -> Tone:
     caps_words = re.findall(r"\b[A-Z]{4,}\b", text)
     lowered = text.lower()
-    if _ANGRY.search(lowered) or len(caps_words) >= 3:
+    if _search(_ANGRY, lowered) or len(caps_words) >= 3:
         return Tone.ANGRY
     # Before the praise words: sarcastic praise is frustration.
-    if _FRUSTRATED.search(lowered) or _SARCASM.search(lowered):
+    if _search(_FRUSTRATED, lowered) or _search(_SARCASM, lowered):
         return Tone.FRUSTRATED
-    if _POSITIVE.search(lowered):
+    if _search(_POSITIVE, lowered):
         return Tone.POSITIVE
     return Tone.NEUTRAL
 
 
 def urgency_of(text: str, tone: Tone) -> Urgency:
     lowered = text.lower()
-    if _URGENT.search(lowered) or tone is Tone.ANGRY:
+    if _search(_URGENT, lowered) or tone is Tone.ANGRY:
         return Urgency.HIGH
-    if _RELAXED.search(lowered):
+    if _search(_RELAXED, lowered):
         return Urgency.LOW
     return Urgency.NORMAL
 
@@ -542,11 +560,11 @@ def rules_reading(text: str, *, tone_text: str) -> RulesReading:
     if anger is not None and category in _ANGER_MAKES_COMPLAINT:
         over = f"{anger.rule}, over {category.value}: {category_hit.rule}"
         category, category_hit = Category.COMPLAINT, RuleHit(over, anger.words)
-    if urgent := _URGENT.search(lowered):
+    if urgent := _search(_URGENT, lowered):
         urgency, urgency_hit = Urgency.HIGH, _part_hit(_URGENT, urgent, text, lowered)
     elif anger is not None:
         urgency, urgency_hit = Urgency.HIGH, anger
-    elif relaxed := _RELAXED.search(lowered):
+    elif relaxed := _search(_RELAXED, lowered):
         urgency, urgency_hit = Urgency.LOW, _part_hit(_RELAXED, relaxed, text, lowered)
     else:
         urgency, urgency_hit = Urgency.NORMAL, NO_RULE
@@ -592,11 +610,13 @@ def _part_hit(rx: re.Pattern[str], match: re.Match[str], text: str, lowered: str
 
 def rules_compile() -> None:
     """Compile now what `_part_hit` would compile the first time each list decides (about 0.1 s
-    for all of them), and build the concepts' filters (`riskconcepts.filters_build`): called
+    for all of them), and build the lists' and the concepts' filters (`_filter_of`,
+    `riskconcepts.filters_build`): called
     before the processing workers fork, so that they share the result instead of each
     compiling its own."""
     for pattern in _PARTS:
         _which_part(pattern)
+        _filter_of(pattern)
     riskconcepts.filters_build()
 
 
@@ -616,7 +636,7 @@ def _which_part(pattern: str) -> tuple[re.Pattern[str], dict[int, int]]:
 def _anger(text: str) -> RuleHit:
     """What made `tone_of` read `text` as angry."""
     lowered = text.lower()
-    if found := _ANGRY.search(lowered):
+    if found := _search(_ANGRY, lowered):
         return _part_hit(_ANGRY, found, text, lowered)
     return RuleHit("ANGRY: words in capitals", " ".join(re.findall(r"\b[A-Z]{4,}\b", text)[:5]))
 

@@ -4,12 +4,14 @@ in capitals or a risky pair split over sentences judged differently, so that is 
 
 from __future__ import annotations
 
+import re
 import re._parser as sre_parse
 from pathlib import Path
 
 import pytest
 
 from mailagent import policy, riskconcepts
+from mailagent.agents import rules
 from mailagent.agents.rules import classify, tone_of, urgency_of
 from mailagent.textpatterns import LiteralFilter, lower_rx
 from mailagent.types import Category, Tone, Urgency
@@ -157,3 +159,20 @@ def test_the_concepts_filters_never_skip_a_text_that_holds_a_match():
                 matched += 1
                 assert filters[name].may_match(text), (name, pattern.search(text).group(0))
     assert matched > 300
+
+
+def test_the_rule_lists_filters_never_skip_a_text_that_holds_a_match():
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    texts = [
+        path.read_bytes().decode("utf-8", "replace").lower()
+        for folder in ("eval", "eval_holdout", "eval_tune", "eval_pool")
+        for path in sorted((root / folder).glob("*.eml"))
+    ]
+    matched = 0
+    for pattern in rules._PARTS:
+        compiled = re.compile(pattern, re.MULTILINE)
+        for text in texts:
+            if compiled.search(text):
+                matched += 1
+                assert rules._filter_of(pattern).may_match(text), pattern[:60]
+    assert matched > 1000
