@@ -53,6 +53,8 @@ MAX_QUERY_CHARS = 2000
 #: is among them, and scoring costs about 5 us a row.
 MAX_RANKED = 32
 TITLE_WEIGHT, CONTEXT_WEIGHT, TEXT_WEIGHT = 3.0, 1.0, 1.0
+#: Questions kept as read (`TextIndex._read`), the latest: a few kilobytes each.
+MAX_READ_QUESTIONS = 1024
 
 
 class Document(NamedTuple):
@@ -104,6 +106,7 @@ class TextIndex:
             self._add(document, *parts)
         for language, words in vocabulary.items():
             self._shelves[language].within = compound_index(words)
+        self._questions: dict[tuple[str, str, str | None], Question] = {}
         self._pid = -1
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
@@ -247,17 +250,31 @@ class TextIndex:
         return [hits[0]._replace(missing=missing), *hits[1:]] if hits else hits
 
     def _read(self, query: str, language: str, query_language: str | None) -> Question | None:
+        """The question as `language`'s documents read it (relevance.question_read), read once
+        per query: a message's question is read again for each of its parts that repeats it
+        and for each search made for the same text (a draft, its check), and mail repeats its
+        questions. The reading depends only on the text, the two languages and the shelf's
+        counts, which never change once indexed, and a Question is never changed by its
+        readers (its variants are copies), so the one read before is the answer. Bounded:
+        the oldest reading goes first."""
         shelf = self._shelves.get(language)
         if shelf is None:
             return None
-        return question_read(
-            query[:MAX_QUERY_CHARS],
-            language,
-            query_language=query_language,
-            frequency=shelf.counts,
-            total=len(shelf.ids),
-            vocabulary=shelf.frequency,
-        )
+        key = (query[:MAX_QUERY_CHARS], language, query_language)
+        question = self._questions.get(key)
+        if question is None:
+            question = question_read(
+                key[0],
+                language,
+                query_language=query_language,
+                frequency=shelf.counts,
+                total=len(shelf.ids),
+                vocabulary=shelf.frequency,
+            )
+            if len(self._questions) >= MAX_READ_QUESTIONS:
+                self._questions.pop(next(iter(self._questions)), None)
+            self._questions[key] = question
+        return question
 
     def _found(self, language: str, question: Question, limit: int) -> list[Hit]:
         shelf = self._shelves[language]
