@@ -57,11 +57,16 @@ class LiteralFilter:
     the most telling clue of each alternative first, the others only of the alternatives whose
     first is met: a few microseconds, where a search tries the pattern at every word."""
 
-    def __init__(self, patterns: Iterable[str]) -> None:
+    def __init__(self, patterns: Iterable[str | re.Pattern[str]]) -> None:
         self.always = False
         owners: dict[str, list[tuple[Clue, ...]]] = {}
         for pattern in patterns:
-            for clues in _alternative_clues(pattern):
+            source, flags = (
+                (pattern.pattern, pattern.flags)
+                if isinstance(pattern, re.Pattern)
+                else (pattern, 0)
+            )
+            for clues in _alternative_clues(source, flags):
                 if not clues:
                     self.always = True
                     continue
@@ -83,11 +88,11 @@ class LiteralFilter:
         return False
 
 
-def _alternative_clues(pattern: str) -> list[tuple[Clue, ...]]:
+def _alternative_clues(pattern: str, flags: int = 0) -> list[tuple[Clue, ...]]:
     """The clues of each top-level alternative of `pattern`, the most telling first; () for
     one that has none (or for the whole, when it is case-blind)."""
-    parsed = _sre_parse.parse(pattern)
-    if parsed.state.flags & re.IGNORECASE:
+    parsed = _sre_parse.parse(pattern, flags)
+    if (flags | parsed.state.flags) & re.IGNORECASE:
         return [()]
     items = list(parsed)
     # One alternation among other parts (the parser moves a prefix all branches share, such

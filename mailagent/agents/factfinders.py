@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
+from mailagent.textpatterns import LiteralFilter
+
 #: What a taken span becomes; the account's own invoice numbers leave their own mark, so that
 #: "invoices INV-1042 and 9999" still reads as a list of invoice numbers.
 HOLE = "\x00"
@@ -125,6 +127,15 @@ class Money:
     figure: str
 
 
+@lru_cache(maxsize=512)
+def _literals(pattern: str, flags: int) -> LiteralFilter:
+    """What every match of a finder's pattern contains (`textpatterns.LiteralFilter`): a time
+    needs a ":", an address an "@", a sort code a "-". Most drafts hold none of what most
+    finders need, and are not scanned for them. Keyed by the pattern's text and flags: a
+    string's hash is kept, a compiled pattern's is computed from all its code."""
+    return LiteralFilter([re.compile(pattern, flags)])
+
+
 class Scan:
     """A text read kind by kind: each `take` blanks out what it found (keeping every offset), so
     the finders after it no longer see it."""
@@ -139,6 +150,8 @@ class Scan:
         *,
         mark: str = HOLE,
     ) -> list[re.Match[str]]:
+        if not _literals(pattern.pattern, pattern.flags).may_match(self.text):
+            return []  # it cannot match anywhere in the text: nothing to take or blank out
         taken = [m for m in pattern.finditer(self.text) if keep(m)]
         parts, last = [], 0
         for m in taken:
