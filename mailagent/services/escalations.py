@@ -2,11 +2,11 @@
 gathered. An outbound job, sent once the writes that escalated the ticket are committed.
 
 A worker process of the processing pool (`processing.pool`) leaves its notices to the process
-that started it (`escalation_notices_left_to_caller`), which sends them as the workers' outcomes
-come in (`escalation_notices_send`): sent from the workers, each notice would wait for the
-database's write lock behind the other workers' writes. A notice the caller never sends (it was
-killed first) is not a lost escalation: the ticket stays escalated, in the admin and in the next
-digest.
+that started it (`escalation_notices_left_to_caller`), which sends them once no worker is
+writing (`escalation_notices_send`): sent from the workers, or while they write, each notice
+would wait for the database's write lock behind the workers' writes. A notice the caller never
+sends (it was killed first) is not a lost escalation: the ticket stays escalated, in the admin
+and in the next digest.
 """
 
 from __future__ import annotations

@@ -86,8 +86,8 @@ class TestWorkers:
         assert poller.scalar("SELECT count(*) FROM mailagent_draft WHERE status='pending'") == 100
 
     def test_every_escalation_in_a_backlog_tells_the_approvers_once(self, mailbox, make_poller):
-        # The workers leave escalation notices to the poller, which sends them as their outcomes
-        # come in: none may be lost, none sent twice.
+        # The workers leave escalation notices to the poller, which sends them once no worker
+        # is writing: none may be lost, none sent twice.
         bank = "Please update our bank details: from now on pay into our new account below."
         mailbox.append_many(
             [question(n, body=bank if n % 5 == 0 else "", subject=f"Order {n}") for n in range(150)]

@@ -125,11 +125,15 @@ class ProcessingPool:
         self._running: list[_Job] = []
         self._held: list[_Job] = []
         self._done: list[Outcome] = []
+        # The outcomes whose escalation notices the workers left to this process, not sent yet.
+        self._notices: list[Outcome] = []
 
     def __enter__(self) -> ProcessingPool:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        # Whatever ended the pass, the notices of the escalations already written go.
+        self._notices_send()
         if self._pool is not None:
             if exc_info[0] is None:
                 self._pool.close()
@@ -204,6 +208,17 @@ class ProcessingPool:
                 released += job.chains
         if released:
             self._start(released)
+        if not self._running:
+            self._notices_send()
+
+    def _notices_send(self) -> None:
+        """Send the escalation notices the workers left to this process, once none of them is
+        writing: sent while they write, each notice's few commits wait for the database's
+        write lock behind theirs (tens of milliseconds each), and the next batch is fetched
+        and stored only after. Each outcome is taken off the list before its notice goes, so
+        none is sent twice; none is dropped either (the pass ends here or in `__exit__`)."""
+        while self._notices:
+            escalation_notices_send([self._notices.pop(0)])
 
     def _outcomes(self, job: _Job) -> list[Outcome]:
         try:
@@ -221,7 +236,7 @@ class ProcessingPool:
                 Outcome(pk, status, ticket)
                 for pk, status, ticket in done.values_list("pk", "status", "ticket_id")
             ] + self.process(email_ids=sorted(left))
-        escalation_notices_send(outcomes)
+        self._notices += [o for o in outcomes if o.escalated]
         return outcomes
 
     def _ensure_pool(self):
