@@ -15,10 +15,11 @@ that make a message high risk are in `mailagent.riskwords`; this module decides 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from mailagent import riskwords
 from mailagent.riskconcepts import concept_risks
-from mailagent.textpatterns import lower_rx
+from mailagent.textpatterns import LiteralFilter, lower_rx
 from mailagent.types import Assessment, Category, Proposal, Tier
 
 CATEGORY_TIERS: dict[Category, Tier] = {
@@ -40,12 +41,34 @@ HIGH_RISK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _POLICY_NAMED = lower_rx(riskwords.POLICY_NAMED, 0)
 
 
+@cache
+def _filters() -> tuple[LiteralFilter, tuple[LiteralFilter, ...]]:
+    """What a match of `_POLICY_NAMED` and of each phrase must contain
+    (`textpatterns.LiteralFilter`), read from the patterns at first use."""
+    return LiteralFilter([_POLICY_NAMED]), tuple(
+        LiteralFilter([pattern]) for pattern, _reason in HIGH_RISK_PATTERNS
+    )
+
+
+def filters_build() -> None:
+    """Read the filters now (before the processing workers fork, so that they share them)."""
+    _filters()
+
+
 def text_risks(text: str) -> tuple[str, ...]:
     """Reasons in the text itself that make a message high risk, whatever its category: those
     of the phrases (`riskwords.PHRASES`, once `riskwords.POLICY_NAMED` is taken out), then those
-    of the concepts."""
-    plain = _POLICY_NAMED.sub("policy", (text or "").lower())
-    found = [reason for pattern, reason in HIGH_RISK_PATTERNS if pattern.search(plain)]
+    of the concepts. A pattern is not tried on a text that lacks what each of its matches must
+    contain (`_filters`): it would find nothing there, so the reasons are the same."""
+    named, phrases = _filters()
+    plain = (text or "").lower()
+    if named.may_match(plain):
+        plain = _POLICY_NAMED.sub("policy", plain)
+    found = [
+        reason
+        for (pattern, reason), possible in zip(HIGH_RISK_PATTERNS, phrases, strict=True)
+        if possible.may_match(plain) and pattern.search(plain)
+    ]
     return tuple(dict.fromkeys(found + list(concept_risks(text))))
 
 

@@ -44,15 +44,17 @@ def triage_backend(name: str) -> TriageBackend:
 
 def backend_load() -> None:
     """Load what the rules backend reads from disk (the learned triage model, where one is
-    trained: numpy and its weights) and compile the rules' patterns. Either backend has the
-    rules (the model backend falls back to them); called before the processing workers fork,
-    so that they share it all."""
+    trained: numpy and its weights), compile the rules' patterns and read the policy's
+    filters. Either backend has the rules (the model backend falls back to them); called
+    before the processing workers fork, so that they share it all."""
     from django.conf import settings
 
     from mailagent.agents.rules import rules_compile
+    from mailagent.policy import filters_build
 
     _rules(settings)
     rules_compile()
+    filters_build()
 
 
 def _rules(settings: Any) -> TriageBackend:

@@ -134,14 +134,15 @@ def test_a_literal_filter_trusts_no_literal_of_a_case_blind_pattern():
     assert LiteralFilter([r"refund|\w+ \w+"]).may_match("hello world")
 
 
-def _labelled_texts() -> list[str]:
+def _labelled_texts(*, fold: bool = True) -> list[str]:
     folders = ("eval", "eval_holdout", "eval_tune", "eval_pool")
     root = Path(__file__).resolve().parents[1] / "fixtures"
-    return [
-        riskconcepts.folded(path.read_bytes().decode("utf-8", "replace"))
+    texts = [
+        path.read_bytes().decode("utf-8", "replace")
         for folder in folders
         for path in sorted((root / folder).glob("*.eml"))
     ]
+    return [riskconcepts.folded(text) for text in texts] if fold else texts
 
 
 def test_the_concepts_filters_never_skip_a_text_that_holds_a_match():
@@ -176,3 +177,17 @@ def test_the_rule_lists_filters_never_skip_a_text_that_holds_a_match():
                 matched += 1
                 assert rules._filter_of(pattern).may_match(text), pattern[:60]
     assert matched > 1000
+
+
+def test_the_policy_phrases_filters_never_skip_a_text_that_holds_a_match():
+    named, phrases = policy._filters()
+    matched = 0
+    for text in (t.lower() for t in _labelled_texts(fold=False)):
+        if policy._POLICY_NAMED.search(text):
+            matched += 1
+            assert named.may_match(text)
+        for (pattern, _reason), possible in zip(policy.HIGH_RISK_PATTERNS, phrases, strict=True):
+            if pattern.search(text):
+                matched += 1
+                assert possible.may_match(text), pattern.pattern[:60]
+    assert matched > 50
