@@ -9,9 +9,10 @@ Two parts are held to them. `held_out` (a third of cases.json) meets all four, b
 cases were read while the drafting was built, so it flatters. `kept` (cases_kept.json) was
 written by another hand without the rules and is never read case by case: on it no draft states
 a wrong fact or is in the wrong language, and its sendable share meets the target, but its
-recall falls short (71% and 72% on 3 December 2026). The tests hold `kept` to what is reached,
-KEPT_MIN_RECALL and KEPT_MIN_SENDABLE: floors against going back, not the goal. The set's shape
-is checked too, so that it stays worth measuring on.
+recall falls short (74% and 73% on 3 December 2026). The tests hold `kept` to what is reached,
+KEPT_MIN_RECALL and KEPT_MIN_SENDABLE: floors against going back, not the goal; and the
+development parts to what they reach, less a case or two (DEVELOPMENT_MIN_SENDABLE). The set's
+shape is checked too, so that it stays worth measuring on.
 
 `bench/eval_drafts.py` prints the full report, per split, language and category.
 """
@@ -30,9 +31,11 @@ MAX_WRONG_FACT_DRAFTS = 0
 MAX_WRONG_LANGUAGE_DRAFTS = 0
 MIN_RECALL = 0.90
 MIN_SENDABLE = 0.70
-#: What the kept cases reach (0.59 and 0.64), less a case's worth: floors, not the goal.
-KEPT_MIN_RECALL = 0.68
-KEPT_MIN_SENDABLE = 0.70
+#: What the kept cases reach (0.74 and 0.73), less a case's worth: floors, not the goal.
+KEPT_MIN_RECALL = 0.72
+KEPT_MIN_SENDABLE = 0.71
+#: What the development parts reach as a person could send them, less a case or two.
+DEVELOPMENT_MIN_SENDABLE = {"fresh": 0.85, "dev": 0.80, "dev2": 0.90, "dev3": 0.72}
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +122,12 @@ def test_the_kept_cases_do_not_fall_below_what_is_reached(kept):
     # Figures only: listing the kept cases' failures would make them one more tuning set.
     assert kept.score.recall >= KEPT_MIN_RECALL, f"kept recall {kept.score.recall:.0%}"
     assert kept.score.sendable >= KEPT_MIN_SENDABLE, f"kept sendable {kept.score.sendable:.0%}"
+
+
+@pytest.mark.parametrize("split", sorted(DEVELOPMENT_MIN_SENDABLE))
+def test_the_development_parts_do_not_fall_below_what_is_reached(report, split):
+    part = report.where(split=split)
+    floor = DEVELOPMENT_MIN_SENDABLE[split]
+    assert part.score.sendable >= floor, f"{split} sendable {part.score.sendable:.0%}:\n" + (
+        failures(part)
+    )
