@@ -649,7 +649,8 @@ def reply_for(category: Category, tone: Tone, context: TriageContext) -> Reply |
             _knowledge_reply(d) if category in _KNOWLEDGE_CATEGORIES else ("", [], ())
         )
         if shape and buys_in_volume(text):
-            shape, body, passages = _with_procedure(d, "discount", shape, body, passages)
+            for topic in ("discount", "standing order"):
+                shape, body, passages = _with_procedure(d, topic, shape, body, passages)
         if shape and wrong_goods(text):
             shape, body, passages = _with_procedure(d, "returns", shape, body, passages)
         if not shape:
