@@ -47,8 +47,8 @@ __all__ = [
 #: whatever the message asks: a customer who says they paid is told how a payment is matched
 #: and confirmed ("send a remittance advice; a transfer takes 1 to 3 working days to reach
 #: us"), though they asked nothing; one who prices an amount bought every month is told the
-#: volume discounts and how regular orders are quoted, though they asked only the price. The first passage whose own heading
-#: names each (`topics.heading_names` tells them apart).
+#: volume discounts and how regular orders are quoted, though they asked only the price. The
+#: first passage whose own heading names each (`topics.heading_names` tells them apart).
 PROCEDURE_TOPICS = ("remittance", "discount", "standing order")
 #: What the business asks its folder before it answers a kind of message, in each language a
 #: draft is written in: for goods that came wrong or faulty (`question.wrong_goods`), what
