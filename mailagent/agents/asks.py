@@ -47,8 +47,10 @@ _RESEND = re.compile(
             r"\b(nicht|nie) (erhalten|bekommen)\b|\bfinde\b[^.?!\n]{0,20}\bnicht\b",
             r"\b(renvoy\w*|reenvoy\w*|reexpedi\w*)\b|\benvoyer (a nouveau|de nouveau)\b|"
             r"\bcopie\b|\bduplicata\b|\ben pdf\b|\bpas (encore )?recu\b|\bretrouve (pas|plus)\b",
-            r"\b(reenvi\w*|volver a (enviar|mandar)|(enviar|mandar)\w*[^.?!\n]{0,30}\b(otra vez|"
-            r"de nuevo))\b|\bcopia\b|\bduplicado\b|\ben pdf\b|\bno (he|hemos) recibido\b|"
+            # Not "os reenvío la consulta": forwarding to the business is no request to resend.
+            r"\b(?<!os )(?<!te )(?<!les )(?<!le )(reenvi\w*|volver a (enviar|mandar)|"
+            r"(enviar|mandar)\w*[^.?!\n]{0,30}\b(otra vez|de nuevo))\b|\bcopia\b|\bduplicado\b|"
+            r"\ben pdf\b|\bno (he|hemos) recibido\b|"
             r"\bno la (encuentro|encontramos)\b",
         )
     )
@@ -65,7 +67,8 @@ _DUE = re.compile(
             r"\bremaining balance\b|\bwhen is\b[^.?!\n]{0,40}\bdue\b",
             r"\brestbetrag\b|\bnoch zu zahlen\b|\bbis wann\b[^.?!\n]{0,40}\b(zahlen|bezahlt|"
             r"beglichen|uberweisen)\b",
-            r"\b(reste|restant) (a payer|du)\b|"
+            r"\b(reste|restant) (a payer|du)\b|\bce qui (nous |me )?reste\b|"
+            r"\breste (\w+ )?a (regler|payer)\b|"
             r"\bfaire (un |le )?point sur (notre |mon |le )?compte\b|"
             r"\bqu'est-ce qu'il (nous |me )?reste\b|\breste (une|des) factures?\b",
             r"\bqueda por pagar\b|\b(que|cuanto) (nos |me )?queda\b|\bsaldo pendiente\b",

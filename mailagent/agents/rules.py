@@ -226,6 +226,10 @@ PAYMENT_CLAIMED = _rx(
     r"\b(transferencia|pago|abono|ingreso|importe)\b"
     rf"{GAP}{{0,40}}\b(ayer|anteayer|hoy|esta ma[ñn]ana|la semana pasada|el (lunes|martes|"
     r"mi[ée]rcoles|jueves|viernes))\b",
+    # A payment advised in other languages: "hiermit avisieren wir folgende Zahlung", "avis de
+    # virement", "aviso de transferencia".
+    r"\bavisier\w*\b|\bzahlungsavis\b|\bavis de (paiement|virement|r[èe]glement)\b|"
+    r"\baviso de (pago|transferencia)\b|\bjustificante de (pago|transferencia)\b",
 )
 
 # Sarcasm reads as praise word by word: "Great, another late delivery. Fantastic service."

@@ -154,3 +154,16 @@ def test_several_amounts_come_in_the_order_written_each_once():
 )
 def test_a_figure_without_a_currency_is_not_an_amount(text):
     assert mentioned_amounts(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("Os reenvío la consulta de nuestra gestoría: ¿cuál es el importe pendiente?", "due"),
+        ("¿Me reenviáis la factura 2504?", "resend"),
+        ("Pouvez-vous me dire ce qui reste exactement à régler ?", "due"),
+        ("Il nous reste combien à payer ?", "due"),
+    ],
+)
+def test_forwarding_a_question_is_no_request_to_resend_and_what_is_left_is_asked(text, ask):
+    assert invoice_ask(text) == ask

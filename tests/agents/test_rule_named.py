@@ -139,3 +139,15 @@ def test_a_name_that_is_no_pattern_stands_for_none():
     assert rule_pattern("PAYMENT_CLAIMED #1").startswith(r"\b(we|i)")
     assert rule_pattern("PAYMENT_CLAIMED #999") is None
     assert rule_pattern("no rule matched") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hiermit avisieren wir Ihnen folgende Zahlung: Betrag 438,90 EUR, RE 2330.",
+        "Veuillez trouver ci-joint notre avis de virement pour la facture 2401.",
+        "Os adjuntamos el justificante de transferencia de la factura 2505.",
+    ],
+)
+def test_a_payment_advised_in_other_languages_is_a_payment_claim(text):
+    assert classify(text).value == "payment_claimed"
