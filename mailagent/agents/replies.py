@@ -362,6 +362,9 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
     if _unknown_numbers(text, account):
         lines += [d.say("unknown_number"), ""]
         shape += ":unknown"
+        # A number mistyped ("invoice 2060 ($615.75)" for INV-2006): the invoice its amount
+        # is, open or already paid, is the one asked about.
+        named = named or _amount_matches(text, account)
     focus = tuple(i for i in named if i.status in ("open", "disputed"))
     paid = tuple(i for i in named if i.status == "paid")
     if ask in ("statement", "due") or not named or all(i.is_credit for i in named):

@@ -297,3 +297,11 @@ def test_a_payment_the_records_show_gets_no_procedure():
     reply = _reply("We paid INV-2498 on the 10th.", procedures=(_REMITTANCE,))
     assert "INV-2498" in reply.body
     assert "remittance advice" not in reply.body and reply.passages == ()
+
+
+def test_a_mistyped_invoice_number_with_its_amount_finds_the_invoice_the_amount_is():
+    body = _reply(
+        "Did our check for invoice 2489 (EUR 7,450.00) reach you?",
+        category=Category.INVOICE_QUESTION,
+    ).body
+    assert "INV-2498" in body and "7,450.00" in body
