@@ -295,6 +295,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"rachun\w*|banco|banque|banca|bancari\w*|bancair\w*|virement\w*|uberweis\w*",
         r"hsbc|barclays|lloyds|natwest|santander|monzo|starling|tsb|halifax|credit union",
         r"building society|sparkasse|volksbank|bnp|factoring|invoice finance|ach",
+        # Direct debits: "domiciliadlas en la cuenta de la sociedad", "Lastschrift", "prélèvement".
+        r"domicili(ar|ad|en|amos|acion)\w*|lastschrift\w*|prelevement\w*|mandat sepa",
         r"(vendor|supplier) (form|master|details|record)s?",
     ),
     "card": (
@@ -319,6 +321,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"neue?[nmrs]?|geandert|anderung|wechsel\w*|nuev[oa]s?|cambi\w*|nov[oa]s?|nouveau",
         r"nouvelles?|nouvel|changement|mettre a jour|nuov[oa]|aggiorn\w*|nieuwe?|gewijzigd",
         r"wijziging|now(y|e|a|ego|ym)|zmian\w*",
+        # From a day on: "a partir de enero", "ab sofort", "désormais". (Not "statt" or "en
+        # lugar de": "INV-25899 statt INV-25989" in a payment reference is a typo, not a change.)
+        r"a partir de|de ahora en adelante|ab sofort|kunftig|desormais|dorenavant",
         r"gewechselt|aktualisier\w*|ab sofort|ab jetzt|kunftig\w*|zukunftig\w*|in zukunft",
         r"dorenavant|desormais|a l'avenir|a partir de (maintenant|aujourd'hui|ahora|hoy)",
         r"(de ahora )?en adelante|actualic\w*|actualiz\w*|modifi\w*",
@@ -553,13 +558,26 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "price_cut": (
         r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,3}off",
         r"off the (invoice|bill|price|total)|waive\w*",
+        # "nur abzüglich 10 %", "moins 10 %", "un 10 % menos", a reduction named.
+        r"abzuglich|abzug|minderung|preisnachlass|nachlass|rabatt\w*|remise|rabais|"
+        r"(moins|minus|menos) (un |el )?\d+ ?%|descuento|rebaja",
     ),
     "pay_hold": (
         r"only (be )?(pay|release|releasing|settle)\w*|(won't|will not|not) (pay|settle)\w*",
         r"until|unless|once|as soon as|otherwise|on hold|withhold\w*|hold(ing)? (back )?payment",
         r"condition|only if|provided( that)?|as long as",
+        r"nur (\S+ ){0,5}(zahlen|bezahlen|begleichen|uberweisen)|erst (wenn|nachdem|nach)|"
+        r"nicht (be)?(zahlen|begleichen)|unter der bedingung",
+        r"ne (\S+ )?(payerons|reglerons|paierons|payerai|reglerai) ((\S+ ){0,4}qu|pas)\b|"
+        r"(seulement|uniquement) (si|apres|quand)|sous reserve",
+        r"solo (pagaremos|abonaremos|pagare)|no (pagaremos|abonaremos|pagare)|hasta que|"
+        r"siempre que|a condicion de",
     ),
-    "pay": (r"pay\w*|settl\w*|release|releasing|invoices?|bill",),
+    "pay": (
+        r"pay\w*|settl\w*|release|releasing|invoices?|bill",
+        r"zahl\w*|bezahl\w*|begleich\w*|rechnung\w*|paie\w*|payer\w*|regl\w*|factur\w*|"
+        r"pag\w*|abon\w*",
+    ),
     "withhold": (
         r"(won't|will not|wont|refuse to|not going to) (be )?pay\w*|withh(o|e)ld\w*",
         r"(i'm|im|i am|we're|we are) not paying (for|this|that|the|it|until|unless)",

@@ -38,3 +38,28 @@ def test_every_concept_a_rule_needs_has_words_and_a_reach(reason, needed, where)
 )
 def test_a_regulator_an_insurers_claim_or_legal_protection_insurance_is_a_legal_matter(text):
     assert "threatens legal action" in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Wir werden die Rechnung daher nur abzüglich 10 % begleichen.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "Nous ne réglerons la facture qu'avec une remise de 10 %.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "Solo pagaremos la factura con un descuento del 10 %.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "A partir de enero, domiciliadlas en la cuenta de la sociedad: ES12 0081 0200 2500.",
+            "changes where money goes",
+        ),
+    ],
+)
+def test_conditions_on_paying_and_a_new_account_for_direct_debits_in_other_languages(text, reason):
+    assert reason in policy.text_risks(text)
