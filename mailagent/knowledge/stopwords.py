@@ -47,6 +47,7 @@ sehr geehrte geehrter geehrten damen herren danke dank vielen gruß grüße grü
 lg vg beste frage fragen wissen gerne gern bzw ca
 letzte letzten letzter letztes gestern heute morgen kürzlich neulich gekauft könnten hätten
 wären mitteilen mitteilt
+bevor vorher vorab gleich jeweils
 """
 
 _FR = """
@@ -59,6 +60,7 @@ pourquoi combien ça cela ceci celle celui très aussi alors donc car ni bonjour
 madame monsieur merci cordialement bien cordialement salutations question questions svp plaît
 dernier dernière hier aujourd'hui demain récemment acheté achetée pouvons peuvent procéder
 procède faut faudrait toujours déjà
+avant chaque
 """
 
 _ES = """
@@ -70,6 +72,7 @@ tengo tiene tienen tu tus un una uno unos usted ustedes y ya yo qué cómo cuán
 cuántos puedo puede pueden podría podrían quiero quería hola buenos buenas días tardes gracias
 saludos atentamente estimado estimada estimados señor señora pregunta preguntas favor
 pasado pasada ayer hoy mañana recientemente compré comprado comprada
+cada mismo misma
 """
 
 
