@@ -23,7 +23,6 @@ def test_the_demo_folder_indexes_every_file_without_a_skip():
     assert {"en", "de", "fr"} <= {f.language for f in index.files}
 
 
-
 @pytest.mark.skipif(not DEMO.is_dir(), reason="no demo knowledge folder in this checkout")
 def test_words_that_only_say_when_or_each_do_not_drown_what_is_asked():
     # "vorher", "bevor", "gleich", "jeweils" are in no passage: read as words, each would weigh
