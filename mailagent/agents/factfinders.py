@@ -27,7 +27,8 @@ from mailagent.textpatterns import LiteralFilter
 HOLE = "\x00"
 OWN = "\x01"
 
-# Test codes, precious metals and drawing rights are never a customer's money: "XXX 12".
+# Test codes, precious metals, drawing rights and ISO 4217's code for "no currency" are never
+# a customer's money ("XXX 12" is no amount).
 _NOT_MONEY = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA"}
 CURRENCY_CODES = frozenset(c for c in list_currencies() if c not in _NOT_MONEY and c != "XXX")
 

@@ -557,14 +557,12 @@ def _knowledge_reply(
 def _with_procedure(
     d: _Draft, topic: str, shape: str, body: list[str], passages: tuple[Passage, ...]
 ) -> tuple[str, list[str], tuple[Passage, ...]]:
-    """A knowledge reply with the context's procedure on `topic` when no passage quoted is
-    headed by it: the volume discounts for a customer who buys an amount again and again ("40
-    cases a month": the price of that much is the volume's), what returning goods that came
-    wrong or faulty costs."""
+    """A knowledge reply with the context's procedure on `topic`, unless it quotes it already:
+    the volume discounts for a customer who buys an amount again and again ("40 cases a
+    month": the price of that much is the volume's), what returning goods that came wrong or
+    faulty costs."""
     procedure = _procedure(d, topic)
     if procedure is None or procedure in passages:
-        return shape, body, passages
-    if any(heading_names(p.heading, topic, p.language) for p in passages) and topic != "returns":
         return shape, body, passages
     closing = body[-1:]
     lines = [*body[:-1], *_passage_lines(d, procedure), *closing]

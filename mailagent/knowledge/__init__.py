@@ -9,7 +9,7 @@ message the few passages that answer what it asks (question.py), or none when th
 no answer (the rule is in relevance.py).
 
     passages_for(text, language, limit=3) -> tuple[Passage, ...]
-    procedures_for(language) -> tuple[Passage, ...]    # what the business does next
+    procedures_for(language, text) -> tuple[Passage, ...]  # what the business does next
     knowledge_index(recheck=False) -> KnowledgeIndex   # files, skipped files, search()
 
 This module is the only part that reads settings. It keeps one index per folder and per process:
