@@ -66,6 +66,10 @@ def _tier(category: Category) -> Tier:
     return policy.CATEGORY_TIERS.get(category, Tier.MEDIUM)
 
 
+#: The categories the policy always rates high, by their value as a model names them.
+_HIGH_RISK = frozenset(c.value for c in Category if _tier(c) is Tier.HIGH)
+
+
 def category_overruled(*, rules: Category, model: Category, risk_text: str) -> str:
     """Why the model may not replace the rules' category here ("" when it may)."""
     if _tier(model).rank >= _tier(rules).rank:
@@ -99,11 +103,7 @@ def combined(
         if not overruled:
             category = proposed
     if _tier(category) is not Tier.HIGH:
-        risky = [
-            (p, c)
-            for c, p in guess.probabilities
-            if c in Category._value2member_map_ and _tier(Category(c)) is Tier.HIGH
-        ]
+        risky = [(p, c) for c, p in guess.probabilities if c in _HIGH_RISK]
         share = sum(p for p, _ in risky)
         if risky and share >= RAISE_SHARE:
             category = Category(max(risky)[1])

@@ -31,14 +31,24 @@ def model_text(*, subject: str, text: str, staff_note: str = "") -> str:
 def ngrams(text: str) -> list[str]:
     """Words, adjacent word pairs, and the character 4-grams of each word padded with spaces
     (what catches typos, inflections and compounds: "refnd", "Rückerstattung")."""
-    words = _WORD.findall(text.lower())
+    words = words_of(text)
     grams = ["w " + w for w in words]
     grams += [f"b {a} {b}" for a, b in pairwise(words)]
+    for word in set(words):
+        grams += char_grams(word)
+    return grams
+
+
+def words_of(text: str) -> list[str]:
+    """The words `ngrams` reads, in order, lower-cased."""
+    return _WORD.findall(text.lower())
+
+
+def char_grams(word: str) -> list[str]:
+    """The character n-grams of one word, padded with spaces; each counts once per distinct word
+    of a text (`ngrams`)."""
     # Unprefixed: a character n-gram has spaces only at its ends, a word's and a pair's feature
     # one after its first letter, so the three kinds never collide.
-    for word in set(words):
-        padded = f" {word} "
-        length = len(padded)
-        for size in _CHAR_SIZES:
-            grams += [padded[i : i + size] for i in range(length - size + 1)]
-    return grams
+    padded = f" {word} "
+    length = len(padded)
+    return [padded[i : i + size] for size in _CHAR_SIZES for i in range(length - size + 1)]

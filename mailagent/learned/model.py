@@ -24,12 +24,12 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-from mailagent.learned.features import ngrams
+from mailagent.learned.features import char_grams, words_of
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,9 @@ class Head:
     bias: np.ndarray
 
     def probabilities(self, index: np.ndarray, values: np.ndarray) -> np.ndarray:
-        scores = values @ self.weights[index] + self.bias if len(index) else self.bias.copy()
+        # `take`: the same rows as `weights[index]`, in about half the time.
+        rows = self.weights.take(index, axis=0)
+        scores = values @ rows + self.bias if len(index) else self.bias.copy()
         if len(self.classes) == 2 and scores.shape[-1] == 1:
             p = 1.0 / (1.0 + np.exp(-scores[0]))
             return np.array([1.0 - p, p])
@@ -74,6 +76,9 @@ class Guess:
 #: The rules' category is one more feature, of this value beside a text row of unit length: what
 #: the model learns is when the rules are right, and what to say where they are not.
 RULES_FEATURE = 1.0
+#: Words whose features a model keeps looked up: a mailbox's vocabulary, and a bound on memory
+#: (about 15 MB at most) when a flood of mail brings new words without end.
+WORDS_KEPT = 50_000
 
 
 @dataclass
@@ -93,6 +98,10 @@ class TriageModel:
     #: The newest audit event among those that labelled the tickets it was trained on (a
     #: correction, an approval): a retrain is due when a newer one labels a ticket. 0: none.
     labelled_until: int = 0
+    #: Per word met: its own feature and its character n-grams' (`_counts`), at most WORDS_KEPT.
+    _words: dict[str, tuple[int, list[int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def label(self) -> str:
@@ -102,14 +111,8 @@ class TriageModel:
     def vector(self, text: str, rules_category: str = "") -> tuple[np.ndarray, np.ndarray]:
         """The message's row as (feature indexes, values): the vectorizer's TF-IDF of the text,
         then the rules' category."""
-        counts = Counter(ngrams(text))
-        found = np.fromiter(
-            map(self.vocabulary.get, counts, repeat(-1)), dtype=np.int64, count=len(counts)
-        )
-        known = found >= 0
-        index = found[known]
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
-        values = (1.0 + np.log(tf)) * self.idf[index]
+        index, tf = self._counts(text)
+        values = (1.0 + np.log(tf)) * self.idf.take(index)
         if len(values):
             values /= np.sqrt(values @ values)
         if rules_category in self.rules_classes:
@@ -117,6 +120,36 @@ class TriageModel:
             index = np.append(index, extra)
             values = np.append(values, RULES_FEATURE)
         return index, values
+
+    def _counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The known features of `features.ngrams(text)` and how often each occurs, without
+        building the n-grams' strings for a word met before: each word's own feature and its
+        character n-grams' are looked up once and kept (`_words`), as a mailbox repeats its
+        words. About 4 times faster than counting `ngrams` (`bench/triage.py`)."""
+        words = words_of(text)
+        get = self.vocabulary.get
+        cache = self._words
+        entries = {}
+        for word in set(words):
+            entry = cache.get(word)
+            if entry is None:
+                if len(cache) >= WORDS_KEPT:
+                    cache.clear()
+                grams = [i for i in map(get, char_grams(word)) if i is not None]
+                entry = cache[word] = (get("w " + word, -1), grams)
+            entries[word] = entry
+        found = [entries[word][0] for word in words]
+        found += [get(f"b {a} {b}", -1) for a, b in pairwise(words)]
+        for _, grams in entries.values():
+            found += grams
+        # Counted in C by Counter: np.unique(return_counts=True) took twice as long here.
+        counts = Counter(found)
+        counts.pop(-1, None)
+        size = len(counts)
+        return (
+            np.fromiter(counts, dtype=np.int64, count=size),
+            np.fromiter(counts.values(), dtype=np.float64, count=size),
+        )
 
     def guess(self, text: str, rules_category: str = "") -> Guess:
         """Category and urgency for a message's `features.model_text` (and the rules' category

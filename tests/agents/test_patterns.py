@@ -134,6 +134,16 @@ def test_a_literal_filter_trusts_no_literal_of_a_case_blind_pattern():
     assert LiteralFilter([r"refund|\w+ \w+"]).may_match("hello world")
 
 
+def test_a_literal_filter_made_later_finds_its_words_in_a_text_read_before():
+    # Filters share one pass over each text (`textpatterns._FirstClues`): the answer kept for a
+    # text read before a new filter existed must not hide the new filter's words.
+    text = "bitte überweisen sie künftig auf das konto der zweigniederlassung"
+    assert not LiteralFilter([r"rückerstattung"]).may_match(text)
+    assert LiteralFilter([r"zweigniederlassung"]).may_match(text)
+    assert LiteralFilter([r"über(weisen|trag)"]).may_match(text)
+    assert not LiteralFilter([r"überweisungsträger"]).may_match(text)
+
+
 def _labelled_texts(*, fold: bool = True) -> list[str]:
     folders = ("eval", "eval_holdout", "eval_tune", "eval_pool")
     root = Path(__file__).resolve().parents[1] / "fixtures"

@@ -42,6 +42,31 @@ def test_stored_model_gives_scikit_learns_probabilities():
         assert model.guess(text).category_confidence == pytest.approx(expected, abs=1e-4)
 
 
+def test_the_stored_model_counts_the_features_as_the_vectorizer_does(monkeypatch):
+    """The model looks a word's features up once and keeps them (`TriageModel._counts`); the
+    counts must stay those of `ngrams`: a word repeated, a pair repeated, a 4-gram two words
+    share, a word the model never saw, and after the kept words are dropped (a full cache)."""
+    from collections import Counter
+
+    from mailagent.learned import model as model_module
+
+    monkeypatch.setattr(model_module, "WORDS_KEPT", 3)
+    model = model_train(examples(), with_rules=False)
+    texts = [
+        "refund refund the kettle, the kettle please",
+        "quote quote quote for cups and cupsets",
+        "zzzz unknown words only",
+        "",
+        "resend invoice inv-1042 resend invoice inv-1042",
+    ]
+    for text in texts * 2:
+        index, tf = model._counts(text)
+        grams = Counter(ngrams(text))
+        expected = {model.vocabulary[g]: n for g, n in grams.items() if g in model.vocabulary}
+        assert dict(zip(index.tolist(), tf.tolist(), strict=True)) == expected
+    assert len(model._words) <= 3
+
+
 def test_model_reads_back_from_its_file_as_written(tmp_path):
     model = model_train(examples(), version=4)
     model.metrics = {"rules alone": {"accuracy": 0.8}}
