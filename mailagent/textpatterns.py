@@ -89,6 +89,8 @@ class LiteralFilter:
         """False when no pattern can match anywhere in `text`."""
         if self.always:
             return True
+        if not self._firsts:
+            return False
         for first in self._firsts.intersection(_FIRSTS.held(text)):
             for rest in self._owners[first]:
                 if all(any(x in text for x in clue) for clue in rest):
@@ -116,6 +118,9 @@ class _FirstClues:
             self._automaton = None
 
     def _built(self) -> ahocorasick.Automaton:
+        automaton = self._automaton  # one read: another thread may set it to None meanwhile
+        if automaton is not None:
+            return automaton
         with self._lock:
             if self._automaton is None:
                 automaton = ahocorasick.Automaton()
