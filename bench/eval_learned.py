@@ -63,7 +63,9 @@ def _curve(rest: list[Labelled], aside: list[Labelled]) -> None:
                 alone.append(float("nan"))
                 continue
             product = score_all(
-                model_train(sample, with_rules=WITH_RULES), aside, threshold=THRESHOLD
+                model_train(sample, with_rules=WITH_RULES, calibrated_at=THRESHOLD),
+                aside,
+                threshold=THRESHOLD,
             )
             combined.append(product[2].accuracy)
             recall.append(product[2].high_risk_recall)
@@ -87,7 +89,7 @@ def _untuned_corrections(rest: list[Labelled], aside: list[Labelled]) -> None:
         for taught, scored in ((order[:half], order[half:]), (order[half:], order[:half])):
             corrections = [replace(aside[i], weight=CORRECTION_WEIGHT) for i in taught]
             scores = score_all(
-                model_train(rest + corrections, with_rules=WITH_RULES),
+                model_train(rest + corrections, with_rules=WITH_RULES, calibrated_at=THRESHOLD),
                 [aside[i] for i in scored],
                 threshold=THRESHOLD,
             )
@@ -148,7 +150,7 @@ def train_10k_child() -> None:
     examples = _ten_thousand()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    model = model_train(examples, with_rules=WITH_RULES)
+    model = model_train(examples, with_rules=WITH_RULES, calibrated_at=THRESHOLD)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
@@ -175,7 +177,7 @@ def learned_report() -> None:
     )
     print(f"   (confidence threshold {THRESHOLD}; the product's model reads n-grams only)\n")
     start = time.perf_counter()
-    model = model_train(rest, with_rules=WITH_RULES)
+    model = model_train(rest, with_rules=WITH_RULES, calibrated_at=THRESHOLD)
     print(f"  trained in {time.perf_counter() - start:.2f} s, {len(model.vocabulary):,} features\n")
     _print_scores(score_all(model, aside, threshold=THRESHOLD))
     start_of = 0
@@ -191,7 +193,7 @@ def learned_report() -> None:
                 f"{scores.high_risk_recall:6.1%} ({caught}/{len(risky)})"
             )
     print("\n  The same with the rules' category as a feature too (what it learns is the rules):\n")
-    with_rules = model_train(rest, with_rules=True)
+    with_rules = model_train(rest, with_rules=True, calibrated_at=THRESHOLD)
     _print_scores(score_all(with_rules, aside, threshold=THRESHOLD))
     _curve(rest, aside)
     _untuned_corrections(rest, aside)

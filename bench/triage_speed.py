@@ -50,7 +50,7 @@ def bundled_labelled() -> tuple[list[Labelled], list[Labelled]]:
 
 def bundled_model() -> TriageModel:
     """A model as `train_triage` makes one on a fresh installation: the rest of the bundled set."""
-    return model_train(bundled_labelled()[0], with_rules=WITH_RULES)
+    return model_train(bundled_labelled()[0], with_rules=WITH_RULES, calibrated_at=THRESHOLD)
 
 
 @dataclass(frozen=True)

@@ -726,4 +726,6 @@ class RulesBackend:
             label=self.learned.label,
             threshold=self.threshold,
             risk_text=text,
+            floor=self.learned.bar,
+            raising=self.learned.raises,
         )

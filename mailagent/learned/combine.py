@@ -91,18 +91,22 @@ def combined(
     label: str,
     threshold: float,
     risk_text: str,
+    floor: float = 0.0,
+    raising: bool = True,
 ) -> Choice:
-    """The category and urgency triage proposes, and who decided them."""
+    """The category and urgency triage proposes, and who decided them. `floor`: the model's
+    own bar (`TriageModel.bar`), under which it proposes nothing whatever the threshold;
+    `raising`: whether it may raise the risk (`TriageModel.raises`)."""
     category, urgency, overruled, raised = rules_category, rules_urgency, "", ""
     # A threshold of 1 or more keeps the model from proposing any category.
     weak = rules_category is Category.OTHER and threshold < 1
-    bar = min(threshold, WHERE_RULES_FALL_BACK) if weak else threshold
+    bar = max(min(threshold, WHERE_RULES_FALL_BACK) if weak else threshold, floor)
     if guess.category_confidence >= bar and guess.category in Category._value2member_map_:
         proposed = Category(guess.category)
         overruled = category_overruled(rules=rules_category, model=proposed, risk_text=risk_text)
         if not overruled:
             category = proposed
-    if _tier(category) is not Tier.HIGH:
+    if raising and _tier(category) is not Tier.HIGH:
         risky = [(p, c) for c, p in guess.probabilities if c in _HIGH_RISK]
         share = sum(p for p, _ in risky)
         if risky and share >= RAISE_SHARE:
@@ -113,7 +117,7 @@ def combined(
             )
     if (
         guess.urgency is not None
-        and guess.urgency_confidence >= threshold
+        and guess.urgency_confidence >= max(threshold, floor)
         and guess.urgency in Urgency._value2member_map_
     ):
         urgency = Urgency(guess.urgency)

@@ -98,6 +98,14 @@ class TriageModel:
     #: The newest audit event among those that labelled the tickets it was trained on (a
     #: correction, an approval): a retrain is due when a newer one labels a ticket. 0: none.
     labelled_until: int = 0
+    #: The least confidence at which its guess may replace the rules' category or urgency,
+    #: whatever the threshold says: chosen by cross-validation when it was trained
+    #: (`training.bar_chosen`; 1: never, 0: the threshold decides), and those figures.
+    bar: float = 0.0
+    #: Whether it may raise a message's risk (`combine.RAISE_SHARE`): unless cross-validation
+    #: found it raising none that was high risk.
+    raises: bool = True
+    calibration: dict = field(default_factory=dict)
     #: Per word met: its own feature and its character n-grams' (`_counts`), at most WORDS_KEPT.
     _words: dict[str, tuple[int, list[int]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -176,6 +184,9 @@ class TriageModel:
             "trained_at": self.trained_at,
             "training_size": self.training_size,
             "labelled_until": self.labelled_until,
+            "bar": self.bar,
+            "raises": self.raises,
+            "calibration": self.calibration,
             "metrics": self.metrics,
             "category_classes": list(self.category.classes),
             "urgency_classes": list(self.urgency.classes) if self.urgency else [],
@@ -263,6 +274,10 @@ def model_read(path: Path) -> TriageModel:
                 metrics=dict(header["metrics"]),
                 # Not in the files written before nightly retraining: all is new to them.
                 labelled_until=int(header.get("labelled_until", 0)),
+                # Not in the files written before calibration: the threshold alone decides.
+                bar=float(header.get("bar", 0.0)),
+                raises=bool(header.get("raises", True)),
+                calibration=dict(header.get("calibration", {})),
             )
     except (KeyError, ValueError, TypeError, EOFError) as exc:
         raise ModelUnreadable(f"not a triage model file ({exc.__class__.__name__}: {exc})") from exc

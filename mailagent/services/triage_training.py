@@ -201,7 +201,7 @@ def model_fitted(
     sets: LabelledSets, *, path: Path, version: int, threshold: float, now: datetime
 ) -> TrainingReport:
     """A model trained on `sets.train`, with its record, scored on `sets.aside`; not stored."""
-    model = model_train(sets.train, version=version, with_rules=WITH_RULES)
+    model = model_train(sets.train, version=version, with_rules=WITH_RULES, calibrated_at=threshold)
     scores = score_all(model, sets.aside, threshold=threshold)
     sources = dict(Counter(e.source for e in sets.train))
     model.trained_at = now.isoformat(timespec="seconds")
@@ -209,6 +209,7 @@ def model_fitted(
     model.metrics = {
         "kept_aside": len(sets.aside),
         "threshold": threshold,
+        "bar": model.bar,
         "sources": sources,
         **{
             s.name: {"accuracy": round(s.accuracy, 4), "high_risk_recall": s.high_risk_recall}

@@ -243,3 +243,50 @@ def test_train_triage_prints_the_rules_before_and_the_combination_after(tmp_path
     assert path.exists()
     call_command("train_triage", "--out", str(path), stdout=(out := StringIO()))
     assert "Trained model v2" in out.getvalue()
+
+
+def _noise(count: int) -> list[Labelled]:
+    """Corrections whose categories say nothing about their words: what a model learns from
+    them is noise, however sure it is."""
+    categories = ["sales_inquiry", "complaint", "invoice_question", "other"]
+    return [
+        Labelled(
+            subject=f"Message {i}",
+            body=f"Hello, about order {i}: how much are {i} boxes of paper cups delivered?",
+            category=categories[(i * 7) % len(categories)],
+            rules_category="sales_inquiry",
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_model_that_cross_validation_finds_no_better_than_the_rules_decides_nothing():
+    # Trained on noise, the model still has favourites; out of fold they are wrong more often
+    # than the rules, so its bar is raised until the rules decide (and it raises no risk).
+    model = model_train(_noise(40), calibrated_at=0.3)
+    assert model.bar > 0.3
+    assert model.calibration["0.0"] < model.calibration[f"{model.bar:.1f}"]
+    text = "How much are 300 boxes of paper cups delivered?"
+    proposal = RulesBackend(learned=model, threshold=0.3).triage(context(text))
+    assert (proposal.category, proposal.decided_by) == (Category.SALES_INQUIRY, "rules")
+
+
+def test_a_model_trained_on_consistent_corrections_keeps_its_say():
+    taught = [
+        Labelled(subject=s, body=f"{b} ({n})", category="sales_inquiry", rules_category="other")
+        for s, b in CATERING
+        for n in range(4)
+    ] + [
+        Labelled(
+            subject="Invoice",
+            body=f"Please resend invoice {n}.",
+            category="invoice_question",
+            rules_category="invoice_question",
+        )
+        for n in range(1040, 1052)
+    ]
+    model = model_train(taught, calibrated_at=0.3)
+    assert model.bar == 0.0 and model.raises is False
+    text = "Could you cater a summer party for 50 people?"
+    proposal = RulesBackend(learned=model, threshold=0.3).triage(context(text))
+    assert (proposal.category, proposal.decided_by) == (Category.SALES_INQUIRY, "model v1")
