@@ -5,6 +5,8 @@
   its failures.
 - `fixtures/eval_train/`: written later by another hand, for training (trainable), in the four
   languages drafts are written in and a few others.
+- `fixtures/eval_train2/` and `fixtures/eval_train3/`: two more for training, by two more hands
+  (long, many-sided mail; short, terse mail), in the same shape.
 
 Both are in the format of the other sets (`tests/eval_set.py`): `.eml` files and a `labels.csv`
 with one row each. A file's name says its set (`p` or `k`), its number and its main language
@@ -20,6 +22,7 @@ import csv
 import email
 import re
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -40,11 +43,19 @@ from tests.eval_set import (
 POOL_DIR = FIXTURES / "eval_pool"
 KEPT_DIR = FIXTURES / "eval_kept"
 TRAIN_DIR = FIXTURES / "eval_train"
-SETS = {"pool": POOL_DIR, "kept": KEPT_DIR, "train": TRAIN_DIR}
-PREFIX = {"pool": "p", "kept": "k", "train": "t"}
+TRAIN2_DIR = FIXTURES / "eval_train2"
+TRAIN3_DIR = FIXTURES / "eval_train3"
+SETS = {
+    "pool": POOL_DIR,
+    "kept": KEPT_DIR,
+    "train": TRAIN_DIR,
+    "train2": TRAIN2_DIR,
+    "train3": TRAIN3_DIR,
+}
+PREFIX = {"pool": "p", "kept": "k", "train": "t", "train2": "u", "train3": "w"}
 #: The smallest each set may be, and the smallest number of high-risk messages in each.
-MIN_SIZE = {"pool": 200, "kept": 120, "train": 300}
-MIN_HIGH_RISK = {"pool": 40, "kept": 40, "train": 60}
+MIN_SIZE = {"pool": 200, "kept": 120, "train": 300, "train2": 300, "train3": 300}
+MIN_HIGH_RISK = {"pool": 40, "kept": 40, "train": 60, "train2": 60, "train3": 70}
 #: Enough of each category to score its recall.
 MIN_PER_CATEGORY = 8
 OTHER_LANGUAGES = ("de", "fr", "es")
@@ -54,10 +65,12 @@ MIN_SHAPES = {
     "pool": {"html_only": 12, "staff_forward": 8, "reply": 15, "attachment": 8},
     "kept": {"html_only": 8, "staff_forward": 8, "reply": 8, "attachment": 6},
     "train": {"html_only": 20, "staff_forward": 8, "reply": 20, "attachment": 15},
+    "train2": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
+    "train3": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
 }
 
 NAME = re.compile(
-    r"^(?P<set>[pkt])(?P<number>\d{3})-(?P<lang>en|de|fr|es|it|nl|pt|pl)-[a-z0-9-]+\.eml$"
+    r"^(?P<set>[pktuw])(?P<number>\d{3})-(?P<lang>en|de|fr|es|it|nl|pt|pl)-[a-z0-9-]+\.eml$"
 )
 _STAFF_FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|fw|wg|tr)\s*:", re.IGNORECASE)
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|rv)\s*:", re.IGNORECASE)
@@ -227,14 +240,13 @@ def test_no_message_is_in_two_sets():
     older = {}
     for folder in (EVAL_DIR, TUNE_DIR, HOLDOUT_DIR):
         older.update(texts(folder))
-    pool, kept, train = texts(POOL_DIR), texts(KEPT_DIR), texts(TRAIN_DIR)
-    assert len(pool) == len(examples_of("pool")), "two pool messages share a text"
-    assert len(kept) == len(examples_of("kept")), "two kept messages share a text"
-    assert len(train) == len(examples_of("train")), "two train messages share a text"
-    assert sorted(pool.keys() & kept.keys()) == []
-    # What is trained on holds nothing of what is kept aside.
-    assert sorted(train.keys() & (kept.keys() | pool.keys())) == []
-    assert sorted((pool.keys() | kept.keys() | train.keys()) & older.keys()) == []
+    read = {name: texts(folder) for name, folder in SETS.items()}
+    for name, found in read.items():
+        assert len(found) == len(examples_of(name)), f"two {name} messages share a text"
+    for (a, x), (b, y) in combinations(read.items(), 2):
+        # What is trained on holds nothing of what is kept aside, nor of each other.
+        assert sorted(x.keys() & y.keys()) == [], (a, b)
+    assert sorted(set().union(*read.values()) & older.keys()) == []
     raw = Counter(e.raw for name in SETS for e in examples_of(name))
     assert [n for n in raw.values() if n > 1] == []
 

@@ -14,6 +14,8 @@ SETS = (
     ("pool", FIXTURES / "eval_pool"),
     ("kept", FIXTURES / "eval_kept"),
     ("train", FIXTURES / "eval_train"),
+    ("train2", FIXTURES / "eval_train2"),
+    ("train3", FIXTURES / "eval_train3"),
 )
 
 
