@@ -298,9 +298,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         # Direct debits: "domiciliadlas en la cuenta de la sociedad", "Lastschrift", "prélèvement".
         r"domicili(ar|ad|en|amos|acion)\w*|lastschrift\w*|prelevement\w*|mandat sepa",
         r"(vendor|supplier) (form|master|details|record)s?",
+        # "los datos nuevos para el pago", "hemos cambiado de entidad".
+        r"datos (\S+ ){0,2}(bancarios|de pago|para el pago|de la cuenta)|entidad bancaria",
+        r"cambi\w* de (banco|entidad)|(otra|nueva) entidad",
     ),
     "card": (
         r"(credit |debit )?cards?|carte|(kredit|debit|bank|ec|giro|visa)?karte|tarjeta|cartao",
+        r"amex|american express|visa|mastercard",
     ),
     # A card that runs out is a card about to be replaced: "charge the new one from now on".
     "expiry": (
@@ -410,6 +414,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"erstatt\w*|ruckerstatt\w*|ruckzahl\w*|gutschrift\w*|geld zuruck|zuruckzahl\w*",
         r"terugbetal\w*|terugstort\w*|geld terug|zwrot\w*|estorn\w*|ressarc\w*|indemniz\w*",
         r"entschadig\w*|dedommag\w*|risarc\w*",
+        # "sort the money out for the broken one", "have back the part we won't use", "la
+        # plata", "und wann kommt das Geld?", a card payment to be contested at the bank.
+        r"sort (out )?(the |our |my )?money( out)?|(have|get) back the (part|rest|balance|"
+        r"months?|unused)",
+        r"devol\w* (\S+ ){0,2}(la )?plata|wann kommt (\S+ ){0,2}(das|unser|mein) geld",
+        r"(opposition|contest\w*) (\S+ ){0,4}(banque|paiement|prelevement)",
+        # Business lost to be paid for: "£750 for the lost business", "den Schaden übernehmt".
+        r"(lost|loss of) (business|revenue|income|earnings|trade|sales|bookings)",
+        r"(kosten|schaden)( \S+){0,3} (ersetz|ubernehm|erstatt|begleich)\w*",
+        r"(cover|make good|contribute) (\S+ ){0,2}" + _MONEY,
         # Back on the card or account it came from: "could the £86.40 go back on the card?"
         r"back (on|onto|to|into) (the|my|our|your) (\S+ )?(card|account|statement)",
         r"re-?credit\w*|recredit\w*|recrediter|gutschreib\w*|gutgeschrieben|"
@@ -432,6 +446,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # ¿cuándo nos la podéis ingresar?"
     "deposit": (
         r"deposits?|fianza|kaution|caution|depot de garantie|deposito|senal|anzahlung|arrhes",
+        r"acomptes?",
     ),
     "get_back": (
         r"recover\w*|return\w*|refund\w*|lose|lost|forfeit\w*|what happens|keep|kept",
@@ -465,6 +480,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"liabilit(y|ies)|(your|their) insurer'?s? details|(our|my) insurers? (says|will|are)",
         r"datenschutzbehorde|verbraucherzentrale|cnil|aepd|garante (della )?privacy",
         r"protection juridique|rechtsschutz\w*|proteccion juridica|tutela legale",
+        # Consumer and data-protection authorities by name: the DGCCRF, "hoja de
+        # reclamaciones", "Consumo", the Landesbeauftragte für Datenschutz, the ICO; a small
+        # claim filed online.
+        r"dgccrf|signalconso|mediateur de la consommation|hojas? de reclamaci\w*",
+        r"(denuncia|reclamacion)\w* (\S+ ){0,3}(en|a|ante) consumo|oficina del consumidor",
+        r"\w*(beauftragte|aufsichtsbehorde)\w* (\S+ ){0,2}datenschutz|datenschutz"
+        r"(beauftragte\w*|aufsicht\w*)",
+        r"\bico\b|information commissioner|subject access request|small claims?",
         r"(insurer|insurers|insurance company) (\S+ ){0,6}(recover|claim|subrogat)\w*",
     ),
     "payroll": (
@@ -546,6 +569,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"same-?day (transfer|payment)|need (a|the|this) (payment|wire|transfer)|go out today",
         r"(you|need|please)( \S+){0,8} (pay|process|settle|approve|authori[sz]e) (\S+ ){0,4}"
         r"invoices?",
+        r"(necesito|necesitamos) que (\S+ ){0,4}(gestion|hag|realic|envi|orden|tramit)\w* "
+        r"(\S+ ){0,3}(transferencia|pago)\w*|(hacer|realizar|gestionar) (una |la )?transferencia",
+        r"(brauche|benotige|brauchen)( \S+){0,4} (uberweisung|zahlung)\w*|bitte (\S+ ){0,3}"
+        r"uberweis\w*",
+        r"(besoin|faut) (\S+ ){0,4}(virement|paiement)\w*|(effectuer|faire|passer) (un |le )?"
+        r"virement",
     ),
     "pressure": (
         r"urgent\w*|asap|immediately|time sensitive|today|confidential\w*|between us|discreet\w*",
@@ -553,14 +582,32 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"meetings|airport|on a flight|are you at your desk|favou?r|email only|boarding|plane",
         r"travell?ing|keep (it|this) (quiet|between|to yourself|confidential)|quickly",
         r"are you (free|around|available)|new (supplier|vendor|beneficiary|payee)",
+        r"confiden\w*|vertraulich\w*|urgente?|dringend\w*|no lo comentes|con nadie",
+        r"mit niemandem|a personne|en reunion|in einer besprechung|hoy mismo",
+        r"(es|bist) (tu|du) (dispo\w*|erreichbar)|am platz|(proveedor|lieferant|fournisseur) "
+        r"(nuevo|neu\w*|nouveau)",
     ),
-    "gift": (r"(gift|amazon|itunes|apple|google play|steam) ?(cards?|vouchers?)|vouchers?",),
+    "gift": (
+        r"(gift|amazon|itunes|apple|google play|steam) ?(cards?|vouchers?)|vouchers?",
+        r"cartes?[- ]cadeaux?|tarjetas? (de )?regalo|gutschein\w*|geschenkkarte\w*",
+    ),
+    # A fraud's opening: the sender asks whether the reader is there, and for secrecy.
+    "reach_probe": (
+        r"are you (at your desk|free|around|available|in the office)|(es|bist) (tu|du) "
+        r"(dispo\w*|erreichbar|am platz)|(estas|estas tu) disponible|am platz",
+    ),
+    "secrecy": (
+        r"between us|(keep|kept) (it|this) (quiet|between|to yourself|confidential)|tell no one",
+        r"(don't|do not|dont) (tell|mention|discuss)|mit niemandem|a personne|con nadie|"
+        r"no lo comentes",
+    ),
     "price_cut": (
         r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,3}off",
         r"off the (invoice|bill|price|total)|waive\w*",
         # "nur abzüglich 10 %", "moins 10 %", "un 10 % menos", a reduction named.
         r"abzuglich|abzug|minderung|preisnachlass|nachlass|rabatt\w*|remise|rabais|"
         r"(moins|minus|menos) (un |el )?\d+ ?%|descuento|rebaja",
+        r"streich\w*|gestrichen",
     ),
     "pay_hold": (
         r"only (be )?(pay|release|releasing|settle)\w*|(won't|will not|not) (pay|settle)\w*",
@@ -572,6 +619,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(seulement|uniquement) (si|apres|quand)|sous reserve",
         r"solo (pagaremos|abonaremos|pagare)|no (pagaremos|abonaremos|pagare)|hasta que|"
         r"siempre que|a condicion de",
+        # "erst begleichen, wenn", "begleichen wir nur, wenn", "dès que vous aurez appliqué",
+        # "no la pagamos", "pagaremos la factura cuando".
+        r"erst (\S+ ){0,4}(wenn|nachdem|sobald)|nur,? (wenn|falls|sofern)|(zahlen|bezahlen|"
+        r"begleichen|uberweisen)\w* (wir|ich) (\S+ ){0,2}(nur|erst)",
+        r"ne (\S+ )?(payerons|reglerons|paierons|payerai|reglerai) (\S+ ){0,4}que\b|des que|"
+        r"une fois que|pas avant",
+        r"no (la |lo |las |los )?(pagamos|pagaremos|abonamos|abonaremos)|(pagaremos|abonaremos)"
+        r" (\S+ ){0,5}(cuando|una vez|en cuanto)|si no,? no",
     ),
     "pay": (
         r"pay\w*|settl\w*|release|releasing|invoices?|bill",
@@ -610,6 +665,7 @@ CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("concerns contract terms", ("payment_terms", "change"), "sentence"),
     ("asks to pay out money under pressure", ("pay_out", "pressure"), "message"),
     ("asks for vouchers under pressure", ("gift", "pressure"), "message"),
+    ("asks for a secret errand, as payment fraud opens", ("reach_probe", "secrecy"), "message"),
     ("makes payment depend on a price cut", ("price_cut", "pay_hold", "pay"), "window"),
     ("withholds payment", ("withhold",), "sentence"),
     ("asks to pay by instalments", ("instalments",), "sentence"),

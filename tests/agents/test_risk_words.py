@@ -63,3 +63,77 @@ def test_a_regulator_an_insurers_claim_or_legal_protection_insurance_is_a_legal_
 )
 def test_conditions_on_paying_and_a_new_account_for_direct_debits_in_other_languages(text, reason):
     assert reason in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Paying made to wait for a price cut, said other ways.
+        (
+            "Wir werden die Rechnung erst begleichen, wenn Sie uns 10 % Nachlass gewähren.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "Die Rechnung zahlen wir nur, wenn Sie die Pauschale von 60 € streichen.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "Nous réglerons la facture dès que vous aurez appliqué une remise de 15 %.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "Pagaremos la factura cuando nos apliquéis el descuento. Si no, no la pagamos.",
+            "makes payment depend on a price cut",
+        ),
+        # Payment fraud abroad and its opening move.
+        (
+            "Necesito que hoy mismo gestiones una transferencia. Es confidencial.",
+            "asks to pay out money under pressure",
+        ),
+        (
+            "Ich brauche heute eine Überweisung für einen vertraulichen Kauf.",
+            "asks to pay out money under pressure",
+        ),
+        (
+            "J'ai besoin que tu achètes des cartes cadeaux, c'est urgent.",
+            "asks for vouchers under pressure",
+        ),
+        (
+            "Are you at your desk? I need a small favour, keep it between us.",
+            "asks for a secret errand, as payment fraud opens",
+        ),
+        # Authorities and claims by their names.
+        ("Sinon je fais un signalement à la DGCCRF.", "threatens legal action"),
+        ("Pongo una hoja de reclamaciones y voy a Consumo.", "threatens legal action"),
+        (
+            "Ich werde mich beim Landesbeauftragten für Datenschutz beschweren.",
+            "threatens legal action",
+        ),
+        ("£380 to replace it. Pay it or I file a small claim.", "threatens legal action"),
+        # Money back and losses to be made good, without the usual words.
+        ("Can you sort the money out for the broken one please?", "asks for money back"),
+        ("Ich erwarte, dass ihr den Schaden übernehmt.", "asks for money back"),
+        ("I'm asking you to cover £750 towards the booking we lost.", "asks for money back"),
+        ("¿Me pueden devolver la plata a la misma tarjeta?", "asks for money back"),
+        # A card charged from now on, by its brand.
+        (
+            "Can you take the monthly from the company Amex from now on instead of the Visa?",
+            "changes the card that is charged",
+        ),
+    ],
+)
+def test_risks_said_the_way_people_write_them_in_four_languages(text, reason):
+    assert reason in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Are you available for a call on Tuesday about the new coffee machines?",
+        "We'll pay the invoice as soon as it arrives, thanks.",
+        "Bitte streichen Sie den Termin am Montag, wir sind geschlossen.",
+        "The new menu is confidential until the launch, so no photos please.",
+    ],
+)
+def test_their_look_alikes_are_not_risks(text):
+    assert policy.text_risks(text) == ()
