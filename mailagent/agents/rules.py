@@ -170,12 +170,26 @@ PAYMENT_CLAIMED = _rx(
     r"([üu]berwiesen|bezahlt|beglichen|pagat[oa]|pagad[oa]|abonad[oa]|pay[ée]e?|"
     r"r[ée]gl[ée]e?)\b",
     r"\bzahlung\s+(ist\s+)?(raus|unterwegs|veranlasst)\b",
+    # Said other ways and in other languages: "paid it by card over the phone", "die
+    # Überweisung ging am Freitag raus", "bonifico effettuato", "betaald", "pagamento efetuado",
+    # "ya está hecha la transferencia", "invoice 2291 paid".
+    r"\bpaid\s+(\S+\s+){0,3}(by|via|over)\s+(card|phone|bank|bacs|cheque|purchase card|"
+    r"credit card)",
+    rf"\b(zahlung|[üu]berweisung|lastschrift)\b{GAP}{{0,50}}\b(ging|ist)\s+(\w+\s+){{0,3}}"
+    r"raus(gegangen)?\b",
+    rf"\b(bonifico|pagamento|transfer[êe]ncia)\b{GAP}{{0,30}}\b(effettuato|eseguito|disposto|"
+    r"efetuad[oa]|realizad[oa]|feit[oa])\b|\babbiamo (pagato|saldato)\b|\bcomprovativo\b",
+    r"\b(?<!niet )(betaald|overgemaakt)\b|\bbetalingsbewijs\b",
+    r"\best[áa]\s+hech[oa]\s+(la\s+|el\s+)?(transferencia|pago|ingreso)\b|"
+    r"\b(transferencia|pago|ingreso)\s+(ya\s+)?(est[áa]\s+)?hech[oa]\b",
+    r"\b(inv|invoice|rechnung|factura|facture)\b\s*(no\.?\s*|#\s*)?[\w-]*\d[\w-]*\s+(now\s+)?"
+    r"(paid|settled|bezahlt|pagada|r[ée]gl[ée]e)\b",
     rf"\b(zahlung|[üu]berweisung)\b{GAP}{{0,50}}\b(ist raus|rausgegangen|ging raus|ist erfolgt)\b",
     # Spanish "pagamos" is "we pay" as well as "we paid": a day or "ya" makes it a claim.
     r"\bpagu[ée]\b|\bya (pagamos|transferimos|abonamos)\b",
     rf"\b(pagamos|transferimos|abonamos)\b{GAP}{{0,40}}\b(ayer|anteayer|el (lunes|martes|"
     r"mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)|la semana pasada|esta ma[ñn]ana|hace)\b",
-    rf"\b(virement|paiement|r[èe]glement|transferencia|pago)\b{GAP}{{0,30}}"
+    rf"\b(virement|paiement|r[èe]glement|ch[èe]que|transferencia|pago)\b{GAP}{{0,30}}"
     r"\b(a [ée]t[ée] |est |ya |se )?(effectu[ée]|envoy[ée]|fait|parti|hizo|realiz[óo]|"
     r"ha realizado|ha hecho|enviad[oa])\b",
     rf"\b(money|payment|funds|transfer)\b{GAP}{{0,40}}\b(should|will)\s+(be with you|reach you|"
@@ -260,7 +274,18 @@ COMPLAINT = _rx(
     r"\bstill (no sign|not|no|waiting|haven't|hasn't)\b",
     r"\b(chipped|smashed|crushed|soaked)\b",
     # A legal threat is a complaint too (and high risk: see riskwords).
-    r"\b(lawyer|attorney|solicitor|court|trading standards|ombudsman|harass\w*)\b",
+    r"\b(lawyers?|attorneys?|solicitors?|courts?|trading standards|ombudsman|harass\w*)\b",
+    # Complaints that ask for nothing, in the words people use: "thanks for nothing", "never
+    # showed", "so geht das nicht", "j'en ai marre", "vaya tela", "estoy harta", "slordig".
+    r"\b(disgusted|thanks for nothing|not the first time|no[- ]show|waited (in )?all day)\b",
+    r"\b(never|didn'?t|did not)\s+(show(ed)? up|showed|turn(ed)? up|came|come)\b",
+    r"\b(so geht das nicht|(ist )?(doch )?ein witz|unzumutbar|nicht in ordnung|[äa]rgerlich)\b",
+    r"\b(j'en ai marre|marre de|ras[- ]le[- ]bol|personne n'est venu|aucun appel|"
+    r"aucune nouvelle)\b",
+    r"\b(vaya tela|menudo desastre|ni (apareci[óo]|vino)|estoy hart[oa]|sigue sin funcionar|"
+    r"no es la primera vez)\b",
+    r"\b(n[ãa]o [ée] a primeira vez|p[ée]ssim[oa]|slordig|niet de eerste keer|teleurgesteld|"
+    r"klacht)\b",
     r"\blegal\s+(action|advice|proceedings|steps)\b",
     r"\bwhat'?s the point\b|\bwaste of (money|time)\b",
     r"\b(mal|mauvais|p[ée]ssimo|schlechter?)\s+servi",
@@ -324,7 +349,14 @@ SALES_INQUIRY = _rx(
     r"\bdo (you|u) (stock|sell|offer|supply|do|carry|make|provide|rent|hire|deliver)\b",
     r"\bbe able to supply\b|\bsupply (us|our)\b|\blooking for (a |someone to )?suppl",
     r"\b(angebot|interessieren uns|devis|presupuesto|cotizaci[óo]n|preventivo)\b",
-    r"\b(precio|prix|preis|prezzo)\b",
+    r"\b(precios?|prix|preis(e|en)?|prezz[io])\b",
+    # Samples, quotes by their regional names, reorders, hiring: "Muster", "Offerte",
+    # "soumission", "wat kost", "same as last time", "alquiláis".
+    r"\b(samples?|muster|[ée]chantillons?|muestras?|campioni)\b",
+    r"\b(offerte|soumission|kostenvoranschlag|cotiza\w*|preventiv\w*)\b|\b(wat|hoeveel) kost",
+    r"\b(same (again|as last time)|re-?order\w*|nachbestell\w*|repetir el pedido)\b",
+    r"\b(whether|if) (you|acme|they) (also )?(sell|stock|supply|hire|rent)s?\b",
+    r"\b(alquil(ais|[áa]is|an|ar|amos)|vermiet\w*)\b",
     r"\b(auf lager|vorr[äa]tig|lieferbar|en stock|disponibles?|disponibilidad|preisliste|"
     r"tarifs?|cat[áa]logo|lista de precios|remise|descuento|was kostet|combien co[uû]te|"
     r"cu[áa]nto cuesta)\b|rabatt",

@@ -30,7 +30,7 @@ def triage(text: str, subject: str = ""):
         ),
         (
             "Wir haben die Überweisung gestern getätigt.",
-            "payment_claimed: PAYMENT_CLAIMED #25",
+            "payment_claimed: PAYMENT_CLAIMED #31",
             "Überweisung gestern getätigt",
         ),
         (

@@ -165,3 +165,28 @@ def test_everyday_sentences_near_the_risky_words_are_not_high_risk(text):
 )
 def test_risky_requests_in_words_no_pattern_names_are_high_risk(text):
     assert policy.text_risks(text) != ()
+
+
+#: The trainable sets written by other hands, which the rules were later improved on: (accuracy,
+#: high-risk recall, benign messages escalated) they reach now, less a message or two, so that a
+#: change to the rules that loses what was gained shows. First scores, unseen: pool 75.2% (the
+#: concepts were improved on it), train 63.0% and 77.4%, train2 71.7% and 81.2%, train3 75.7%
+#: and 82.4%.
+TRAINABLE_FLOORS = {
+    "eval_pool": (0.76, 1.0, 8),
+    "eval_train": (0.73, 0.98, 24),
+    "eval_train2": (0.75, 1.0, 20),
+    "eval_train3": (0.81, 1.0, 3),
+}
+
+
+@pytest.mark.parametrize("name", list(TRAINABLE_FLOORS))
+def test_the_trainable_sets_keep_what_the_rules_gained_on_them(name):
+    from tests.eval_set import FIXTURES
+
+    accuracy, recall, escalated = TRAINABLE_FLOORS[name]
+    report = run(load_examples(FIXTURES / name))
+    missed = "\n".join(describe(o) for o in report.missed_high_risk)
+    assert report.high_risk_recall >= recall, f"Missed:\n{missed}"
+    assert report.accuracy >= accuracy
+    assert len(report.over_escalated) <= escalated
