@@ -118,11 +118,20 @@ def _replaced(report: TrainingReport, why: str, *, old: Scores | None = None) ->
     return _said(Retrain.REPLACED, reason, report)
 
 
+#: Messages kept aside that a new model may get wrong beyond the stored one's and still replace
+#: it: one. A model taught one more correction moves some of its other answers, and on a couple
+#: of hundred messages one answer either way is noise. With no margin, a team's corrections could
+#: wait night after night for a retrain that happens to tie. High-risk recall has no margin.
+ACCURACY_MARGIN = 1
+
+
 def _worse(new: Scores, old: Scores) -> str:
-    """How `new` does worse than `old`, in words; "" when it does not."""
+    """How `new` does worse than `old`, in words; "" when it does not (see ACCURACY_MARGIN)."""
     if new.high_risk_recall < old.high_risk_recall:
         return f"high-risk recall {new.high_risk_recall:.1%} against {old.high_risk_recall:.1%}"
-    if new.accuracy < old.accuracy:
+    right = sum(s.predicted == s.example.category for s in new.scored)
+    before = sum(s.predicted == s.example.category for s in old.scored)
+    if right < before - ACCURACY_MARGIN:
         return f"accuracy {new.accuracy:.1%} against {old.accuracy:.1%}"
     return ""
 

@@ -202,3 +202,25 @@ def test_a_crash_while_writing_leaves_the_old_model_whole(settings, model_path):
     assert model_read(model_path).version == 1
     assert sorted(p.name for p in model_path.parent.iterdir()) == [model_path.name]
     assert retrain(settings).outcome is Retrain.REPLACED  # the next night tries again
+
+
+def test_a_retrain_may_lose_one_answer_kept_aside_but_never_a_high_risk_message():
+    from mailagent.learned.scoring import Scored, Scores
+    from mailagent.services.triage_retraining import _worse
+
+    def scores(right: int, caught: int) -> Scores:
+        examples = [
+            Labelled(subject="s", body=f"b{i}", category="complaint", high_risk=i < 4)
+            for i in range(10)
+        ]
+        return Scores(
+            "x",
+            tuple(
+                Scored(e, "complaint" if i < right else "other", to_person=i < caught)
+                for i, e in enumerate(examples)
+            ),
+        )
+
+    assert _worse(scores(9, 4), scores(10, 4)) == ""
+    assert "accuracy" in _worse(scores(8, 4), scores(10, 4))
+    assert "high-risk recall" in _worse(scores(10, 3), scores(10, 4))
