@@ -714,6 +714,15 @@ class RulesBackend:
         choice = self._combined(context, text, reading.category, reading.urgency)
         category = choice.category
         human_reason = _HUMAN_REASONS.get(category, "")
+        # What the approver reads first: why a message no rule read as risky is theirs.
+        if choice.raised:
+            human_reason = f"{choice.raised[0].upper()}{choice.raised[1:]}."
+        elif human_reason and category is not reading.category and self.learned is not None:
+            human_reason = (
+                f"{self.learned.label} reads it as {category.value.replace('_', ' ')} "
+                f"({choice.confidence or 0:.0%} sure; the rules read "
+                f"{reading.category.value.replace('_', ' ')}): {human_reason}"
+            )
         drafted = {"draft_body": ""} if human_reason else rules_draft(category, tone, context)
         if choice.overruled:
             drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.overruled)

@@ -290,3 +290,22 @@ def test_a_model_trained_on_consistent_corrections_keeps_its_say():
     text = "Could you cater a summer party for 50 people?"
     proposal = RulesBackend(learned=model, threshold=0.3).triage(context(text))
     assert (proposal.category, proposal.decided_by) == (Category.SALES_INQUIRY, "model v1")
+
+
+def test_a_message_the_model_makes_high_risk_tells_the_approver_why(settings, tmp_path):
+    # Taught that catering requests are refunds, the model makes one high risk that no rule
+    # finds risky: the escalated ticket says the model decided, and what the rules read.
+    taught = [
+        Labelled(subject=s, body=b, category="refund_request", rules_category="sales_inquiry")
+        for s, b in CATERING
+    ] + [
+        Labelled(subject="Invoice", body=f"Please resend invoice {n}.", category="invoice_question")
+        for n in range(1040, 1046)
+    ]
+    path = tmp_path / "triage-model.npz"
+    model_save(model_train(taught, with_rules=False), path)
+    settings.TRIAGE_MODEL_PATH = str(path)
+    ticket = triaged("Catering enquiry", "Could you cater a summer party for 50 people?", n=5)
+    assert ticket.status == Ticket.Status.ESCALATED
+    assert ticket.human_reason.startswith("model v1 reads it as refund request")
+    assert "the rules read support question" in ticket.human_reason

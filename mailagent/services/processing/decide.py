@@ -163,7 +163,13 @@ def triage_fields(ticket: Ticket, proposal: Proposal, assessment: Assessment) ->
     # A draft that could not answer what was asked waits for approval all the same (it says what
     # happens next), and the ticket is marked for a person to complete the answer.
     ticket.needs_human = escalate or bool(proposal.unanswered)
-    ticket.human_reason = "; ".join(assessment.reasons[1:]) if escalate else proposal.unanswered
+    # Escalated: the reasons beyond the category's own, else the agent's (a category the model
+    # raised has no reason in the text: the model's reading is the reason), else the category's.
+    ticket.human_reason = (
+        "; ".join(assessment.reasons[1:]) or proposal.human_reason or assessment.reasons[0]
+        if escalate
+        else proposal.unanswered
+    )
     ticket.status = Ticket.Status.ESCALATED if escalate else Ticket.Status.AWAITING_APPROVAL
 
 
