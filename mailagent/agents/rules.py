@@ -768,5 +768,5 @@ class RulesBackend:
             threshold=self.threshold,
             risk_text=text,
             floor=self.learned.bar,
-            raising=self.learned.raises,
+            raise_share=self.learned.raise_share,
         )

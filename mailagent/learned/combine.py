@@ -31,7 +31,7 @@ only ever raises.
 Those bars suit a model trained on hundreds of messages. Each model also carries its own, chosen
 when it was trained by cross-validation on its own training set (`training.bar_chosen`): the
 least confidence at which it may replace the rules (`floor`), and whether it may raise a risk
-(`raising`). On the bundled set they leave the bars above as they are; a model trained on a few
+(`raise_share`). On the bundled set they leave the bars above as they are; a model trained on a few
 dozen corrections gets a bar at which the rules decide nearly everything (learning curve,
 `bench/eval_triage.py`: 25 corrections 71.9% against 69.7% without, the rules alone 72.2%).
 """
@@ -99,11 +99,12 @@ def combined(
     threshold: float,
     risk_text: str,
     floor: float = 0.0,
-    raising: bool = True,
+    raise_share: float | None = None,
 ) -> Choice:
     """The category and urgency triage proposes, and who decided them. `floor`: the model's
     own bar (`TriageModel.bar`), under which it proposes nothing whatever the threshold;
-    `raising`: whether it may raise the risk (`TriageModel.raises`)."""
+    `raise_share`: the share of its belief on the high-risk categories at which it raises the
+    risk (`TriageModel.raise_share`; RAISE_SHARE when not given, above 1 never)."""
     category, urgency, overruled, raised = rules_category, rules_urgency, "", ""
     # A threshold of 1 or more keeps the model from proposing any category.
     weak = rules_category is Category.OTHER and threshold < 1
@@ -113,10 +114,12 @@ def combined(
         overruled = category_overruled(rules=rules_category, model=proposed, risk_text=risk_text)
         if not overruled:
             category = proposed
-    if raising and _tier(category) is not Tier.HIGH:
+    if raise_share is None:
+        raise_share = RAISE_SHARE
+    if _tier(category) is not Tier.HIGH:
         risky = [(p, c) for c, p in guess.probabilities if c in _HIGH_RISK]
         share = sum(p for p, _ in risky)
-        if risky and share >= RAISE_SHARE:
+        if risky and share >= raise_share:
             category = Category(max(risky)[1])
             raised = (
                 f"the model reads {share:.0%} of it as a refund or a change of bank details "

@@ -102,9 +102,9 @@ class TriageModel:
     #: whatever the threshold says: chosen by cross-validation when it was trained
     #: (`training.bar_chosen`; 1: never, 0: the threshold decides), and those figures.
     bar: float = 0.0
-    #: Whether it may raise a message's risk (`combine.RAISE_SHARE`): unless cross-validation
-    #: found it raising none that was high risk.
-    raises: bool = True
+    #: The share of its belief on the high-risk categories at which it raises a message's risk:
+    #: chosen by cross-validation when trained (`training.bar_chosen`; above 1: never).
+    raise_share: float = 0.35  # combine.RAISE_SHARE (not imported: the model needs numpy only)
     calibration: dict = field(default_factory=dict)
     #: Per word met: its own feature and its character n-grams' (`_counts`), at most WORDS_KEPT.
     _words: dict[str, tuple[int, list[int]]] = field(
@@ -185,7 +185,7 @@ class TriageModel:
             "training_size": self.training_size,
             "labelled_until": self.labelled_until,
             "bar": self.bar,
-            "raises": self.raises,
+            "raise_share": self.raise_share,
             "calibration": self.calibration,
             "metrics": self.metrics,
             "category_classes": list(self.category.classes),
@@ -276,7 +276,7 @@ def model_read(path: Path) -> TriageModel:
                 labelled_until=int(header.get("labelled_until", 0)),
                 # Not in the files written before calibration: the threshold alone decides.
                 bar=float(header.get("bar", 0.0)),
-                raises=bool(header.get("raises", True)),
+                raise_share=float(header.get("raise_share", 0.35)),
                 calibration=dict(header.get("calibration", {})),
             )
     except (KeyError, ValueError, TypeError, EOFError) as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mailagent.learned.combine import RAISE_SHARE
 from mailagent.learned.features import model_text, ngrams
 from mailagent.learned.model import RULES_FEATURE, Head, TriageModel
 
@@ -75,7 +76,7 @@ def model_train(
     (`bar_chosen`), as `train_triage` does. Without it the bar is 0: the threshold alone."""
     model = _fitted(examples, version=version, with_rules=with_rules)
     if calibrated_at is not None:
-        model.bar, model.raises, model.calibration = bar_chosen(
+        model.bar, model.raise_share, model.calibration = bar_chosen(
             examples, with_rules=with_rules, threshold=calibrated_at
         )
     return model
@@ -89,30 +90,42 @@ BARS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 FOLDS, LARGE_FOLDS, LARGE_SET = 5, 3, 2000
 
 
+#: The shares of belief on the high-risk categories at which a model may raise a risk, that
+#: cross-validation chooses among (`combine.RAISE_SHARE` is the default), and one above 1: never.
+RAISE_SHARES = (0.3, 0.35, 0.45, 0.55, 0.65)
+NEVER = 2.0
+#: What a high-risk message a raise catches is worth, in benign messages it sends to a person
+#: needlessly: a draft on a refund or a bank change costs far more than a person's minute.
+CATCH_WORTH = 4
+
+
 def bar_chosen(
     examples: Sequence[Labelled], *, with_rules: bool, threshold: float
-) -> tuple[float, bool, dict[str, float]]:
+) -> tuple[float, float, dict[str, float]]:
     """The least confidence at which this training set's model should replace the rules'
-    category, whether it may raise a risk, and the cross-validated accuracy of the
-    combination at each bar tried.
+    category, the share at which it may raise a risk (NEVER: not at all), and the
+    cross-validated figures they were chosen on.
 
     A model trained on a few dozen corrections is sure of things it has barely seen: measured
     on the labelled sets, 25 corrections gave a model alone right 24% of the time, and the
     combination at the product's threshold fell below the rules alone (69.7% against 72.2%).
     So each example is guessed by a model trained on the other folds, the combination
     (`combine.combined`, with the policy's checks) is scored at each of BARS over those guesses,
-    and the best bar is kept (the lowest of equals). At that bar, the model keeps raising risks
-    unless, out of fold, it raised none that was high risk: then raising only costs answers
-    (a few dozen corrections spread their belief thin, and a share on refunds is noise).
-    Examples without the rules' reading are not scored; with fewer than two per fold, the bar
-    is 1 and nothing is raised: the rules decide."""
+    and the best bar is kept (the lowest of equals). At that bar, each of RAISE_SHARES is
+    scored by what its raises do beyond the rules and the policy: each high-risk message it
+    sends to a person that would have got a draft counts CATCH_WORTH, each benign one it sends
+    there needlessly costs one. The best share is kept (the lowest of equals); none, when no
+    share catches anything (a few dozen corrections spread their belief thin, and a share on
+    refunds is noise). Examples without the rules' reading are not scored; with fewer than two
+    per fold, the bar is 1 and nothing is raised: the rules decide."""
+    from mailagent import policy
     from mailagent.learned.combine import combined
-    from mailagent.types import Category, Urgency
+    from mailagent.types import Category, Tier, Urgency
 
     scored = [e for e in examples if e.rules_category in Category._value2member_map_]
     folds = LARGE_FOLDS if len(scored) >= LARGE_SET else FOLDS
     if len(scored) < 2 * folds:
-        return 1.0, False, {}
+        return 1.0, NEVER, {}
     order = list(range(len(scored)))
     random.Random(0).shuffle(order)
     fold_of = {i: n % folds for n, i in enumerate(order)}
@@ -120,13 +133,15 @@ def bar_chosen(
     for fold in range(folds):
         train = [e for i, e in enumerate(scored) if fold_of[i] != fold]
         if len({e.category for e in train}) < 2:
-            return 1.0, False, {}
+            return 1.0, NEVER, {}
         model = _fitted(train, version=0, with_rules=with_rules)
         for i, e in enumerate(scored):
             if fold_of[i] == fold:
                 guesses[i] = model.guess(e.text, e.rules_category)
 
-    def choices(bar: float, raising: bool) -> list[Category]:
+    texts = ["\n".join(p for p in (e.subject, e.staff_note, e.body) if p) for e in scored]
+
+    def choices(bar: float, share: float) -> list[Category]:
         return [
             combined(
                 rules_category=Category(e.rules_category),
@@ -134,24 +149,37 @@ def bar_chosen(
                 guess=guesses[i],
                 label="model",
                 threshold=threshold,
-                risk_text="\n".join(p for p in (e.subject, e.staff_note, e.body) if p),
+                risk_text=texts[i],
                 floor=bar,
-                raising=raising,
+                raise_share=share,
             ).category
             for i, e in enumerate(scored)
         ]
 
-    accuracy = {}
+    figures: dict[str, float] = {}
     for bar in BARS:
-        right = sum(c.value == e.category for c, e in zip(choices(bar, True), scored, strict=True))
-        accuracy[f"{bar:.1f}"] = round(right / len(scored), 4)
-    best = max(BARS, key=lambda bar: (accuracy[f"{bar:.1f}"], -bar))
-    raised = [
-        e
-        for on, off, e in zip(choices(best, True), choices(best, False), scored, strict=True)
-        if on != off
+        on = choices(bar, RAISE_SHARE)
+        right = sum(c.value == e.category for c, e in zip(on, scored, strict=True))
+        figures[f"{bar:.1f}"] = round(right / len(scored), 4)
+    best = max(BARS, key=lambda bar: (figures[f"{bar:.1f}"], -bar))
+    off = choices(best, NEVER)
+    # Drafted but for the raise: neither the category the rules and the model chose without
+    # it nor the text is high risk to the policy.
+    drafted = [
+        policy.CATEGORY_TIERS.get(c, Tier.MEDIUM) is not Tier.HIGH and not policy.text_risks(t)
+        for c, t in zip(off, texts, strict=True)
     ]
-    return best, any(e.high_risk for e in raised), accuracy
+    worth = {}
+    for share in RAISE_SHARES:
+        caught = needless = 0
+        for i, c in enumerate(choices(best, share)):
+            if c != off[i] and drafted[i]:
+                caught += scored[i].high_risk
+                needless += not scored[i].high_risk
+        worth[share] = (CATCH_WORTH * caught - needless, caught)
+        figures[f"raise {share}"] = float(worth[share][0])
+    share = max(RAISE_SHARES, key=lambda s: (worth[s][0], -s))
+    return best, share if worth[share][1] else NEVER, figures
 
 
 def _fitted(examples: Sequence[Labelled], *, version: int, with_rules: bool) -> TriageModel:

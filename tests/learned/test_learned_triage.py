@@ -286,7 +286,7 @@ def test_a_model_trained_on_consistent_corrections_keeps_its_say():
         for n in range(1040, 1052)
     ]
     model = model_train(taught, calibrated_at=0.3)
-    assert model.bar == 0.0 and model.raises is False
+    assert model.bar == 0.0 and model.raise_share > 1
     text = "Could you cater a summer party for 50 people?"
     proposal = RulesBackend(learned=model, threshold=0.3).triage(context(text))
     assert (proposal.category, proposal.decided_by) == (Category.SALES_INQUIRY, "model v1")

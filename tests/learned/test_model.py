@@ -70,12 +70,12 @@ def test_the_stored_model_counts_the_features_as_the_vectorizer_does(monkeypatch
 def test_model_reads_back_from_its_file_as_written(tmp_path):
     model = model_train(examples(), version=4)
     model.metrics = {"rules alone": {"accuracy": 0.8}}
-    model.bar, model.raises, model.calibration = 0.6, False, {"0.0": 0.5, "0.6": 0.7}
+    model.bar, model.raise_share, model.calibration = 0.6, 0.45, {"0.0": 0.5, "0.6": 0.7}
     path = tmp_path / "model.npz"
     model_save(model, path)
     again = model_read(path)
     assert (again.version, again.training_size, again.metrics) == (4, 6, model.metrics)
-    assert (again.bar, again.raises, again.calibration) == (0.6, False, model.calibration)
+    assert (again.bar, again.raise_share, again.calibration) == (0.6, 0.45, model.calibration)
     for e in examples():
         a, b = model.guess(e.text, "other"), again.guess(e.text, "other")
         assert (a.category, a.urgency) == (b.category, b.urgency)
