@@ -5,8 +5,9 @@
   its failures.
 - `fixtures/eval_train/`: written later by another hand, for training (trainable), in the four
   languages drafts are written in and a few others.
-- `fixtures/eval_train2/` and `fixtures/eval_train3/`: two more for training, by two more hands
-  (long, many-sided mail; short, terse mail), in the same shape.
+- `fixtures/eval_train2/` to `fixtures/eval_train5/`: four more for training, by four more hands
+  (long, many-sided mail; short, terse mail; the subtle and indirect; everyday mail of
+  particular trades), in the same shape.
 
 Both are in the format of the other sets (`tests/eval_set.py`): `.eml` files and a `labels.csv`
 with one row each. A file's name says its set (`p` or `k`), its number and its main language
@@ -45,17 +46,45 @@ KEPT_DIR = FIXTURES / "eval_kept"
 TRAIN_DIR = FIXTURES / "eval_train"
 TRAIN2_DIR = FIXTURES / "eval_train2"
 TRAIN3_DIR = FIXTURES / "eval_train3"
+TRAIN4_DIR = FIXTURES / "eval_train4"
+TRAIN5_DIR = FIXTURES / "eval_train5"
 SETS = {
     "pool": POOL_DIR,
     "kept": KEPT_DIR,
     "train": TRAIN_DIR,
     "train2": TRAIN2_DIR,
     "train3": TRAIN3_DIR,
+    "train4": TRAIN4_DIR,
+    "train5": TRAIN5_DIR,
 }
-PREFIX = {"pool": "p", "kept": "k", "train": "t", "train2": "u", "train3": "w"}
+PREFIX = {
+    "pool": "p",
+    "kept": "k",
+    "train": "t",
+    "train2": "u",
+    "train3": "w",
+    "train4": "x",
+    "train5": "y",
+}
 #: The smallest each set may be, and the smallest number of high-risk messages in each.
-MIN_SIZE = {"pool": 200, "kept": 120, "train": 300, "train2": 300, "train3": 300}
-MIN_HIGH_RISK = {"pool": 40, "kept": 40, "train": 60, "train2": 60, "train3": 70}
+MIN_SIZE = {
+    "pool": 200,
+    "kept": 120,
+    "train": 300,
+    "train2": 300,
+    "train3": 300,
+    "train4": 300,
+    "train5": 300,
+}
+MIN_HIGH_RISK = {
+    "pool": 40,
+    "kept": 40,
+    "train": 60,
+    "train2": 60,
+    "train3": 70,
+    "train4": 80,
+    "train5": 72,
+}
 #: Enough of each category to score its recall.
 MIN_PER_CATEGORY = 8
 OTHER_LANGUAGES = ("de", "fr", "es")
@@ -67,10 +96,12 @@ MIN_SHAPES = {
     "train": {"html_only": 20, "staff_forward": 8, "reply": 20, "attachment": 15},
     "train2": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
     "train3": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
+    "train4": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
+    "train5": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
 }
 
 NAME = re.compile(
-    r"^(?P<set>[pktuw])(?P<number>\d{3})-(?P<lang>en|de|fr|es|it|nl|pt|pl)-[a-z0-9-]+\.eml$"
+    r"^(?P<set>[pktuwxy])(?P<number>\d{3})-(?P<lang>en|de|fr|es|it|nl|pt|pl)-[a-z0-9-]+\.eml$"
 )
 _STAFF_FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|fw|wg|tr)\s*:", re.IGNORECASE)
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|rv)\s*:", re.IGNORECASE)

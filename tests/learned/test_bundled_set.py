@@ -16,6 +16,8 @@ SETS = (
     ("train", FIXTURES / "eval_train"),
     ("train2", FIXTURES / "eval_train2"),
     ("train3", FIXTURES / "eval_train3"),
+    ("train4", FIXTURES / "eval_train4"),
+    ("train5", FIXTURES / "eval_train5"),
 )
 
 
