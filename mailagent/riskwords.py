@@ -356,6 +356,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"different (company|account|person|business|entity|name)|third party",
         r"(rather than|instead of) (the|our|my) (business|company|usual|normal|old|current)",
         r"(wife|husband|partner|son|daughter|brother|sister|mum|mom|dad|friend)'?s (account|card)",
+        # A stop-gap account: "a provisional account in Lithuania", "cuenta provisional".
+        r"(provisional|temporary|interim|temporaire|provisoire|vorlaufig\w*|temporal) (bank )?"
+        r"(account|cuenta|compte|konto)|(cuenta|compte|konto) (provisional|temporal|temporaire|"
+        r"provisoire)",
     ),
     "money_back": (
         r"refund\w*|refnd\w*|reimburs\w*|compensat\w*|repa(y|id|yment)\w*|charge ?-?backs?",
@@ -424,6 +428,24 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(lost|loss of) (business|revenue|income|earnings|trade|sales|bookings)",
         r"(kosten|schaden)( \S+){0,3} (ersetz|ubernehm|erstatt|begleich)\w*",
         r"(cover|make good|contribute) (\S+ ){0,2}" + _MONEY,
+        # "how do we square this up", "put it right on our account", not "left as credit", the
+        # second payment "sent home", "still waiting to see the money", "le trop-perçu",
+        # "reverser", "¿cómo nos lo compensáis?", "reintegrar", "sistemare la differenza".
+        r"square (this|it|things) up|put (it|this|that) right on (our|my|the) account",
+        r"(leave|keep) (it|the \w+|this) as (a )?credit|(sent|send|pay\w*) (\S+ ){0,3}back home",
+        r"(see|seen|get|got) (the|my|our) money|goodwill (adjustment|credit)|trop[- ]percu",
+        r"reverser|reintegr\w*|compens(ais|eis|ar|en|ad)\b|sistemare la differenza",
+        r"wie kommen wir (\S+ ){0,2}(wieder )?dran|wieder dran",
+        # Losses to be paid for: "cover the stock thrown away and the lost takings", "den
+        # Ausfall in Rechnung stellen", "faire supporter le coût", "asumáis el coste".
+        r"(cover|pay for|make good|looking to you to cover) (\S+ ){0,3}(stock|takings|goods|"
+        r"damage|losses?)|lost takings|loss of takings",
+        r"(ausfall|schaden|verdienstausfall|umsatzausfall|einnahmen)\w* (\S+ ){0,5}(in rechnung|"
+        r"zahl|ersetz|ubernehm|begleich|erstatt)\w*",
+        r"(faire )?support(er|iez|ez) (\S+ ){0,3}(le |les )?(cout|couts|frais|perte)|prendre en "
+        r"charge (\S+ ){0,2}(le |les )?(cout|couts|pertes?)",
+        r"asum(ais|[áa]is|an|ir|a)\b (\S+ ){0,2}(el |los )?(coste|costes|gastos)",
+        r"kreditkarten\w* (\S+ ){0,6}zuruck\w*",
         # Back on the card or account it came from: "could the £86.40 go back on the card?"
         r"back (on|onto|to|into) (the|my|our|your) (\S+ )?(card|account|statement)",
         r"re-?credit\w*|recredit\w*|recrediter|gutschreib\w*|gutgeschrieben|"
@@ -456,6 +478,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "credit_note": (r"credit notes?|nota de credito|note de credit",),
     "request": (
         r"please|pls|raise|issue|send|need|want|request|can you|could you|would you|expect|like",
+        r"wants|wanted|require\w*|asking for",
     ),
     "legal": (
         r"lawyers?|lawer|attorneys?|solicitors?|legally|courts?|sue|suing|sued|lawsuit",
@@ -488,6 +511,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"\w*(beauftragte|aufsichtsbehorde)\w* (\S+ ){0,2}datenschutz|datenschutz"
         r"(beauftragte\w*|aufsicht\w*)",
         r"\bico\b|information commissioner|subject access request|small claims?",
+        # Put politely: "our advisers are looking at the contract", "nos conseils examinent le
+        # dossier", "unser Verband prüft das", "nuestra asesoría jurídica tiene el expediente";
+        # RIDDOR, the municipal consumer office.
+        r"(our|my) (legal )?advis[eo]rs? (\S+ ){0,3}(look|review|examin|consider)\w*",
+        r"legal advis[eo]rs?|nos conseils|notre conseil juridique|asesoria juridica",
+        r"(unser|der) verband (pruft|pruefen)",
+        # The HSE when a report to it is said, not an inspection mentioned in passing.
+        r"(report\w*|complain\w*|contact\w*|involv\w*|go(ing)? to|notif\w*) (\S+ ){0,4}(the )?"
+        r"(hse|health and safety executive)\b|riddor|\bomic\b",
+        r"oficina (municipal )?de (informacion al )?consumidor|oficina de consumo",
         r"(insurer|insurers|insurance company) (\S+ ){0,6}(recover|claim|subrogat)\w*",
     ),
     "payroll": (
@@ -531,6 +564,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"automatique|automatische verlangerung|verlangert sich automatisch|renovacion automatica",
         r"se renueva automaticamente|service level|response times?",
         r"not (be )?renewing|will not renew|won't renew|cap on price",
+        r"reconduction tacite|clausula de revision|revision de (los )?precios|disdetta|preavviso",
     ),
     "payment_terms": (
         r"(payment|credit) terms|\d+ days? terms",
@@ -575,6 +609,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"uberweis\w*",
         r"(besoin|faut) (\S+ ){0,4}(virement|paiement)\w*|(effectuer|faire|passer) (un |le )?"
         r"virement",
+        r"(help|ayud\w*|aide\w*|hilf\w*) (\S+ ){0,3}(with |con |avec |bei )?(a |un |une |einer )?"
+        r"(payment|pago|paiement|zahlung|transfer|transferencia|virement|uberweisung)",
     ),
     "pressure": (
         r"urgent\w*|asap|immediately|time sensitive|today|confidential\w*|between us|discreet\w*",
@@ -595,11 +631,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "reach_probe": (
         r"are you (at your desk|free|around|available|in the office)|(es|bist) (tu|du) "
         r"(dispo\w*|erreichbar|am platz)|(estas|estas tu) disponible|am platz",
+        r"(can't|cannot|can not) (take|talk|be reached|answer)|in (a|back to back) meetings?|"
+        r"en reunion|in einer besprechung|(estoy|esta) en una reunion|(est|etes)[- ](vous|tu) "
+        r"disponible|sind sie (gerade )?erreichbar",
     ),
     "secrecy": (
         r"between us|(keep|kept) (it|this) (quiet|between|to yourself|confidential)|tell no one",
         r"(don't|do not|dont) (tell|mention|discuss)|mit niemandem|a personne|con nadie|"
         r"no lo comentes",
+        r"discreet\w*|not to be discussed|confidential (matter|file|project)|dossier confidentiel|"
+        r"vertrauliche\w* (angelegenheit|sache)|asunto confidencial|nicht (zu )?besprechen",
     ),
     "price_cut": (
         r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,3}off",
@@ -608,6 +649,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"abzuglich|abzug|minderung|preisnachlass|nachlass|rabatt\w*|remise|rabais|"
         r"(moins|minus|menos) (un |el )?\d+ ?%|descuento|rebaja",
         r"streich\w*|gestrichen",
+        # Charges taken off: "once the travel charges are removed", "quitadlo", "retirés",
+        # "come down by 20%", "den Nachlass berücksichtigt".
+        r"(removed?|taken off|take off|struck off|strike off|come down by|comes down by|"
+        r"reduced by)\b|quit(ad|ais|[áa]is|eis|en|ar|e)\w*|retir(e|es|ez|er|es)\b|enlev\w*|"
+        r"berucksichtig\w*|abgezogen|abzieh\w*",
     ),
     "pay_hold": (
         r"only (be )?(pay|release|releasing|settle)\w*|(won't|will not|not) (pay|settle)\w*",
@@ -624,7 +670,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"erst (\S+ ){0,4}(wenn|nachdem|sobald)|nur,? (wenn|falls|sofern)|(zahlen|bezahlen|"
         r"begleichen|uberweisen)\w* (wir|ich) (\S+ ){0,2}(nur|erst)",
         r"ne (\S+ )?(payerons|reglerons|paierons|payerai|reglerai) (\S+ ){0,4}que\b|des que|"
-        r"une fois que|pas avant",
+        r"une fois que|pas avant|lorsque|quand vous aurez",
+        r"ne (\S+ ){0,2}(pai|pay|regl|vers)\w* (\S+ ){0,4}que\b|(pay|settle|transfer)\w* "
+        r"(\S+ ){0,3}(when|once|after)\b|\w+ (wir|ich)? ?(uberwiesen|gezahlt|bezahlt) (\S+ ){0,2}"
+        r"(wenn|sobald)|mientras (lleve|incluya|tenga)",
         r"no (la |lo |las |los )?(pagamos|pagaremos|abonamos|abonaremos)|(pagaremos|abonaremos)"
         r" (\S+ ){0,5}(cuando|una vez|en cuanto)|si no,? no",
     ),

@@ -115,6 +115,26 @@ def test_conditions_on_paying_and_a_new_account_for_direct_debits_in_other_langu
         ("Ich erwarte, dass ihr den Schaden übernehmt.", "asks for money back"),
         ("I'm asking you to cover £750 towards the booking we lost.", "asks for money back"),
         ("¿Me pueden devolver la plata a la misma tarjeta?", "asks for money back"),
+        # Put indirectly or politely.
+        ("Ten chairs came instead of twelve, so how do we square this up?", "asks for money back"),
+        ("On s'arrange comment pour le trop-perçu ?", "asks for money back"),
+        ("Solo se instalaron dos campanas: ¿cómo nos lo compensáis?", "asks for money back"),
+        ("We are looking to you to cover the stock we threw away.", "asks for money back"),
+        ("Nos conseils examinent le dossier.", "threatens legal action"),
+        ("Unser Verband prüft das gerade.", "threatens legal action"),
+        ("The incident was reported under RIDDOR.", "threatens legal action"),
+        (
+            "Please pay the open invoice to our provisional account in Lithuania instead.",
+            "sends money somewhere else",
+        ),
+        (
+            "La facture sera réglée quand vous aurez retiré les frais de déplacement.",
+            "makes payment depend on a price cut",
+        ),
+        (
+            "I need something handled discreetly this afternoon, I can't take calls.",
+            "asks for a secret errand, as payment fraud opens",
+        ),
         # A card charged from now on, by its brand.
         (
             "Can you take the monthly from the company Amex from now on instead of the Visa?",
@@ -133,6 +153,8 @@ def test_risks_said_the_way_people_write_them_in_four_languages(text, reason):
         "We'll pay the invoice as soon as it arrives, thanks.",
         "Bitte streichen Sie den Termin am Montag, wir sind geschlossen.",
         "The new menu is confidential until the launch, so no photos please.",
+        "The environmental health officer inspects us next week: do you have the declarations?",
+        "Please remove the old fryer when you deliver the new one, we'll pay on delivery.",
     ],
 )
 def test_their_look_alikes_are_not_risks(text):
