@@ -1,6 +1,6 @@
 """Quality of the reply drafts on the drafts evaluation set, through the real pipeline.
 
-    .venv/bin/python bench/eval_drafts.py [--verbose] [--show-kept]
+    .venv/bin/python bench/eval_drafts.py [--verbose] [--show-kept] [--with-model]
 
 Sets up its own Django (a temporary SQLite database, migrated quietly, and a temporary outbox, so
 nothing of a developer's own is read or written), imports the set's accounting exports, sends
@@ -12,6 +12,16 @@ cases with why (`--verbose`: the tune ones too). The kept cases are reported as 
 they are the ones to quote, and `--show-kept` lists their failures only for whoever accepts that
 they then measure nothing. The set and its scoring live in tests/draft_eval.py, shared with
 tests/agents/test_draft_quality.py.
+
+`--with-model` triages with the learned model in the loop, trained on the bundled labelled set
+as `make run` trains it on a fresh installation (`train_triage`), the product as a new user
+runs it; without it, the rules alone, as the suite's floors are measured. Measured on
+3 December 2026, kept part: the rules alone 74% recall and 73% sendable; with the model
+(trained on 1,743 messages) 77% and 75%, triage agreeing with the case 57 times in 64 against
+52. The development parts, on which the rules were tuned, read lower with the model (dev3 77%
+and 76% against 83% and 79%): where the model reads a cancellation or a return as a refund, a
+person answers instead of a draft (out of fold on the training sets, a stricter bar for that
+lost three high-risk messages to spare six benign ones, so the bar stays).
 """
 
 from __future__ import annotations
@@ -51,6 +61,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from tests.draft_eval import SPLITS, counts, load_cases, run  # noqa: E402
 from tests.draft_scoring import Outcome, Report, Score, fact_kind  # noqa: E402
@@ -154,9 +165,36 @@ def main() -> None:
         action="store_true",
         help="also list the failing kept cases (once seen, they no longer measure anything)",
     )
+    parser.add_argument(
+        "--with-model",
+        action="store_true",
+        help="triage with the learned model, trained on the bundled set as make run does",
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0, interactive=False)
+    if args.with_model:
+        from django.conf import settings
+
+        from mailagent.learned.store import learned_forget
+        from mailagent.services.triage_training import triage_model_train
+
+        path = Path(_TMP.name) / "triage-model.npz"
+        trained = triage_model_train(
+            path=path, threshold=settings.TRIAGE_MODEL_CONFIDENCE, now=timezone.now()
+        )
+        settings.TRIAGE_MODEL_PATH = str(path)
+        learned_forget()
+        print(
+            f"triage: the rules with {trained.model.label} ({trained.model.training_size} "
+            "messages, as train_triage trains it)"
+        )
+    else:
+        # Not a model a developer's own `make run` left under var/: the rules alone.
+        from django.conf import settings
+
+        settings.TRIAGE_MODEL_PATH = ""
+        print("triage: the rules alone (--with-model: with the learned model)")
     cases = load_cases()
     composition = ", ".join(f"{k} {v}" for k, v in counts(cases, "language").items())
     print(f"{len(cases)} cases ({composition})")
