@@ -6,9 +6,10 @@ high-risk mark a careful person gave each: "eval" (the first set), "tune" (the s
 improved on), "holdout" (scored once after that improvement, the one never tuned to), "pool"
 (written later as the corrections a team would make; the risk concepts were improved on it)
 "kept" (written with it by the same hand, never looked at message by message, never trained
-or tuned on), "train" (written later by another hand, for training), and "train2" to "train5"
-(four more written for training by four more hands: long and many-sided mail, short and terse
-mail, the subtle and indirect, everyday mail of particular trades). Machine mail
+or tuned on), "train" (written later by another hand, for training), and "train2" to "train7"
+(six more written for training by six more hands: long and many-sided mail, short and terse
+mail, the subtle and indirect, everyday mail of particular trades, the grey zone between
+categories, mail written badly or unusually). Machine mail
 ("automatic") is left out: the parser settles it before triage. The sets are the tests'
 `fixtures/eval*` folders; `tests/learned/test_bundled_set.py` checks they agree and rewrites
 this file when run as a script.

@@ -5,9 +5,10 @@
   its failures.
 - `fixtures/eval_train/`: written later by another hand, for training (trainable), in the four
   languages drafts are written in and a few others.
-- `fixtures/eval_train2/` to `fixtures/eval_train5/`: four more for training, by four more hands
+- `fixtures/eval_train2/` to `fixtures/eval_train7/`: six more for training, by six more hands
   (long, many-sided mail; short, terse mail; the subtle and indirect; everyday mail of
-  particular trades), in the same shape.
+  particular trades; the grey zone between categories; mail written badly or unusually), in
+  the same shape.
 
 Both are in the format of the other sets (`tests/eval_set.py`): `.eml` files and a `labels.csv`
 with one row each. A file's name says its set (`p` or `k`), its number and its main language
@@ -48,6 +49,8 @@ TRAIN2_DIR = FIXTURES / "eval_train2"
 TRAIN3_DIR = FIXTURES / "eval_train3"
 TRAIN4_DIR = FIXTURES / "eval_train4"
 TRAIN5_DIR = FIXTURES / "eval_train5"
+TRAIN6_DIR = FIXTURES / "eval_train6"
+TRAIN7_DIR = FIXTURES / "eval_train7"
 SETS = {
     "pool": POOL_DIR,
     "kept": KEPT_DIR,
@@ -56,6 +59,8 @@ SETS = {
     "train3": TRAIN3_DIR,
     "train4": TRAIN4_DIR,
     "train5": TRAIN5_DIR,
+    "train6": TRAIN6_DIR,
+    "train7": TRAIN7_DIR,
 }
 PREFIX = {
     "pool": "p",
@@ -65,6 +70,8 @@ PREFIX = {
     "train3": "w",
     "train4": "x",
     "train5": "y",
+    "train6": "z",
+    "train7": "v",
 }
 #: The smallest each set may be, and the smallest number of high-risk messages in each.
 MIN_SIZE = {
@@ -75,6 +82,8 @@ MIN_SIZE = {
     "train3": 300,
     "train4": 300,
     "train5": 300,
+    "train6": 300,
+    "train7": 300,
 }
 MIN_HIGH_RISK = {
     "pool": 40,
@@ -84,6 +93,8 @@ MIN_HIGH_RISK = {
     "train3": 70,
     "train4": 80,
     "train5": 72,
+    "train6": 82,
+    "train7": 78,
 }
 #: Enough of each category to score its recall.
 MIN_PER_CATEGORY = 8
@@ -98,10 +109,12 @@ MIN_SHAPES = {
     "train3": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
     "train4": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
     "train5": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
+    "train6": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
+    "train7": {"html_only": 20, "staff_forward": 10, "reply": 25, "attachment": 15},
 }
 
 NAME = re.compile(
-    r"^(?P<set>[pktuwxy])(?P<number>\d{3})-(?P<lang>en|de|fr|es|it|nl|pt|pl)-[a-z0-9-]+\.eml$"
+    r"^(?P<set>[pktuvwxyz])(?P<number>\d{3})-(?P<lang>en|de|fr|es|it|nl|pt|pl)-[a-z0-9-]+\.eml$"
 )
 _STAFF_FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|fw|wg|tr)\s*:", re.IGNORECASE)
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|rv)\s*:", re.IGNORECASE)

@@ -18,6 +18,8 @@ SETS = (
     ("train3", FIXTURES / "eval_train3"),
     ("train4", FIXTURES / "eval_train4"),
     ("train5", FIXTURES / "eval_train5"),
+    ("train6", FIXTURES / "eval_train6"),
+    ("train7", FIXTURES / "eval_train7"),
 )
 
 
