@@ -674,7 +674,9 @@ def _anger(text: str) -> RuleHit:
     lowered = text.lower()
     if found := _search(_ANGRY, lowered):
         return _part_hit(_ANGRY, found, text, lowered)
-    return RuleHit("ANGRY: words in capitals", " ".join(re.findall(r"\b[A-Z]{4,}\b", text)[:5]))
+    # Each word found apart, as the words of a rule's parts are: "URGENT … NOW … TODAY".
+    shouted = re.findall(r"\b[A-Z]{4,}\b", text)[:5]
+    return RuleHit("ANGRY: words in capitals", " … ".join(shouted))
 
 
 _GREETING = re.compile(
