@@ -38,14 +38,15 @@ test: setup
 	$(BIN)/python -m pytest -m "not browser" -q
 	$(BIN)/python -m pytest -m browser -q
 
-# The same suite on PostgreSQL (the production database). POSTGRES_URL names the server; the
-# suite creates and drops its own test database there.
+# The suite's database tests on PostgreSQL (the production database). POSTGRES_URL names the
+# server; the suite creates and drops its own test database there. Tests that touch no database
+# (marked `nodb` by tests/conftest.py) ran in `make test` already and are left out.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mailagent
 test-postgres: setup
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null \
 	  || { if [ "$$REQUIRE_SERVICES" = "1" ]; then echo "PostgreSQL is not reachable at $(POSTGRES_URL)"; exit 1; \
 	       else echo "PostgreSQL is not reachable at $(POSTGRES_URL): skipping test-postgres"; exit 0; fi; }
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -m "not browser" -q
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -m "not browser and not nodb" -q
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser" -q -x

@@ -150,3 +150,18 @@ def _smtp_server(settings, *, smtputf8: bool):
         yield server
     finally:
         controller.stop()
+
+
+#: What a test touching the database asks for, directly or through its fixtures.
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that never touch a database `nodb`: the PostgreSQL pass
+    (`make test-postgres`) leaves them out, as they would only run a second time unchanged."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if not (fixtures & _DATABASE_FIXTURES) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.nodb)
