@@ -64,7 +64,10 @@ class LiteralFilter:
 
     Which first clues a text holds is found once per text for every filter together, in one
     pass of an Aho-Corasick automaton over all of them (`_clues_held`): the rules and the policy
-    ask 27 filters about each message, most of them about the same few texts."""
+    ask 27 filters about each message, most of them about the same few texts. A filter's words
+    stay in that automaton for good, and a new word rebuilds it: make filters for the patterns
+    of the code (cached, as every caller does), never one per message. A case-blind pattern,
+    such as the account's own invoice numbers the facts check builds per account, adds none."""
 
     def __init__(self, patterns: Iterable[str | re.Pattern[str]]) -> None:
         self.always = False
