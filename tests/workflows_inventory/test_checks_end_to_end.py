@@ -142,14 +142,16 @@ class TestPurchaseOrders:
         _run()
         draft = Draft.objects.get(kind="purchase_order", to_addresses=[NORTHMILL])
         token = _token_for(draft, smtp_server.messages())
-        with django_capture_on_commit_callbacks(execute=True):
-            decision = approval_decide(draft_id=draft.pk, token=token, action="approve")
-        assert decision.draft is not None
-        draft.refresh_from_db()
-        assert draft.status == Draft.Status.SENT
-        with django_capture_on_commit_callbacks(execute=True):
-            again = approval_decide(draft_id=draft.pk, token=token, action="approve")
-        assert again.draft is None  # the link is spent
+        # The owner clicks the link the same evening, well within its lifetime.
+        with time_machine.travel(at("2026-11-30 20:00")):
+            with django_capture_on_commit_callbacks(execute=True):
+                decision = approval_decide(draft_id=draft.pk, token=token, action="approve")
+            assert decision.draft is not None
+            draft.refresh_from_db()
+            assert draft.status == Draft.Status.SENT
+            with django_capture_on_commit_callbacks(execute=True):
+                again = approval_decide(draft_id=draft.pk, token=token, action="approve")
+            assert again.draft is None and again.check.state == "used"  # the link is spent
         to_supplier = [m for m in smtp_server.received if NORTHMILL in m.rcpt_tos]
         assert len(to_supplier) == 1
         order = to_supplier[0].message
