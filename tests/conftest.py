@@ -80,6 +80,32 @@ def agent_settings(settings, tmp_path):
     return settings
 
 
+#: Of the bundled messages trained on, the one in this many that the `small_bundle` fixture keeps.
+SMALL_BUNDLE_EVERY = 8
+
+
+@pytest.fixture
+def small_bundle(monkeypatch):
+    """Training on a sample of the bundled labelled set: every message kept aside and one in
+    `SMALL_BUNDLE_EVERY` of the rest, the same sample each time.
+
+    For tests of the plumbing around training (what is stored, compared, audited, scheduled,
+    read by the poller), where the full bundle's cross-validated training would cost 10 to 20
+    seconds a test and show nothing more. What the model is worth on the full bundle is
+    measured by `bench/eval_triage.py`; one test trains on all of it
+    (tests/learned/test_learned_triage.py)."""
+    from mailagent.learned.bundled import KEPT_ASIDE, bundled_messages
+    from mailagent.services import triage_training
+
+    sample = [
+        m
+        for i, m in enumerate(bundled_messages())
+        if m.set in KEPT_ASIDE or i % SMALL_BUNDLE_EVERY == 0
+    ]
+    monkeypatch.setattr(triage_training, "bundled_messages", lambda: list(sample))
+    return sample
+
+
 def outbox_messages(settings) -> list[EmailMessage]:
     folder = Path(settings.OUTBOX_DIR)
     if not folder.exists():

@@ -5,6 +5,7 @@ broken model file changes nothing but a warning; the model never lowers a high-r
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -19,10 +20,13 @@ from mailagent.models import AuditEvent, Ticket
 from mailagent.services.audit import audit_record
 from mailagent.services.ingest import email_store
 from mailagent.services.processing.batch import emails_process
+from mailagent.services.triage_training import triage_model_train
 from mailagent.types import Address, Category, Tier, TriageContext
 from tests.factories import customer_message
 
 pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 4, 2, 30, tzinfo=UTC)
 
 CATERING = [
     ("Catering for our office party", "Could you cater our office party on Friday, 40 people?"),
@@ -71,7 +75,7 @@ def triaged(subject: str, text: str, n: int = 900, *, answers: int | None = None
 
 
 def test_after_training_on_corrections_new_mail_like_it_gets_the_corrected_category(
-    settings, tmp_path
+    settings, tmp_path, small_bundle
 ):
     for n, (subject, text) in enumerate(CATERING * 2):
         message = customer_message(subject=subject, text=text, message_id=f"<c{n}@x>")
@@ -231,7 +235,16 @@ def test_the_model_decides_where_it_is_sure_and_the_rules_where_it_is_not():
     assert (unsure.category, unsure.decided_by) == (Category.SUPPORT_QUESTION, "rules")
 
 
-def test_train_triage_prints_the_rules_before_and_the_combination_after(tmp_path):
+def test_the_model_trained_on_the_whole_bundle_does_better_kept_aside_than_the_rules(tmp_path):
+    report = triage_model_train(path=tmp_path / "m.npz", threshold=0.3, now=NOW)
+    rules, _alone, both = report.scores
+    assert (rules.name, both.name) == ("rules alone", "rules + model v1")
+    assert report.kept_aside >= 150 and report.model.training_size >= 2000
+    assert both.accuracy >= rules.accuracy + 0.05
+    assert both.high_risk_recall >= rules.high_risk_recall
+
+
+def test_train_triage_prints_the_rules_before_and_the_combination_after(tmp_path, small_bundle):
     out = StringIO()
     path = tmp_path / "m.npz"
     call_command("train_triage", "--out", str(path), stdout=out)

@@ -29,7 +29,7 @@ from mailagent.services.triage_retraining import KEPT, RETRAINED, Retrain, triag
 from mailagent.services.triage_training import labelled_history_mark, with_rules_reading
 from tests.factories import customer_message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_bundle")]
 
 RETRAIN = "mailagent: retrain the triage model"
 NOW = datetime(2026, 12, 4, 2, 30, tzinfo=UTC)

@@ -69,7 +69,7 @@ def test_needs_a_person_is_kept_in_the_trail_but_teaches_no_category():
     )
 
 
-def test_train_triage_trains_on_the_correction(settings, tmp_path):
+def test_train_triage_trains_on_the_correction(settings, tmp_path, small_bundle):
     ticket = ticket_trained_on()
     ticket_correct(
         ticket_id=ticket.pk, field=Corrected.CATEGORY, value="sales_inquiry", actor=APPROVER
