@@ -20,9 +20,13 @@ a topic noun (written capitalised in topicwords.py) that long, the rest being as
 topic too ("Einfuhrumsatzsteuer": customs and tax; "Lieferadresse": delivery and address;
 "Versandkosten": delivery and price). Only a noun ends a compound: "ungeöffnet" is no "öffnen".
 
-Two topics are aspects rather than subjects: a price and a time (ASPECTS) can be asked of
-anything ("what would the printing cost and how long would it take?"), so they do not say what a
-passage or a question is about (relevance.py).
+Four topics are aspects rather than subjects: a price, a time, customs duties and tax
+(ASPECTS) are asked of something else ("what would the printing cost and how long would it
+take?", "will we pay import VAT or duty on the delivery?"), so they do not say what a passage or
+a question is about (relevance.py). A question that names only aspects is answered by a passage
+that holds one: the delivery costs that say "import duties and taxes are included", under a
+heading that names delivery, answer "will we get hit with import VAT at the door?", which no
+heading about customs ever would in a folder that has none.
 
 A passage that states a length of time answers "how long": a number followed by a unit of time
 ("3 years", "30 Tage", "5 à 10 jours", "48 horas") gives it the timing aspect (`durations`), so
@@ -70,7 +74,7 @@ def is_topic(term: str) -> bool:
 
 #: The topics that say what is asked of a subject, not what it is.
 TIMING = topic_token("timing")
-ASPECTS = frozenset({topic_token("price"), TIMING})
+ASPECTS = frozenset({topic_token("price"), TIMING, topic_token("customs"), topic_token("tax")})
 
 
 #: A length of time in any of the four languages: a number (or a range of two), then its unit.
