@@ -198,7 +198,8 @@ class TextIndex:
         parts = asking_parts(query[:MAX_QUERY_CHARS], query_language or language)
         if not parts:
             return hits
-        taken = {hit.id for hit in hits}
+        # The whole's best is its own; a hit it ranked lower may be claimed by a part.
+        taken = {hit.id for hit in hits[:1]}
         found: list[Hit] = []
         shelf = self._shelves[language]
         for part in parts:
@@ -229,7 +230,13 @@ class TextIndex:
                 found.append(best[0]._replace(missing=(), part=True))
         if not found:
             return hits
-        merged = [*hits[:1], *found, *hits[1:]][:limit]
+        # A part's best that the whole ranked lower already moves up as the part's answer:
+        # "...please update our delivery address. Do you deliver on Saturdays?" ranks the
+        # delivery times third for the whole, behind a passage that names Saturdays for
+        # collection; read alone, the part finds them first.
+        ids = {hit.id for hit in found}
+        rest = [hit for hit in hits[1:] if hit.id not in ids]
+        merged = [*hits[:1], *found, *rest][:limit]
         return self._with_missing(language, question, merged)
 
     def _with_missing(self, language: str, question: Question, hits: list[Hit]) -> list[Hit]:
