@@ -45,7 +45,13 @@ from mailagent.knowledge.question import asking_parts
 from mailagent.knowledge.relevance import Question, answering, any_of, question_read
 from mailagent.knowledge.shelf import Shelf, bits
 from mailagent.knowledge.terms import terms
-from mailagent.knowledge.topics import NO_SUBJECT, durations, is_topic, subjects, topics
+from mailagent.knowledge.topics import (
+    NO_SUBJECT,
+    durations,
+    is_topic,
+    passage_topics,
+    subjects,
+)
 
 #: Only the start of a long message is read: the question is nearly always there.
 MAX_QUERY_CHARS = 2000
@@ -119,7 +125,7 @@ class TextIndex:
         if shelf is None:
             shelf = self._shelves[document.language] = Shelf(f"docs{len(self._shelves)}")
         title, context, text = (
-            _with_topics(words, document.language) for words in (title, context, text)
+            words + passage_topics(words, document.language) for words in (title, context, text)
         )
         text += durations(document.text)
         about = subjects(title + context) or subjects(text)
@@ -455,10 +461,6 @@ def _standing_alone(part: Question, shelf: Shelf) -> bool:
 
 def _document(document: Document | tuple[str, str, str]) -> Document:
     return document if isinstance(document, Document) else Document(*document)
-
-
-def _with_topics(words: list[str], language: str) -> list[str]:
-    return words + topics(words, language)
 
 
 _guard_lock = threading.Lock()

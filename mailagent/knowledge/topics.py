@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from mailagent.knowledge.compounds import COMPOUNDING
 from mailagent.knowledge.terms import terms
-from mailagent.knowledge.topicwords import TOPIC_WORDS
+from mailagent.knowledge.topicwords import ASKED_ONLY, TOPIC_WORDS
 
 TOPIC_MARK = "_"
 #: A German compound's part must be this long to count as a topic word, and so must the rest:
@@ -153,6 +153,23 @@ class _Lexicon:
 @lru_cache(maxsize=64)
 def _lexicon(language: str) -> _Lexicon:
     return _Lexicon(language)
+
+
+@lru_cache(maxsize=64)
+def _asked_only(language: str) -> frozenset[str]:
+    """The terms of `language` that name a topic in a question only (topicwords.ASKED_ONLY)."""
+    found: set[str] = set()
+    for words in ASKED_ONLY.values():
+        for entry in words.get(language, "").split(","):
+            found.update(terms(entry, language))
+    return frozenset(found)
+
+
+def passage_topics(words: list[str], language: str) -> list[str]:
+    """The topic tokens of a passage's terms: `topics`, but for the words that name a topic
+    only when a customer asks with them (topicwords.ASKED_ONLY: "on arrival" states no time)."""
+    asked_only = _asked_only(language)
+    return topics([w for w in words if w not in asked_only], language)
 
 
 def topics(words: Iterable[str], language: str) -> list[str]:

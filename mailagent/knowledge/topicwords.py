@@ -284,3 +284,19 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "es": "impuesto, impuestos, IVA",
     },
 }
+
+#: Words that name a topic in a question but not in a passage: "how long", "when will it
+#: arrive?" ask about timing, while a policy's "nothing is due on arrival" or "check each
+#: delivery when it arrives" states no time. Read on questions only (topics.passage_topics):
+#: a passage is given the timing aspect by a length of time it states (topics.durations) or by
+#: the other timing words ("lead time", "working days"). Without this, the delivery costs,
+#: which say "on arrival", held the timing of "how long to London?" before the delivery times
+#: could, and the draft quoted the payment methods second instead of them.
+ASKED_ONLY: dict[str, dict[str, str]] = {
+    "timing": {
+        "en": "long, arrive, arrives, arrival",
+        "de": "lange, ankommen, eintreffen, Ankunft",
+        "fr": "arriver, arrivée",
+        "es": "llegar, llega, llegada",
+    },
+}

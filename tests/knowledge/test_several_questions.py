@@ -143,3 +143,15 @@ def test_a_part_s_own_answer_comes_second_though_the_whole_ranked_it_lower(
     found = demo.search(message, language=language)
     assert headings(found)[1] == second, headings(found)
     assert found[1].answers_part
+
+
+def test_how_long_is_answered_by_the_passage_that_states_the_times(demo):
+    # The delivery costs say duties are paid "on arrival": a word a customer asks about timing
+    # with ("when it arrives"), but no time stated. The delivery times, which state them, come
+    # second, where the draft quotes them, before the payment methods the "pay" names.
+    found = demo.search(
+        "Shipping to Bristol\nHow long does shipping to Bristol normally take, and will we "
+        "have to pay VAT or duties when it arrives?",
+        language="en",
+    )
+    assert headings(found)[:2] == ["Delivery costs", "Delivery times"], headings(found)
