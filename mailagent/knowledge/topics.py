@@ -48,6 +48,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from mailagent.knowledge.compounds import COMPOUNDING
+from mailagent.knowledge.stopwords import fold
 from mailagent.knowledge.terms import terms
 from mailagent.knowledge.topicwords import ASKED_ONLY, TOPIC_WORDS
 
@@ -109,17 +110,21 @@ class _Lexicon:
         singles: dict[str, set[str]] = {}
         nouns: dict[str, set[str]] = {}
         phrases: dict[tuple[str, ...], set[str]] = {}
+        surfaces: dict[str, set[str]] = {}
         for topic, words in TOPIC_WORDS.items():
             token = topic_token(topic)
             for entry in words.get(language, "").split(","):
                 normalised = tuple(terms(entry, language))
                 if len(normalised) == 1:
                     singles.setdefault(normalised[0], set()).add(token)
+                    surfaces.setdefault(normalised[0], set()).add(_surface(entry))
                     if entry.strip()[:1].isupper():
                         nouns.setdefault(normalised[0], set()).add(token)
                 elif normalised:
                     phrases.setdefault(normalised, set()).add(token)
         self.singles = {word: tuple(sorted(tokens)) for word, tokens in singles.items()}
+        #: How each word is written, for a compound's first part as short as a stem can be.
+        self.surfaces = {word: tuple(sorted(forms)) for word, forms in surfaces.items()}
         self.nouns = {word: frozenset(tokens) for word, tokens in nouns.items()}
         self.phrases = {phrase: tuple(sorted(tokens)) for phrase, tokens in phrases.items()}
         self.starts = frozenset(phrase[0] for phrase in self.phrases)
@@ -145,9 +150,25 @@ class _Lexicon:
     def _compound(self, term: str) -> tuple[str, ...]:
         found: set[str] = set()
         for cut in range(MIN_COMPOUND_PART, len(term) - MIN_COMPOUND_PART + 1):
-            found.update(self.singles.get(term[:cut], ()))
-            found |= self.nouns.get(term[cut:], frozenset())
+            first = term[:cut]
+            # A first part as short as MIN_COMPOUND_PART is a stem that starts other words
+            # too: it counts when the compound starts as the word is written ("Kartenzahlung"
+            # with "Karte") or the rest is a topic word ("Fehllieferung"), not only as it is
+            # stemmed ("kartonweise" with "kart": a Karton is a case, not a card).
+            rest = term[cut:]
+            if (
+                cut > MIN_COMPOUND_PART
+                or rest in self.singles
+                or any(map(term.startswith, self.surfaces.get(first, ())))
+            ):
+                found.update(self.singles.get(first, ()))
+            found |= self.nouns.get(rest, frozenset())
         return tuple(sorted(found))
+
+
+def _surface(entry: str) -> str:
+    """A topic word as a stemmed compound starts with it: folded as terms.py folds."""
+    return fold(entry.strip().casefold().replace("ß", "ss"))
 
 
 @lru_cache(maxsize=64)

@@ -120,10 +120,19 @@ def test_shipping_words_of_every_language_name_the_one_delivery_topic(words, lan
         ("Einfuhrumsatzsteuer", "tax"),
         ("Versandkosten", "price"),
         ("Rechnungsadresse", "address"),
+        ("Kartenzahlung", "payment"),
+        ("Fehllieferung", "damage"),
+        ("Musterpaket", "samples"),
     ],
 )
 def test_a_german_compound_names_the_topics_of_its_parts(compound, topic):
     assert topic_token(topic) in topics(terms(compound, "de"), "de")
+
+
+@pytest.mark.parametrize("word", ["kartonweise", "Kartonpreis", "Kartonagen"])
+def test_a_compound_that_only_starts_like_a_topic_word_s_stem_names_no_such_topic(word):
+    # "Karte" (a card: payment) stems to "kart", as a "Karton" (a case) begins.
+    assert topic_token("payment") not in topics(terms(word, "de"), "de")
 
 
 def test_only_a_noun_ends_a_german_compound():
