@@ -91,6 +91,26 @@ _WHO_PAYS = re.compile(
     r"paga|corre con|asume)\b",
     re.IGNORECASE,
 )
+# "Will we have to pay import VAT?", "Porto zu zahlen", "des droits de douane à payer",
+# "pagar aranceles": paying a charge asks about the charge (customs, tax, postage), which its
+# own word names, not how to pay.
+_CHARGE = (
+    r"(?:duty|duties|vat|taxe?s?|customs|postage|fees?|charges?|z[öo]ll\w*|steuer\w*|mwst|"
+    r"porto|geb[üu]hr\w*|droits?|douane|tva|frais|aranceles|arancel|aduanas?|impuestos?|iva|"
+    r"portes|tasas?)"
+)
+_PAYS_A_CHARGE = re.compile(
+    rf"\b(?:pay|paying|zahlen|bezahlen|payer|pagar)\W+(?:\w+\W+){{0,4}}?{_CHARGE}\b|"
+    rf"\b{_CHARGE}\W+(?:\w+\W+){{0,3}}?(?:zu )?(?:zahlen|bezahlen|payer|pagar)\b",
+    re.IGNORECASE,
+)
+# Unless the means are asked too: "can we pay the duties by card?" asks how to pay.
+_PAYMENT_MEANS = re.compile(
+    r"\b(?:card|cards|transfer|wire|cheque|check|paypal|cash|debit|karte\w*|kreditkarte|"
+    r"[üu]berweisung|scheck|lastschrift|bar|carte|virement|ch[èe]que|esp[èe]ces|pr[ée]l[èe]vement|"
+    r"tarjeta|transferencia|efectivo|domiciliaci[óo]n)\b",
+    re.IGNORECASE,
+)
 _PAYMENT, _PRICE = topic_token("payment"), topic_token("price")
 _DELIVERY = topic_token("delivery")
 # "20% off", "15 percent off", "will the 10% come off?": a share off a price is a discount,
@@ -271,6 +291,8 @@ def question_read(
     if _WHO_PAYS.search(query):
         # "Who pays the return shipping?" asks what it costs, not how to pay.
         found = [t for t in found if t != _PAYMENT] + [_PRICE]
+    elif _PAYS_A_CHARGE.search(query) and not _PAYMENT_MEANS.search(query):
+        found = [t for t in found if t != _PAYMENT]
     if _SHARE_OFF.search(query):
         found = [*found, _DISCOUNT]
     # A unit after a number ("5 lb bags", "12 oz cups", "a 2-litre jug") says how much, like

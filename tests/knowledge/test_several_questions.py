@@ -155,3 +155,35 @@ def test_how_long_is_answered_by_the_passage_that_states_the_times(demo):
         language="en",
     )
     assert headings(found)[:2] == ["Delivery costs", "Delivery times"], headings(found)
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "answer"),
+    [
+        (
+            "Envoi à Gand\nEst-ce qu'il y aura des droits de douane à payer quand le colis "
+            "arrive en Belgique ?",
+            "fr",
+            "Frais de livraison",
+        ),
+        (
+            "Versand\nMüssen wir bei einer Lieferung nach Graz noch Zoll oder Steuern bezahlen?",
+            "de",
+            "Lieferkosten",
+        ),
+        (
+            "Envío\n¿Tendremos que pagar aranceles o IVA al recibir el pedido en Oporto?",
+            "es",
+            "Gastos de envío",
+        ),
+    ],
+)
+def test_paying_a_charge_asks_about_the_charge_not_how_to_pay(demo, message, language, answer):
+    found = demo.search(message, language=language)
+    assert headings(found)[:1] == [answer], headings(found)
+    assert not any(p.file.startswith("payment") for p in found), headings(found)
+
+
+def test_paying_a_charge_by_a_means_asks_how_to_pay(demo):
+    found = demo.search("Duties\nCan we pay the import duties by card?", language="en")
+    assert "Payment methods" in headings(found), headings(found)
