@@ -298,19 +298,48 @@ def _amount_matches(text: str, account: Account) -> tuple[InvoiceFact, ...]:
     )
 
 
-def _credits_named(text: str, account: Account) -> list[InvoiceFact]:
-    """The open credit notes the customer names with a payment, by number or by size."""
-    amounts = set(asks.mentioned_amounts(text))
-    return [
+def _paid_of_amounts(text: str, account: Account) -> tuple[InvoiceFact, ...]:
+    """The invoices the records show paid whose total is an amount the customer wrote that no
+    open invoice's is: the amount then says which invoice they mean."""
+    amounts = set(asks.mentioned_amounts(text)) - {
+        amount for i in account.open_items for amount in (i.balance, i.total)
+    }
+    if not amounts:
+        return ()
+    return tuple(
         i
-        for i in account.open_items
-        if i.is_credit
-        and i.balance < 0
-        and (
-            abs(i.balance) in amounts
-            or re.search(rf"(?<![\w-]){re.escape(i.number)}(?![\w-])", text, re.IGNORECASE)
-        )
+        for i in account.invoices
+        if i.status == "paid" and not i.is_credit and (i.total or i.balance) in amounts
+    )
+
+
+def _credits_named(
+    text: str, account: Account, paid: tuple[InvoiceFact, ...] = ()
+) -> list[InvoiceFact]:
+    """The open credit notes the customer names with a payment, by number or by size, or that
+    make up the amount they paid with the invoices it paid: "we settled invoice 2401, less the
+    credit note, so 1,440.80" is INV-2401's 1,560.80 with the 120.00 credit set against it."""
+    amounts = set(asks.mentioned_amounts(text))
+    credits = [i for i in account.open_items if i.is_credit and i.balance < 0]
+    named = [
+        i
+        for i in credits
+        if abs(i.balance) in amounts
+        or re.search(rf"(?<![\w-]){re.escape(i.number)}(?![\w-])", text, re.IGNORECASE)
     ]
+    invoices = [i for i in paid if not i.is_credit and i.status != "paid"]
+    if named or not invoices or len({i.currency for i in invoices}) != 1:
+        return named
+    owed = sum((i.balance for i in invoices), Decimal(0))
+    currency = invoices[0].currency
+    together = [
+        chosen
+        for size in range(1, min(len(credits), _MAX_ITEMS_TOGETHER) + 1)
+        for chosen in combinations([c for c in credits if c.currency == currency], size)
+        if owed + sum((c.balance for c in chosen), Decimal(0)) in amounts
+    ]
+    # Only one way to make it up: two that would are a guess, and the draft makes none.
+    return list(together[0]) if len(together) == 1 else []
 
 
 def _paid_together(amounts: set[Decimal], account: Account) -> tuple[InvoiceFact, ...]:
@@ -373,6 +402,9 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
     else:
         # The invoices asked about, and the open credits that may be set against them.
         focus += tuple(c for c in open_items if c.is_credit and c not in focus)
+    # An invoice named by its amount that the records show paid ("and did our transfer for
+    # the other one, the 1,050.00, reach you?"): its payment, as the records hold it.
+    paid += tuple(i for i in _paid_of_amounts(text, account) if i not in paid)
     if focus:
         lines += [d.records_intro(account), "", *d.statement(focus)]
     elif not paid:
@@ -465,7 +497,7 @@ def _payment_lines(d: _Draft, text: str) -> tuple[str, list[str], str]:
         lines.append("")
     # A credit note set against the payment ("less the 95.00 credit"): named, as the records
     # hold it; the credit the customer mentions with a payment that matched by number too.
-    credits = [i for i in matched if i.is_credit] or _credits_named(text, account)
+    credits = [i for i in matched if i.is_credit] or _credits_named(text, account, matched)
     if credits:
         lines += [d.say("credit_against"), *(f"  {d.credit_line(i)}" for i in credits), ""]
     invoices = [i for i in matched if not i.is_credit]

@@ -38,7 +38,7 @@ ACCOUNT = Account(
     invoices=(
         _item("INV-2502", "1780.00"),
         _item("INV-2509", "320.50"),
-        _item("CN-501", "-95.00", kind="credit_note"),
+        _item("CN-501", "-95.00", kind="credit"),
         _item("INV-2498", "0", status="paid", paid_on=date(2026, 11, 10), total="7450.00"),
     ),
     as_of=TODAY,
@@ -92,6 +92,43 @@ def test_an_invoice_paid_less_a_credit_note_names_both(text, language):
 def test_a_credit_note_named_with_a_payment_is_set_against_it():
     body = _reply("We paid INV-2502 today, minus credit note CN-501.").body
     assert "INV-2502" in body and "CN-501" in body
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("We settled invoice 2502 yesterday, less the credit note: EUR 1,685.00.", "en"),
+        ("On a réglé la facture 2502 hier, moins l'avoir, donc 1 685,00 €.", "fr"),
+        ("Rechnung 2502 ist bezahlt, abzüglich der Gutschrift also 1.685,00 EUR.", "de"),
+    ],
+)
+def test_an_invoice_named_and_paid_less_an_unnamed_credit_names_the_credit(text, language):
+    # The amount is the invoice's 1,780.00 with the 95.00 credit set against it: the credit
+    # is named though the customer gave neither its number nor its size.
+    body = _reply(text, language=language).body
+    assert "INV-2502" in body and "CN-501" in body
+
+
+def test_a_payment_that_no_credit_makes_up_names_none():
+    body = _reply("We settled invoice 2502 yesterday: EUR 1,700.00.").body
+    assert "INV-2502" in body and "CN-501" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "What do we still owe you? And did our transfer for the EUR 7,450.00 invoice arrive?",
+            "en",
+        ),
+        ("¿Cuánto os debemos? ¿Y os llegó la transferencia de la factura de 7.450,00 €?", "es"),
+    ],
+)
+def test_an_invoice_question_naming_a_paid_invoice_by_its_amount_says_it_is_paid(text, language):
+    body = _reply(text, category=Category.INVOICE_QUESTION, language=language).body
+    assert "INV-2502" in body and "INV-2509" in body  # what is owed
+    assert "INV-2498" in body  # the one they asked about, with when it was marked paid
+    assert "10" in body.split("INV-2498", 1)[1].splitlines()[0]
 
 
 def test_an_amount_that_paid_an_invoice_already_marked_paid_finds_it():
