@@ -334,7 +334,13 @@ def question_read(
     weights.update((t, weight(t) * STORY_SHARE) for t in told if t not in weights)
     known = sorted((t for t in weights if t in frequency), key=lambda t: -weights[t])
     words = [t for t in known if not is_topic(t)][:MAX_QUERY_TERMS]
-    themes = [t for t in known if is_topic(t) and t not in ASPECTS][:FULL_SUBJECTS]
+    # The subjects the first line names (the subject line, where the caller put it first) say
+    # what the message is about: they count before heavier ones its story happens to name
+    # ("Missing napkins from last week's delivery" over the "holiday bake sale").
+    headline = set(read(query.partition("\n")[0])[1])
+    themes = sorted(
+        (t for t in known if is_topic(t) and t not in ASPECTS), key=lambda t: t not in headline
+    )[:FULL_SUBJECTS]
     return Question(
         weights=weights,
         known=tuple(t for t in known if t in ASPECTS or t in words or t in themes),

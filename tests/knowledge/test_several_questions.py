@@ -187,3 +187,17 @@ def test_paying_a_charge_asks_about_the_charge_not_how_to_pay(demo, message, lan
 def test_paying_a_charge_by_a_means_asks_how_to_pay(demo):
     found = demo.search("Duties\nCan we pay the import duties by card?", language="en")
     assert "Payment methods" in headings(found), headings(found)
+
+
+def test_the_subjects_of_the_subject_line_count_before_those_the_story_names(demo):
+    # The story names the Christmas market and a storage room: subjects of their own, which
+    # used to crowd out the delivery the subject line names, and with it the passage on
+    # missing items.
+    found = demo.search(
+        "Missing cups from Tuesday's delivery\nApologies for the delay, we only unpacked the "
+        "cartons from Tuesday today. One case of cups is not there: the slip says 4, we counted "
+        "3. We need them for the Christmas market and the storage room is packed. What do you "
+        "need from us?",
+        language="en",
+    )
+    assert "Damaged or missing items" in headings(found)[:2], headings(found)
