@@ -594,7 +594,8 @@ def _with_procedure(
     month": the price of that much is the volume's), what returning goods that came wrong or
     faulty costs."""
     procedure = _procedure(d, topic)
-    if procedure is None or procedure in passages:
+    # By id: the passage a search found carries its score, the procedure does not.
+    if procedure is None or procedure.id in {p.id for p in passages}:
         return shape, body, passages
     closing = body[-1:]
     lines = [*body[:-1], *_passage_lines(d, procedure), *closing]
@@ -616,7 +617,7 @@ def _complaint_reply(d: _Draft, text: str) -> tuple[str, list[str], tuple[Passag
         lines += ["", d.records_intro(account), "", *d.statement(named, totals=False)]
     shape, quoted, passages = _knowledge_reply(d, closing=False)
     returns = _procedure(d, "returns")
-    if returns is not None and returns not in passages and wrong_goods(text):
+    if returns is not None and returns.id not in {p.id for p in passages} and wrong_goods(text):
         # Goods that came wrong or faulty: first what sending them back costs, whatever the
         # customer asked, then what the folder says of what they asked.
         lines += ["", *_passage_lines(d, returns)[:-1]]

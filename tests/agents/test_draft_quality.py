@@ -35,7 +35,7 @@ MIN_SENDABLE = 0.70
 KEPT_MIN_RECALL = 0.72
 KEPT_MIN_SENDABLE = 0.71
 #: What the development parts reach as a person could send them, less a case or two.
-DEVELOPMENT_MIN_SENDABLE = {"fresh": 0.85, "dev": 0.80, "dev2": 0.90, "dev3": 0.72}
+DEVELOPMENT_MIN_SENDABLE = {"fresh": 0.88, "dev": 0.82, "dev2": 0.90, "dev3": 0.81}
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,15 @@ def test_the_development_parts_do_not_fall_below_what_is_reached(report, split):
     assert part.score.sendable >= floor, f"{split} sendable {part.score.sendable:.0%}:\n" + (
         failures(part)
     )
+
+
+def test_no_draft_quotes_a_passage_twice(report):
+    # A procedure the reply adds (the volume discounts for a customer who buys every month)
+    # was quoted again when the search had found it already.
+    repeated = []
+    for o in report.outcomes:
+        paragraphs = [p for p in o.seen.draft_body.split("\n\n") if len(p) >= 80]
+        if len(paragraphs) != len(set(paragraphs)):
+            repeated.append(o.case.id)
+    assert not repeated, repeated
+
