@@ -142,4 +142,3 @@ def test_no_draft_quotes_a_passage_twice(report):
         if len(paragraphs) != len(set(paragraphs)):
             repeated.append(o.case.id)
     assert not repeated, repeated
-
