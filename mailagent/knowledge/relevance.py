@@ -174,6 +174,14 @@ def places_named(
     return found
 
 
+# An amount of money ("$100-120 a week", "100 o 200 dólares", "1.500 €") says how much the
+# customer spends, not which product: "box of 100" in a price list is no answer to it.
+_MONEY = re.compile(
+    r"(?:[$€£]\s*(?P<after>\d[\d.,]*(?:\s*(?:-|\u2013|to|or|o|ou|oder|bis)\s*\d[\d.,]*)?))|"
+    r"(?P<before>\d[\d.,]*(?:\s*(?:-|\u2013|to|or|o|ou|oder|bis)\s*\d[\d.,]*)?)\s*"
+    r"(?:\$|€|£|usd|eur|gbp|dollars?|d[óo]lares|euros?|pounds)(?!\w)",
+    re.IGNORECASE,
+)
 _MEASURE = re.compile(
     r"\b\d+(?:[.,]\d+)?\s*-?\s*(?P<unit>lbs?|oz|kg|g|mg|ml|cl|dl|l|litres?|liters?|gal|"
     r"gallons?|cm|mm|m|in|inch(?:es)?|ft|pcs?|x|gr|gramm?|grammes?|gramos?|kilos?|pounds?|"
@@ -300,6 +308,12 @@ def question_read(
     measures = {
         t for m in _MEASURE.finditer(f"{query}\n{story}") for t in terms(m.group("unit"), language)
     }
+    measures.update(
+        t
+        for m in _MONEY.finditer(f"{query}\n{story}")
+        for t in terms(m.group("after") or m.group("before"), language)
+        if t.isdigit()
+    )
     # A share ("20%", "8 %") is no product's number: "the 20% off" is not the 20 lb paper.
     measures.update(m.group(1) for m in _SHARE.finditer(f"{query}\n{story}"))
     asked = [t for t in dict.fromkeys(words) if t not in named and t not in measures]

@@ -292,7 +292,14 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
 #: the other timing words ("lead time", "working days"). Without this, the delivery costs,
 #: which say "on arrival", held the timing of "how long to London?" before the delivery times
 #: could, and the draft quoted the payment methods second instead of them.
+#: The same for a package: a customer's "where is our package?" asks about a delivery, while a
+#: price list's "a case of 10 packages" of copy paper sells a pack.
 ASKED_ONLY: dict[str, dict[str, str]] = {
+    "delivery": {
+        "en": "package, packages",
+        "de": "Paket, Pakete",
+        "es": "paquete, paquetes",
+    },
     "timing": {
         "en": "long, arrive, arrives, arrival",
         "de": "lange, ankommen, eintreffen, Ankunft",

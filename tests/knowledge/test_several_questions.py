@@ -201,3 +201,16 @@ def test_the_subjects_of_the_subject_line_count_before_those_the_story_names(dem
         language="en",
     )
     assert "Damaged or missing items" in headings(found)[:2], headings(found)
+
+
+def test_what_a_customer_spends_and_a_pack_of_paper_do_not_make_the_price_list_the_answer(demo):
+    # "100 bis 200 USD" is no "Karton mit 100 Stück"; the list's "10 Pakete" of copy paper
+    # are no parcels. The minimum order and the delivery answer, not the price list.
+    found = demo.search(
+        "Lieferung nach Portland\nWir eröffnen ein Café in Portland. Liefern Sie auch zu uns? "
+        "Gibt es einen Mindestbestellwert? Wir würden jeweils für 100 bis 200 USD Becher, "
+        "Handschuhe und Müllbeutel bestellen, 10 Pakete Kopierpapier.",
+        language="de",
+    )
+    assert "Beliebte Artikel" not in headings(found)[:2], headings(found)
+    assert headings(found)[0] == "Mindestbestellwert", headings(found)
