@@ -416,14 +416,15 @@ def _invoice_reply(d: _Draft, text: str) -> tuple[str, list[str], str, tuple[Pas
         copies = named or open_items
         lines += ["", d.say("resend_one" if len(copies) <= 1 else "resend_many")]
         unanswered = "asks for a copy of the invoice: attach it to the reply or send it"
-    elif ask in ("statement", "due") and _asks_beyond_account(text, d.language):
+    if ask in ("statement", "due", "resend") and _asks_beyond_account(text, d.language):
         # The account and another question in one message ("what do we owe, and do you take
-        # cards?"): the records, then the folder's answer to the rest, when it has one.
+        # cards?", "please resend it; will late fees be added?"): the records, then the
+        # folder's answer to the rest, when it has one.
         if d.context.passages:
             shape_k, quoted, passages = _knowledge_reply(d, closing=False)
             lines += ["", *quoted]
             shape += f":{shape_k}"
-            unanswered = _partly(passages)
+            unanswered = unanswered or _partly(passages)
     elif not ask:
         if d.context.passages:
             # A question about how invoicing works ("can our accountant get a copy of every

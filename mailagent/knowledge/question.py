@@ -59,7 +59,12 @@ _ASKS_IN = re.compile(
     r"(?:pouvez|pourriez|pourrais|pourrions)[- ]vous|merci de|est-ce que?|"
     r"(?:je voudrais|j'aimerais|nous voudrions|nous aimerions) (?:savoir|conna[îi]tre)|y a-t-il|"
     r"pueden|podr[íi]an|puede|podr[íi]a|podéis|podeis|por favor|(?:me|nos) gustar[íi]a saber|"
-    r"quisi[ée]ramos saber|quisiera saber)\b",
+    r"quisi[ée]ramos saber|quisiera saber|"
+    # A question asked for someone else: "our accountant asks whether...", "fragt, ob".
+    r"(?:asks?|asked|wonders?|wants to know|would like to know) (?:if|whether)|"
+    r"fragt(?: auch| noch)?,? ob|m[öo]chte wissen,? ob|"
+    r"demande(?:nt)? (?:aussi |[ée]galement )?si|"
+    r"pregunta(?:n)? (?:tambi[ée]n )?si|quiere saber si)\b",
     re.IGNORECASE,
 )
 # A question word opens a question when a verb follows it ("how long does it take", "when is

@@ -159,12 +159,13 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     },
     "terms": {
         "en": "due, due date, net 30, payment terms, terms, overdue, credit limit, reminder, "
-        "reminders, late payment",
+        "reminders, late payment, early payment, prompt payment, pay early",
         "de": "fällig, Fälligkeit, Zahlungsziel, Zahlungsbedingungen, überfällig, Mahnung, "
-        "Zahlungserinnerung, Kreditlimit",
-        "fr": "échéance, conditions de paiement, relance, rappel, limite de crédit",
+        "Zahlungserinnerung, Kreditlimit, Skonto",
+        "fr": "échéance, conditions de paiement, relance, rappel, limite de crédit, escompte, "
+        "paiement anticipé",
         "es": "vencimiento, vence, vencida, vencidas, condiciones de pago, recordatorio, "
-        "límite de crédito",
+        "límite de crédito, pronto pago",
     },
     "remittance": {
         "en": "remittance, remittance advice, payment confirmation, proof of payment",

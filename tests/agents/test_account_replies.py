@@ -291,6 +291,46 @@ def test_the_balance_asked_beside_another_question_gets_the_records_and_the_fold
     assert "payable to Acme Supplies" in body
 
 
+_LATE_FEES = Passage(
+    id="payment.md#4",
+    file="payment.md",
+    heading="Overdue invoices",
+    text="We charge no interest or late fees.",
+    language="en",
+    score=3.0,
+    adds=(),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Could you resend invoice INV-2502? Our auditor asks whether late fees will be added.",
+            "en",
+        ),
+        (
+            "Pourriez-vous nous renvoyer la facture INV-2502 ? Notre comptable demande aussi si "
+            "des pénalités de retard vont s'ajouter.",
+            "fr",
+        ),
+        (
+            "Könnten Sie uns die Rechnung INV-2502 noch einmal schicken? Unsere Buchhaltung "
+            "fragt, ob Verzugszinsen dazukommen.",
+            "de",
+        ),
+    ],
+)
+def test_a_copy_asked_for_beside_another_question_gets_the_folder_s_answer_too(text, language):
+    # The other question may be asked for someone else ("our accountant asks whether"),
+    # without a question mark of its own.
+    reply = _reply(
+        text, category=Category.INVOICE_QUESTION, language=language, passages=(_LATE_FEES,)
+    )
+    assert "INV-2502" in reply.body and "no interest or late fees" in reply.body
+    assert "copy" in reply.unanswered  # a person still attaches the copy
+
+
 def test_a_question_that_does_not_ask_about_the_account_gets_no_statement():
     body = _reply(
         "Do you accept checks?", category=Category.SUPPORT_QUESTION, passages=(_PAYMENT_BY_CHECK,)

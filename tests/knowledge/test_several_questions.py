@@ -214,3 +214,33 @@ def test_what_a_customer_spends_and_a_pack_of_paper_do_not_make_the_price_list_t
     )
     assert "Beliebte Artikel" not in headings(found)[:2], headings(found)
     assert headings(found)[0] == "Mindestbestellwert", headings(found)
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "answer"),
+    [
+        (
+            "Early payment\nIf we settle everything this week, would you give us a discount "
+            "for paying early?",
+            "en",
+            "Payment terms",
+        ),
+        (
+            "Skonto\nGewähren Sie Skonto, wenn wir innerhalb von 10 Tagen zahlen?",
+            "de",
+            "Zahlungsbedingungen",
+        ),
+        (
+            "Pronto pago\nSi pagamos todo esta semana, ¿nos hacéis algún descuento por pronto "
+            "pago?",
+            "es",
+            "Condiciones de pago",
+        ),
+    ],
+)
+def test_a_discount_for_paying_early_is_answered_by_the_payment_terms(
+    demo, message, language, answer
+):
+    # Not by the volume discounts: the payment terms say whether paying early earns one.
+    found = demo.search(message, language=language)
+    assert headings(found)[0] == answer, headings(found)
