@@ -166,9 +166,12 @@ PAYMENT_CLAIMED = _rx(
     rf"\b(cheque|check)\b{GAP}{{0,40}}\b(in the (post|mail)|posted|mailed)\b",
     # Not "noch nicht bezahlt", "pas encore réglé", "no pagado": unpaid is not a claim.
     # (The word boundary first: look-behinds tried at every position of a message are slow.)
-    r"\b(?<!nicht )(?<!pas )(?<!encore )(?<!no )(?<!non )(?<!não )"
+    # Nor what must be paid by when: "bis wann muss die Rechnung bezahlt sein?", "doit être
+    # réglée", "tiene que estar pagada".
+    r"\b(?<!nicht )(?<!pas )(?<!encore )(?<!no )(?<!non )(?<!não )(?<!être )(?<!etre )"
+    r"(?<!ser )(?<!estar )"
     r"([üu]berwiesen|bezahlt|beglichen|pagat[oa]|pagad[oa]|abonad[oa]|pay[ée]e?|"
-    r"r[ée]gl[ée]e?)\b",
+    r"r[ée]gl[ée]e?)\b(?!\s+(sein|werden)\b)",
     r"\bzahlung\s+(ist\s+)?(raus|unterwegs|veranlasst)\b",
     # Said other ways and in other languages: "paid it by card over the phone", "die
     # Überweisung ging am Freitag raus", "bonifico effettuato", "betaald", "pagamento efetuado",

@@ -62,10 +62,27 @@ def test_a_payment_said_the_other_way_round_is_a_payment_claim(text):
         "Nous avons fait une commande hier.",
         "Bitte veranlassen Sie die Zahlung bis Freitag.",
         "¿Podemos hacer el pago con tarjeta?",
+        # What must be paid by when.
+        "Bis wann muss die Novemberrechnung bezahlt sein?",
+        "Die Rechnung soll bis Monatsende bezahlt werden, oder?",
+        "Pour quand la facture doit-elle être réglée ?",
+        "¿Para cuándo tiene que estar pagada la factura?",
     ],
 )
 def test_a_payment_to_come_or_its_details_is_no_claim(text):
     assert classify(text) is not Category.PAYMENT_CLAIMED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Da wir die Rechnung bereits bezahlt haben, bitte keine Mahnung mehr.",
+        "La facture a été réglée hier.",
+        "La factura ya está pagada.",
+    ],
+)
+def test_a_payment_made_is_still_a_claim(text):
+    assert classify(text) is Category.PAYMENT_CLAIMED
 
 
 @pytest.mark.parametrize(
