@@ -181,16 +181,25 @@ def asking_parts(text: str, language: str) -> tuple[str, ...]:
     """The separate questions `text` asks, when it asks at least two, each with at least
     MIN_ASKING_WORDS words that are not stop words in `language`; () otherwise. A question is
     an asking sentence (`asking_split`), or a piece of one between its question marks and list
-    items. The first line (a subject the caller put first) is no part: it names the whole."""
+    items. The first line (a subject the caller put first) is no part, it names the whole,
+    unless it is a question of its own (`asking_pieces`)."""
     pieces = asking_pieces(text, language)
     return pieces[:MAX_PARTS] if len(pieces) >= 2 else ()
 
 
 @lru_cache(maxsize=512)
 def asking_pieces(text: str, language: str) -> tuple[str, ...]:
-    """Every question `text` asks (`asking_parts`), one or more; () when it asks none."""
-    _, _, rest = text.partition("\n")
+    """Every question `text` asks (`asking_parts`), one or more; () when it asks none. A first
+    line that is a question of its own ("Paiement par carte Amex ?", "Do you ship to Oslo?")
+    is one: the subject line then asks what the text around it may only allude to ("est-ce
+    que vous l'acceptez ?")."""
+    first, _, rest = text.partition("\n")
     pieces: list[str] = []
+    first = " ".join(first.split())
+    if first.endswith("?") and rest.strip():
+        first = first.rstrip("? ")
+        if len(terms(first, language)) >= MIN_ASKING_WORDS:
+            pieces.append(first)
     for match in _SENTENCE.finditer(rest):
         sentence = match.group(0)
         if not sentence.strip() or not _asks(sentence):

@@ -244,3 +244,18 @@ def test_a_discount_for_paying_early_is_answered_by_the_payment_terms(
     # Not by the volume discounts: the payment terms say whether paying early earns one.
     found = demo.search(message, language=language)
     assert headings(found)[0] == answer, headings(found)
+
+
+def test_a_subject_line_that_asks_a_question_is_one_of_the_message_s_questions(demo):
+    # "Geht das?" leans on the subject line for what it asks; the subject is then a question
+    # of its own, and the draft may quote a passage for each.
+    message = (
+        "Lieferung jede Woche?\nwir würden gern ab März von monatlicher auf wöchentliche "
+        "Lieferung umstellen, immer dienstags. Geht das? Und wie kurzfristig können wir die "
+        "Mengen ändern, wenn ein Fest dazukommt?"
+    )
+    assert asking_parts(message, "de")[0] == "Lieferung jede Woche"
+    found = demo.search(message, language="de")
+    assert "Daueraufträge" in headings(found) and any(p.answers_part for p in found)
+    # A subject line that asks nothing is still no question.
+    assert asking_parts("Lieferung\nGeht das? Und was kostet sie?", "de") == ()
