@@ -31,9 +31,9 @@ MAX_WRONG_FACT_DRAFTS = 0
 MAX_WRONG_LANGUAGE_DRAFTS = 0
 MIN_RECALL = 0.90
 MIN_SENDABLE = 0.70
-#: What the kept cases reach (0.74 and 0.73), less a case's worth: floors, not the goal.
-KEPT_MIN_RECALL = 0.72
-KEPT_MIN_SENDABLE = 0.71
+#: What the kept cases reach (0.76 and 0.75), less a case's worth: floors, not the goal.
+KEPT_MIN_RECALL = 0.74
+KEPT_MIN_SENDABLE = 0.73
 #: What the development parts reach as a person could send them, less a case or two.
 DEVELOPMENT_MIN_SENDABLE = {"fresh": 0.88, "dev": 0.82, "dev2": 0.90, "dev3": 0.81}
 
