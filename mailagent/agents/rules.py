@@ -722,6 +722,8 @@ class RulesBackend:
         # What the approver reads first: why a message no rule read as risky is theirs.
         if choice.raised:
             human_reason = f"{choice.raised[0].upper()}{choice.raised[1:]}."
+        elif choice.flagged and not human_reason:
+            human_reason = f"{choice.flagged[0].upper()}{choice.flagged[1:]}."
         elif human_reason and category is not reading.category and self.learned is not None:
             human_reason = (
                 f"{self.learned.label} reads it as {category.value.replace('_', ' ')} "
@@ -733,6 +735,8 @@ class RulesBackend:
             drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.overruled)
         if choice.raised:
             drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.raised)
+        if choice.flagged:
+            drafted["uncertain"] = (*drafted.get("uncertain", ()), choice.flagged)
         return Proposal(
             category=category,
             urgency=choice.urgency,
@@ -774,4 +778,5 @@ class RulesBackend:
             risk_text=text,
             floor=self.learned.bar,
             raise_share=self.learned.raise_share,
+            risk_bar=self.learned.risk_bar,
         )

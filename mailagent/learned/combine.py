@@ -29,6 +29,12 @@ rules alone 77.2%, high-risk recall 97.9%). Checked again on 1,743 trainable mes
 sets by other hands): 0.3 and 0.25 stay the best of thresholds 0.15 to 0.4 (86.9% out of fold).
 The policy still has the last word afterwards, and only ever raises.
 
+A model's risk head (`TriageModel.risk`, trained on the high-risk mark people gave) sends a
+message to a person where it is at least the model's `risk_bar` sure, whatever its category:
+what makes a message a person's is often not a refund or a bank change (a damages claim, a
+threat to report the business, a payment on conditions) and no category says it. Its bar is
+chosen by cross-validation when the model is trained (`training.RISK_BARS`).
+
 Those bars suit a model trained on hundreds of messages. Each model also carries its own, chosen
 when it was trained by cross-validation on its own training set (`training.bar_chosen`): the
 least confidence at which it may replace the rules (`floor`), and whether it may raise a risk
@@ -62,6 +68,8 @@ class Choice:
     overruled: str = ""
     #: Why the model raised the risk (for the audit and the person who answers), else "".
     raised: str = ""
+    #: Why the model's risk head sends the message to a person, whatever its category, else "".
+    flagged: str = ""
 
 
 #: How sure the model must be to replace the rules' "other" (the module's docstring).
@@ -101,11 +109,14 @@ def combined(
     risk_text: str,
     floor: float = 0.0,
     raise_share: float | None = None,
+    risk_bar: float = 2.0,
 ) -> Choice:
     """The category and urgency triage proposes, and who decided them. `floor`: the model's
     own bar (`TriageModel.bar`), under which it proposes nothing whatever the threshold;
     `raise_share`: the share of its belief on the high-risk categories at which it raises the
-    risk (`TriageModel.raise_share`; RAISE_SHARE when not given, above 1 never)."""
+    risk (`TriageModel.raise_share`; RAISE_SHARE when not given, above 1 never); `risk_bar`:
+    the probability of its risk head at which a person answers (`TriageModel.risk_bar`; above
+    1, the default, never)."""
     category, urgency, overruled, raised = rules_category, rules_urgency, "", ""
     # A threshold of 1 or more keeps the model from proposing any category.
     weak = rules_category is Category.OTHER and threshold < 1
@@ -126,6 +137,14 @@ def combined(
                 f"the model reads {share:.0%} of it as a refund or a change of bank details "
                 f"(most likely {category.value}): a person answers"
             )
+    flagged = ""
+    if _tier(category) is not Tier.HIGH and guess.risk >= risk_bar:
+        # Not a category: the message stays what it is (a complaint, a payment claim), and a
+        # person reads it first.
+        flagged = (
+            f"the model reads it as mail a person must answer ({guess.risk:.0%} sure, learned "
+            f"from the messages people marked high risk)"
+        )
     if (
         guess.urgency is not None
         and guess.urgency_confidence >= max(threshold, floor)
@@ -133,7 +152,7 @@ def combined(
     ):
         urgency = Urgency(guess.urgency)
     # The model decided where it changed the rules' answer; where it agrees, the rules did.
-    model_decided = (category, urgency) != (rules_category, rules_urgency)
+    model_decided = (category, urgency) != (rules_category, rules_urgency) or bool(flagged)
     return Choice(
         category=category,
         urgency=urgency,
@@ -141,4 +160,5 @@ def combined(
         confidence=guess.category_confidence,
         overruled=overruled,
         raised=raised,
+        flagged=flagged,
     )

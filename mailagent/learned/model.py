@@ -1,9 +1,10 @@
 """The learned triage model: trained with scikit-learn, stored and used as plain numpy arrays.
 
 Training fits a TF-IDF vectorizer over `features.ngrams` (sublinear term frequency, rows of unit
-length) and two logistic regressions on it, one for the category and one for the urgency, with
-balanced class weights. Their `predict_proba` is the confidence the combination compares with
-its threshold.
+length) and logistic regressions on it with balanced class weights: one for the category, one
+for the urgency, and one for the high-risk mark people gave (the risk head, `risk`). Their
+`predict_proba` is the confidence the combination compares with its bars. A file written
+before the risk head reads as a model without one.
 
 The stored file is an `.npz` of arrays and one JSON header (format, version, date, training size,
 metrics): loading it needs numpy only, never scikit-learn, and unpickles nothing, so a file
@@ -71,7 +72,13 @@ class Guess:
     urgency_confidence: float
     #: Every category with the model's probability for it (they add up to 1).
     probabilities: tuple[tuple[str, float], ...] = ()
+    #: How likely the model's risk head finds it that a person must answer the message (high
+    #: risk, whatever its category); 0 for a model without one.
+    risk: float = 0.0
 
+
+#: The risk head's class for a message a person must answer.
+HIGH = "high"
 
 #: The rules' category is one more feature, of this value beside a text row of unit length: what
 #: the model learns is when the rules are right, and what to say where they are not.
@@ -106,6 +113,13 @@ class TriageModel:
     #: chosen by cross-validation when trained (`training.bar_chosen`; above 1: never).
     raise_share: float = 0.35  # combine.RAISE_SHARE (not imported: the model needs numpy only)
     calibration: dict = field(default_factory=dict)
+    #: A head of two classes ("high", "not") trained on the high-risk mark of the labelled
+    #: messages: it finds what makes a message a person's (a threat, a loss claimed, a payment
+    #: with conditions) whatever its category. None: trained without one, or on too few.
+    risk: Head | None = None
+    #: The least probability of "high" at which the risk head sends a message to a person:
+    #: chosen by cross-validation when trained (`training.bar_chosen`; above 1: never).
+    risk_bar: float = 2.0
     #: Per word met: its own feature and its character n-grams' (`_counts`), at most WORDS_KEPT.
     _words: dict[str, tuple[int, list[int]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -169,12 +183,17 @@ class TriageModel:
         if self.urgency is not None:
             p = self.urgency.probabilities(index, values)
             urgency, urgency_confidence = self.urgency.classes[int(p.argmax())], float(p.max())
+        risk = 0.0
+        if self.risk is not None:
+            p = self.risk.probabilities(index, values)
+            risk = float(p[self.risk.classes.index(HIGH)])
         return Guess(
             self.category.classes[best],
             float(category[best]),
             urgency,
             urgency_confidence,
             tuple(zip(self.category.classes, map(float, category), strict=True)),
+            risk,
         )
 
     def header(self) -> dict:
@@ -191,6 +210,8 @@ class TriageModel:
             "category_classes": list(self.category.classes),
             "urgency_classes": list(self.urgency.classes) if self.urgency else [],
             "rules_classes": list(self.rules_classes),
+            "risk_classes": list(self.risk.classes) if self.risk else [],
+            "risk_bar": self.risk_bar,
         }
 
 
@@ -211,6 +232,9 @@ def model_save(model: TriageModel, path: Path) -> None:
     if model.urgency is not None:
         arrays["urgency_weights"] = model.urgency.weights
         arrays["urgency_bias"] = model.urgency.bias
+    if model.risk is not None:
+        arrays["risk_weights"] = model.risk.weights
+        arrays["risk_bias"] = model.risk.bias
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     partial = Path(name)
     try:
@@ -258,6 +282,16 @@ def model_read(path: Path) -> TriageModel:
                     np.ascontiguousarray(data["urgency_weights"]),
                     data["urgency_bias"],
                 )
+            risk = None
+            # Not in the files written before the risk head: they send nobody to a person.
+            if header.get("risk_classes"):
+                risk = Head(
+                    tuple(header["risk_classes"]),
+                    np.ascontiguousarray(data["risk_weights"]),
+                    data["risk_bias"],
+                )
+                if HIGH not in risk.classes:
+                    raise ModelUnreadable(f"its risk head has no {HIGH!r} class")
             model = TriageModel(
                 vocabulary={term: i for i, term in enumerate(terms)},
                 idf=data["idf"],
@@ -278,10 +312,15 @@ def model_read(path: Path) -> TriageModel:
                 bar=float(header.get("bar", 0.0)),
                 raise_share=float(header.get("raise_share", 0.35)),
                 calibration=dict(header.get("calibration", {})),
+                risk=risk,
+                risk_bar=float(header.get("risk_bar", 2.0)),
             )
     except (KeyError, ValueError, TypeError, EOFError) as exc:
         raise ModelUnreadable(f"not a triage model file ({exc.__class__.__name__}: {exc})") from exc
     rows = len(terms) + len(model.rules_classes)
-    if model.idf.shape != (len(terms),) or model.category.weights.shape[0] != rows:
+    heads = [model.category, model.urgency, model.risk]
+    if model.idf.shape != (len(terms),) or any(
+        h is not None and h.weights.shape[0] != rows for h in heads
+    ):
         raise ModelUnreadable("its arrays do not agree in size")
     return model

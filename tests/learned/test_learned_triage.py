@@ -322,3 +322,25 @@ def test_a_message_the_model_makes_high_risk_tells_the_approver_why(settings, tm
     assert ticket.status == Ticket.Status.ESCALATED
     assert ticket.human_reason.startswith("model v1 reads it as refund request")
     assert "the rules read support question" in ticket.human_reason
+
+
+def test_a_message_the_risk_head_marks_goes_to_a_person_without_a_draft(settings, tmp_path):
+    # Taught that these catering requests are a person's (as a team marks mail it must answer
+    # itself), the risk head sends the next one to a person; its category stays a sales one.
+    taught = [
+        Labelled(subject=s, body=b, category="sales_inquiry", high_risk=True) for s, b in CATERING
+    ] + [
+        Labelled(subject="Invoice", body=f"Please resend invoice {n}.", category="invoice_question")
+        for n in range(1040, 1046)
+    ]
+    model = model_train(taught, with_rules=False)
+    model.risk_bar = 0.5
+    path = tmp_path / "triage-model.npz"
+    model_save(model, path)
+    settings.TRIAGE_MODEL_PATH = str(path)
+    ticket = triaged("Catering enquiry", "Could you cater a summer party for 50 people?", n=6)
+    assert ticket.status == Ticket.Status.ESCALATED
+    assert "The model reads it as mail a person must answer" in ticket.human_reason
+    assert ticket.category == "sales_inquiry" and not ticket.drafts.exists()
+    invoice = triaged("Invoice", "Please resend invoice 1050.", n=7)
+    assert invoice.status != Ticket.Status.ESCALATED

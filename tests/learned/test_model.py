@@ -80,3 +80,38 @@ def test_model_reads_back_from_its_file_as_written(tmp_path):
         a, b = model.guess(e.text, "other"), again.guess(e.text, "other")
         assert (a.category, a.urgency) == (b.category, b.urgency)
         assert np.isclose(a.category_confidence, b.category_confidence)
+
+
+def _with_risk() -> list[Labelled]:
+    """Threats marked high risk beside everyday questions: enough for a risk head."""
+    threats = [
+        "We will report you to trading standards unless this is fixed.",
+        "Our lawyer will be in touch about the damage to our kitchen.",
+        "Pay this week or we take it to the small claims court.",
+    ]
+    everyday = [
+        "Could you resend invoice 1042?",
+        "Do you deliver on Fridays?",
+        "How much is a case of cups?",
+    ]
+    return [
+        Labelled(subject="Order", body=b, category="complaint", high_risk=True) for b in threats
+    ] + [Labelled(subject="Order", body=b, category="support_question") for b in everyday]
+
+
+def test_the_risk_head_reads_back_with_its_bar_and_an_older_file_has_none(tmp_path):
+    model = model_train(_with_risk())
+    assert model.risk is not None and model.risk.classes == ("high", "not")
+    model.risk_bar = 0.65
+    path = tmp_path / "model.npz"
+    model_save(model, path)
+    again = model_read(path)
+    assert again.risk_bar == 0.65
+    threat = "We will report you to trading standards about the damage."
+    assert np.isclose(again.guess(threat).risk, model.guess(threat).risk)
+    assert model.guess(threat).risk > model.guess("Do you deliver on Fridays?").risk
+    # A file written before the risk head (no risk arrays, no bar) sends nobody to a person.
+    model.risk, model.risk_bar = None, 2.0
+    model_save(model, path)
+    older = model_read(path)
+    assert older.risk is None and older.risk_bar > 1 and older.guess(threat).risk == 0.0
