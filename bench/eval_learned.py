@@ -133,7 +133,8 @@ def _ten_thousand() -> list[Labelled]:
     for i in range(10_000):
         base = rest[i % len(rest)]
         body = f"{base.body}\n\n{rng.choice(extra)}"
-        out.append(with_rules_reading(Labelled(base.subject, body, base.category)))
+        labelled = Labelled(base.subject, body, base.category, high_risk=base.high_risk)
+        out.append(with_rules_reading(labelled))
     return out
 
 

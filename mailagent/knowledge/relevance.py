@@ -231,6 +231,8 @@ class Question:
     #: document holds.
     held_subjects: frozenset[str] = frozenset()
     unknown: float = 0.0
+    #: Of that, the weight of the words no document holds among those that ask (not the story's).
+    asked_unknown: float = 0.0
     #: The places it names that no document holds: a passage about where the business delivers
     #: answers, and a person confirms whether that place is among them.
     unknown_places: tuple[str, ...] = ()
@@ -345,6 +347,7 @@ def question_read(
 
     weights = {t: weight(t) for t in [*asked, *sorted(about)]}
     bar = min(sum(weights.values()), FULL_QUESTION_WEIGHT)
+    asked_unknown = sum(w for t, w in weights.items() if not is_topic(t) and t not in frequency)
     weights.update((t, weight(t) * STORY_SHARE) for t in told if t not in weights)
     known = sorted((t for t in weights if t in frequency), key=lambda t: -weights[t])
     words = [t for t in known if not is_topic(t)][:MAX_QUERY_TERMS]
@@ -365,6 +368,7 @@ def question_read(
         floor=MIN_FOREIGN_WEIGHT if foreign else 0.0,
         held_subjects=frozenset(t for t in subjects(about) if t in frequency),
         unknown=sum(w for t, w in weights.items() if not is_topic(t) and t not in frequency),
+        asked_unknown=asked_unknown,
         focused=bool(story),
         unknown_places=tuple(sorted({n for t, n in places.items() if t not in frequency})),
     )
@@ -394,13 +398,22 @@ def answering(
         found = _grouped(question, holding, asked) or _grouped(
             question, holding, holding(NO_SUBJECT)
         )
-        if found or headed is None or len(question.held_subjects) != 1:
+        if headed is None or len(question.held_subjects) != 1:
             return found
         (subject,) = question.held_subjects
-        if question.unknown > question.weights[subject]:
-            return []
+        # "Do you ship to Japan?": Japan, which no passage names, is the point. What the story
+        # around the question tells ("a friend told me") is not.
+        if question.asked_unknown > question.weights[subject]:
+            return found
+        # The passages whose own heading names the one subject asked answer it, beside those
+        # that carry more of the question's words: "can you confirm the discount?" is answered
+        # by "Volume discounts", though "Samples" shares more words with the story around it
+        # (both sit under a heading that names discounts).
         rows = headed(subject)
-        return [(question.weights[subject], rows)] if rows else []
+        if not rows:
+            return found
+        rest = [(w, r & ~rows) for w, r in found if r & ~rows]
+        return [(question.weights[subject], rows), *rest]
     if question.aspects:
         holders = 0
         for aspect in question.aspects:

@@ -259,3 +259,18 @@ def test_a_subject_line_that_asks_a_question_is_one_of_the_message_s_questions(d
     assert "Daueraufträge" in headings(found) and any(p.answers_part for p in found)
     # A subject line that asks nothing is still no question.
     assert asking_parts("Lieferung\nGeht das? Und was kostet sie?", "de") == ()
+
+
+def test_the_passage_headed_by_the_one_subject_asked_answers_beside_those_sharing_more_words(
+    demo,
+):
+    # "Can you confirm the discount?" names one subject; the story around it (a friend, new
+    # bakeries, cups and boxes) shares words with the samples and the price list, which sit
+    # under the same heading about discounts. The volume discounts, headed by it, answer.
+    found = demo.search(
+        "Discount for new bakeries\nA friend of mine said you give new bakeries 15% off a first "
+        "order. We would like to order about $1,300 of cups and boxes next week. Can you "
+        "confirm the discount?",
+        language="en",
+    )
+    assert headings(found)[0] == "Volume discounts", headings(found)
