@@ -182,6 +182,17 @@ _MONEY = re.compile(
     r"(?:\$|€|£|usd|eur|gbp|dollars?|d[óo]lares|euros?|pounds)(?!\w)",
     re.IGNORECASE,
 )
+# A number of an address ("Suite 400", "1 Monument Square", "Hausnummer 12", "3e étage") says
+# where, not what: "please deliver to Suite 400" is not the $400 of free shipping.
+_ADDRESS_NUMBER = re.compile(
+    r"\b(?:suite|unit|apt|apartment|floor|room|building|bldg|po box|box|no|nr|number|"
+    r"zimmer|raum|etage|stock|bureau|b[âa]timent|bloc|oficina|piso|planta|local|portal)"
+    r"\.?\s*#?\s*(?P<after>\d+)\b|"
+    r"\b(?P<before>\d+)\s*(?:[a-z]\s+)?(?:street|st|avenue|ave|road|rd|lane|ln|square|sq|"
+    r"drive|dr|boulevard|blvd|way|place|pl|court|ct|stra(?:ss|ß)e|str|weg|platz|gasse|allee|"
+    r"rue|avenue|bd|calle|avenida|plaza|paseo)\b",
+    re.IGNORECASE,
+)
 _MEASURE = re.compile(
     r"\b\d+(?:[.,]\d+)?\s*-?\s*(?P<unit>lbs?|oz|kg|g|mg|ml|cl|dl|l|litres?|liters?|gal|"
     r"gallons?|cm|mm|m|in|inch(?:es)?|ft|pcs?|x|gr|gramm?|grammes?|gramos?|kilos?|pounds?|"
@@ -313,6 +324,12 @@ def question_read(
     measures.update(
         t
         for m in _MONEY.finditer(f"{query}\n{story}")
+        for t in terms(m.group("after") or m.group("before"), language)
+        if t.isdigit()
+    )
+    measures.update(
+        t
+        for m in _ADDRESS_NUMBER.finditer(f"{query}\n{story}")
         for t in terms(m.group("after") or m.group("before"), language)
         if t.isdigit()
     )

@@ -159,13 +159,14 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     },
     "terms": {
         "en": "due, due date, net 30, payment terms, terms, overdue, credit limit, reminder, "
-        "reminders, late payment, early payment, prompt payment, pay early",
+        "reminders, late payment, early payment, prompt payment, pay early, credit line, "
+        "line of credit",
         "de": "fällig, Fälligkeit, Zahlungsziel, Zahlungsbedingungen, überfällig, Mahnung, "
-        "Zahlungserinnerung, Kreditlimit, Skonto",
+        "Zahlungserinnerung, Kreditlimit, Kreditrahmen, Skonto",
         "fr": "échéance, conditions de paiement, relance, rappel, limite de crédit, escompte, "
-        "paiement anticipé",
+        "paiement anticipé, plafond de crédit",
         "es": "vencimiento, vence, vencida, vencidas, condiciones de pago, recordatorio, "
-        "límite de crédito, pronto pago",
+        "límite de crédito, línea de crédito, pronto pago",
     },
     "remittance": {
         "en": "remittance, remittance advice, payment confirmation, proof of payment",

@@ -274,3 +274,35 @@ def test_the_passage_headed_by_the_one_subject_asked_answers_beside_those_sharin
         language="en",
     )
     assert headings(found)[0] == "Volume discounts", headings(found)
+
+
+def test_the_numbers_of_an_address_are_no_prices(demo):
+    # "Suite 400" is where, not the $400 over which UPS Ground is free.
+    found = demo.search(
+        "New suite\nFrom January please deliver to Suite 400, 12 Harbour Street, instead of "
+        "Suite 150. Can you update that on our account?",
+        language="en",
+    )
+    assert "Delivery costs" not in headings(found), headings(found)
+    assert "How do I change our delivery address or contact details?" in headings(found)
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "answer"),
+    [
+        (
+            "Kreditrahmen\nWie hoch wäre der Kreditrahmen für spätere Bestellungen?",
+            "de",
+            "Zahlungsbedingungen",
+        ),
+        (
+            "Credit line\nWhat credit line would we get after the first order?",
+            "en",
+            "Payment terms",
+        ),
+    ],
+)
+def test_a_credit_line_is_a_question_of_payment_terms(demo, message, language, answer):
+    # The payment terms state the credit limit.
+    found = demo.search(message, language=language)
+    assert answer in headings(found)[:2], headings(found)
