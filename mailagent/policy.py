@@ -55,6 +55,43 @@ def filters_build() -> None:
     _filters()
 
 
+# An international bank account number as people write it: a country, two check digits, then
+# letters and digits, in groups of four or run together ("FR76 3000 4000 0312 3456 7890 143",
+# "LT121000011101001000"), perhaps with more words after it.
+_IBAN = re.compile(r"\b([A-Z]{2})(\d{2}(?:[ \u00a0]?[A-Z0-9]){11,30})")
+#: The length of an IBAN in each country that issues them (ISO 13616 registry), for the
+#: countries of the product's customers and their neighbours.
+IBAN_LENGTHS = {
+    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
+    "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28,
+    "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31,
+    "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27,
+}  # fmt: skip
+GIVES_AN_ACCOUNT = "gives a bank account number"
+
+
+def _iban_valid(code: str) -> bool:
+    """Whether `code` (no spaces) passes the IBAN check (ISO 13616: moved, lettered, mod 97)."""
+    moved = code[4:] + code[:4]
+    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def gives_account_number(text: str) -> bool:
+    """Whether the text holds a valid IBAN: whoever writes one to the business names where
+    money should go ("use the account of the new company: FR76 ..."), or asks for money to be
+    sent there, and only a person acts on that. Read at its country's length and checked by
+    its check digits, so that an order or a reference number shaped like one is not taken for
+    it."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return False
+    for m in _IBAN.finditer(text):
+        length = IBAN_LENGTHS.get(m.group(1))
+        code = m.group(1) + re.sub(r"\s", "", m.group(2))
+        if length and len(code) >= length and _iban_valid(code[:length]):
+            return True
+    return False
+
+
 def text_risks(text: str) -> tuple[str, ...]:
     """Reasons in the text itself that make a message high risk, whatever its category: those
     of the phrases (`riskwords.PHRASES`, once `riskwords.POLICY_NAMED` is taken out), then those
@@ -69,6 +106,8 @@ def text_risks(text: str) -> tuple[str, ...]:
         for (pattern, reason), possible in zip(HIGH_RISK_PATTERNS, phrases, strict=True)
         if possible.may_match(plain) and pattern.search(plain)
     ]
+    if gives_account_number(text or ""):
+        found.append(GIVES_AN_ACCOUNT)
     return tuple(dict.fromkeys(found + list(concept_risks(text))))
 
 

@@ -159,3 +159,29 @@ def test_risks_said_the_way_people_write_them_in_four_languages(text, reason):
 )
 def test_their_look_alikes_are_not_risks(text):
     assert policy.text_risks(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No word of banks: the number says it.
+        "Pour les avoirs, merci d'utiliser désormais le compte FR76 3000 4000 0312 3456 7890 143.",
+        "La factura pendiente debe abonarse en la cuenta provisional LT12 1000 0111 0100 1000.",
+        "Bitte ab sofort auf DE89370400440532013000 überweisen, danke.",
+        "Send the balance to GB82 WEST 1234 5698 7654 32 BIC WESTGB22 today please.",
+    ],
+)
+def test_a_bank_account_number_in_the_text_is_a_person_s_decision(text):
+    assert policy.GIVES_AN_ACCOUNT in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our order DE12 3456 7890 1234 5678 90 has not arrived.",  # its check digits fail
+        "Invoice INV-2026-1204 for GB12 3456 7890 1234 items.",
+        "Reference ES2026 11 24 0001, thanks.",
+    ],
+)
+def test_a_number_shaped_like_an_account_but_not_one_is_not(text):
+    assert policy.GIVES_AN_ACCOUNT not in policy.text_risks(text)
