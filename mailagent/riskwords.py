@@ -643,7 +643,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"vertrauliche\w* (angelegenheit|sache)|asunto confidencial|nicht (zu )?besprechen",
     ),
     "price_cut": (
-        r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,3}off",
+        r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,5}off",
         r"off the (invoice|bill|price|total)|waive\w*",
         # "nur abzüglich 10 %", "moins 10 %", "un 10 % menos", a reduction named.
         r"abzuglich|abzug|minderung|preisnachlass|nachlass|rabatt\w*|remise|rabais|"
@@ -653,7 +653,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         # "come down by 20%", "den Nachlass berücksichtigt".
         r"(removed?|taken off|take off|struck off|strike off|come down by|comes down by|"
         r"reduced by)\b|quit(ad|ais|[áa]is|eis|en|ar|e)\w*|retir(e|es|ez|er|es)\b|enlev\w*|"
-        r"berucksichtig\w*|abgezogen|abzieh\w*",
+        r"berucksichtig\w*|abgezogen|abzieh\w*|raus(nehm|genomm|nimm)\w*|herausnehm\w*|"
+        r"entfern(en|t)\b",
     ),
     "pay_hold": (
         r"only (be )?(pay|release|releasing|settle)\w*|(won't|will not|not) (pay|settle)\w*",
@@ -676,11 +677,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(wenn|sobald)|mientras (lleve|incluya|tenga)",
         r"no (la |lo |las |los )?(pagamos|pagaremos|abonamos|abonaremos)|(pagaremos|abonaremos)"
         r" (\S+ ){0,5}(cuando|una vez|en cuanto)|si no,? no",
+        # "will pay it when you take it off, not before", "vorher nicht", "antes no"; "wir
+        # werden die Rechnung begleichen, sobald Sie..."; "cuando nos quitéis los portes".
+        r"not before|vorher nicht|antes no\b|(zahl|bezahl|begleich|uberwe?i(s|es))\w*,? (\S+ ){0,3}"
+        r"sobald|cuando (nos |me )?(quit|descont|rebaj|corrij|quedeis)\w*",
     ),
     "pay": (
         r"pay\w*|settl\w*|release|releasing|invoices?|bill",
         r"zahl\w*|bezahl\w*|begleich\w*|rechnung\w*|paie\w*|payer\w*|regl\w*|factur\w*|"
-        r"pag\w*|abon\w*",
+        r"pag\w*|abon\w*|uberwe?i(s|es)\w*|transferencia|virement",
     ),
     "withhold": (
         r"(won't|will not|wont|refuse to|not going to) (be )?pay\w*|withh(o|e)ld\w*",

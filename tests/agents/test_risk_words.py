@@ -185,3 +185,28 @@ def test_a_bank_account_number_in_the_text_is_a_person_s_decision(text):
 )
 def test_a_number_shaped_like_an_account_but_not_one_is_not(text):
     assert policy.GIVES_AN_ACCOUNT not in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll pay invoice 3310 as soon as you take the £30 fuel surcharge off it.",
+        "gonna pay wen u take the delivery off, not before",
+        "Ich zahle erst, wenn Sie die Anfahrtspauschale rausnehmen, vorher nicht.",
+        "Die Rechnung wird überwiesen, sobald der Nachlass für die Verspätung drin ist.",
+        "Cuando nos quitéis el recargo de la factura, os hacemos la transferencia.",
+    ],
+)
+def test_a_payment_held_until_a_charge_comes_off_is_a_person_s_decision(text):
+    assert "makes payment depend on a price cut" in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you take the old pallets off our hands? We will pay the invoice on Friday.",
+        "Please deliver after 9, not before. The invoice is paid by card.",
+    ],
+)
+def test_everyday_pay_and_take_off_sentences_are_not_conditions(text):
+    assert "makes payment depend on a price cut" not in policy.text_risks(text)
