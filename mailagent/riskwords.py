@@ -629,7 +629,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     # A fraud's opening: the sender asks whether the reader is there, and for secrecy.
     "reach_probe": (
-        r"are you (at your desk|free|around|available|in the office)|(es|bist) (tu|du) "
+        r"are you (\S+ ){0,2}(at your desk|free|around|available|in the office)|"
+        r"sind sie (\S+ ){0,3}erreichbar|(es|bist) (tu|du) "
         r"(dispo\w*|erreichbar|am platz)|(estas|estas tu) disponible|am platz",
         r"(can't|cannot|can not) (take|talk|be reached|answer)|in (a|back to back) meetings?|"
         r"en reunion|in einer besprechung|(estoy|esta) en una reunion|(est|etes)[- ](vous|tu) "
@@ -641,6 +642,20 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"no lo comentes",
         r"discreet\w*|not to be discussed|confidential (matter|file|project)|dossier confidentiel|"
         r"vertrauliche\w* (angelegenheit|sache)|asunto confidencial|nicht (zu )?besprechen",
+    ),
+    # A colleague who forwards a payment request doubts it: "Kommt mir komisch vor, die
+    # Absenderadresse ist nicht die übliche. Bitte prüfen, bevor jemand zahlt."
+    "suspicion": (
+        r"(kommt|kam) (mir|uns) (\S+ ){0,2}(komisch|seltsam|merkwurdig|verdachtig|neu)|"
+        r"(wirkt|klingt|sieht) (\S+ ){0,2}(komisch|seltsam|merkwurdig|verdachtig)|"
+        r"(adresse|absender\w*) (\S+ ){0,3}(passt nicht|nicht die (ubliche|gewohnte))|"
+        r"deutsch ist komisch|phishing|scam\w*|fraud\w*|betrug\w*|"
+        r"(looks|seems|sounds) (\S+ ){0,2}(suspicious|fishy|dodgy)|"
+        r"not (from )?the usual (address|sender|email|contact)|suspicious|sospechos\w*|"
+        r"(parece|me suena) (\S+ ){0,2}(raro|extrano)|louche|arnaque|frauduleu\w*|"
+        r"(semble|parait) (\S+ ){0,2}(bizarre|etrange|suspect)",
+        r"bitte nichts (andern|zahlen|uberweisen)|please (don't|do not) (pay|change) anything|"
+        r"ne (payez|changez) rien|no (pagu|cambi)(e|eis|en) nada",
     ),
     "price_cut": (
         r"discount\w*|reduction|reduc(e|ed|ing)|\d+ ?% (off|less)|knock\w*|take (\S+ ){1,5}off",
@@ -722,5 +737,6 @@ CONCEPT_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("asks for a secret errand, as payment fraud opens", ("reach_probe", "secrecy"), "message"),
     ("makes payment depend on a price cut", ("price_cut", "pay_hold", "pay"), "window"),
     ("withholds payment", ("withhold",), "sentence"),
+    ("a colleague doubts a payment request", ("suspicion", "pay"), "message"),
     ("asks to pay by instalments", ("instalments",), "sentence"),
 )

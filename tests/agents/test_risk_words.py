@@ -210,3 +210,38 @@ def test_a_payment_held_until_a_charge_comes_off_is_a_person_s_decision(text):
 )
 def test_everyday_pay_and_take_off_sentences_are_not_conditions(text):
     assert "makes payment depend on a price cut" not in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FW: Neue Bankverbindung\nKommt mir seltsam vor, der Absender ist nicht der übliche. "
+        "Bitte nichts überweisen, ich rufe dort an.\n\nBitte zahlen Sie ab sofort auf unser "
+        "neues Konto.",
+        "Fwd: urgent payment\nThis looks suspicious to me - can someone check before we pay "
+        "the invoice below?",
+        "TR: paiement\nÇa me semble bizarre, l'adresse n'est pas la bonne. Ne payez rien pour "
+        "l'instant, la facture ci-dessous.",
+    ],
+)
+def test_a_colleague_who_doubts_a_payment_request_sends_it_to_a_person(text):
+    assert "a colleague doubts a payment request" in policy.text_risks(text)
+
+
+def test_a_caller_who_asks_whether_someone_is_free_and_for_secrecy_is_a_fraud_opening():
+    text = (
+        "Vertraulich\nIch brauche Ihre Hilfe bei einer vertraulichen Angelegenheit. Bitte "
+        "sprechen Sie mit niemandem darüber. Sind Sie heute Nachmittag erreichbar?"
+    )
+    assert "asks for a secret errand, as payment fraud opens" in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please check your delivery note before we pay the invoice: the quantities look wrong.",
+        "Merci de vérifier avant de nous relancer : le chèque est parti le 12.",
+    ],
+)
+def test_checking_before_paying_is_no_doubt_about_who_asks(text):
+    assert "a colleague doubts a payment request" not in policy.text_risks(text)
