@@ -397,6 +397,22 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(devol(ver|verme|vernos|ved|ucion)|devuelv\w*)( \S+){0,3} (el |la |mi |nuestro |los )?"
         r"(dinero|diferencia|importe|pago|cobro|deposito|senal)",
         r"(doppelt|zweimal) (abgebucht|berechnet|belastet)|(facture|debite|preleve)\w* deux fois",
+        # The German verb split around what is paid back ("überweisen Sie uns den Kaufpreis
+        # zurück"), a purchase withdrawn from, a chargeback threatened ("lo reclamo al banco
+        # como cargo no autorizado"), money to go back where it came from.
+        r"(uberweisen|erstatten|zahlen|buchen) sie (uns|mir) (\S+ ){0,6}zuruck\b|"
+        r"rucktritt vom (kauf|kaufvertrag)|(treten|trete) (\S+ ){0,3}vom (kauf|kaufvertrag) zuruck",
+        r"cargo no autorizado|contracargo|reclam\w* (\S+ ){0,2}al banco|"
+        r"(came|come|go|went|sent|send) (\S+ ){0,2}(back|home) to (the|our|my) (account|card)\b|"
+        r"to the (account|card) it came from|(rather|prefer) it came back",
+        # A credit asked for goods short: "please credit the other 3 cases".
+        r"credit (us |me )?(for )?(the )?(other|remaining|missing|short|extra) \S+|"
+        r"credit (us |me )?(for )?(the )?\d+ (cases?|boxes|items|units|packs|bottles|cartons)",
+        # The loss claimed from the business: "we'll be looking to you to cover it",
+        # "den Ausfall werden wir Ihnen in Rechnung stellen".
+        r"(looking to|expect|want) you to (cover|pay for|reimburse)\b|"
+        r"(werden|stellen) (wir )?ihnen (\S+ ){0,4}in rechnung (stellen)?|"
+        r"vous (le |la |les )?refactur\w*|os (lo |la )?(facturaremos|cobraremos|reclamaremos)",
         r"(cobra|carga)\w* dos veces|(doble|duplicado) cobro|cobro (doble|duplicado)",
         # Paid twice, by the customer: "la factura se pagó dos veces", "doppelt überwiesen".
         r"(pag|abon)\w* dos veces|pagos? (doble|duplicado)s?|(zweimal|doppelt) (\S+ ){0,3}"

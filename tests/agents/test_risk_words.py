@@ -245,3 +245,31 @@ def test_a_caller_who_asks_whether_someone_is_free_and_for_secrecy_is_a_fraud_op
 )
 def test_checking_before_paying_is_no_doubt_about_who_asks(text):
     assert "a colleague doubts a payment request" not in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bitte holen Sie die Maschine ab und überweisen Sie uns die 1.200 EUR zurück.",
+        "Wir treten hiermit vom Kaufvertrag zurück.",
+        "Si no me lo devolvéis esta semana lo reclamo al banco como cargo no autorizado.",
+        "You offered to keep the £200 as credit, but we'd rather it came back to our account.",
+        "We got 7 boxes, not 10: please credit the other 3 boxes.",
+        "That's £900 of stock in the bin and we'll be looking to you to cover it.",
+        "Den Umsatzausfall von 1.800 EUR werden wir Ihnen in Rechnung stellen.",
+    ],
+)
+def test_money_back_said_without_the_word_refund(text):
+    assert "asks for money back" in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir schicken Ihnen die Kartons nächste Woche zurück.",
+        "Please send the invoice to our accounts team.",
+        "Please credit the photo to our chef when you post it.",
+    ],
+)
+def test_goods_sent_back_and_an_account_named_are_no_money_back(text):
+    assert "asks for money back" not in policy.text_risks(text)
