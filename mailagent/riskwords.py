@@ -538,6 +538,19 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(hse|health and safety executive)\b|riddor|\bomic\b",
         r"oficina (municipal )?de (informacion al )?consumidor|oficina de consumo",
         r"(insurer|insurers|insurance company) (\S+ ){0,6}(recover|claim|subrogat)\w*",
+        # A report to an inspectorate threatened: "das melde ich dem Gewerbeaufsichtsamt und der
+        # Handwerkskammer", "je le signale à l'inspection du travail", "lo denuncio a
+        # Sanidad", "we'll report it to environmental health".
+        r"(meld|anzeig|zeig)\w* (\S+ ){0,5}(gewerbeaufsicht|handwerkskammer|ordnungsamt|"
+        r"gesundheitsamt|lebensmittelaufsicht|veterinaramt|berufsgenossenschaft|polizei)\w*",
+        r"(gewerbeaufsicht|handwerkskammer|ordnungsamt|gesundheitsamt)\w* (\S+ ){0,3}"
+        r"(melden|einschalten|informieren|anzeigen)",
+        r"(report|contact|inform|notify|call)\w* (\S+ ){0,4}(environmental health|gas safe|"
+        r"fire (service|brigade|department|officer)|police|building control|the council)\b",
+        r"(signal|denonc|previen)\w* (\S+ ){0,4}(l'inspection|la repression des fraudes|"
+        r"la police|la gendarmerie|la mairie|les services d'hygiene)",
+        r"(denunci|inform|avis)\w* (\S+ ){0,4}(a|ante) (sanidad|la inspeccion|consumo|la policia|"
+        r"trabajo|el ayuntamiento)",
     ),
     "payroll": (
         r"payroll|salary|salaries|wages?|pay ?slips?|pay ?runs?|pay ?(checks?|cheques?)",

@@ -273,3 +273,21 @@ def test_money_back_said_without_the_word_refund(text):
 )
 def test_goods_sent_back_and_an_account_named_are_no_money_back(text):
     assert "asks for money back" not in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das melde ich dem Gewerbeaufsichtsamt und der Handwerkskammer.",
+        "If this isn't fixed by Friday we will report it to environmental health.",
+        "Je vais le signaler à l'inspection du travail.",
+        "Si no lo arregláis, lo denuncio ante Sanidad.",
+    ],
+)
+def test_a_report_to_an_inspectorate_threatened_is_a_legal_matter(text):
+    assert "threatens legal action" in policy.text_risks(text)
+
+
+def test_an_inspection_mentioned_in_passing_is_not():
+    text = "The environmental health inspector is in next week, so please deliver the cleaner."
+    assert "threatens legal action" not in policy.text_risks(text)
