@@ -171,6 +171,9 @@ BANK_DETAIL_CHANGE = (
     r"\b(bankverbindung|kontoverbindung|coordonn[ée]es bancaires|datos bancarios|"
     r"coordinate bancarie)\b",
     r"\b(kontodaten|bankdaten|nouveau rib|nuevos? datos bancarios|nueva cuenta bancaria)\b",
+    # "realicen los próximos pagos según los nuevos datos de cobro", "la hemos pagado a la
+    # cuenta nueva que nos mandasteis".
+    r"\b(nuevos? datos de cobro|(la|una|otra) cuenta nueva)\b",
 )
 
 REFUND_REQUEST = (
@@ -411,6 +414,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         # The loss claimed from the business: "we'll be looking to you to cover it",
         # "den Ausfall werden wir Ihnen in Rechnung stellen".
         r"(looking to|expect|want) you to (cover|pay for|reimburse)\b|"
+        r"fur den schaden (\S+ ){0,8}aufkomm\w*|schaden(s)?ersatz|"
+        r"zahlung (\S+ ){0,4}zuruck(holen|buchen|fordern)|ruckbuchung|"
         r"(werden|stellen) (wir )?ihnen (\S+ ){0,4}in rechnung (stellen)?|"
         r"vous (le |la |les )?refactur\w*|os (lo |la )?(facturaremos|cobraremos|reclamaremos)",
         r"(cobra|carga)\w* dos veces|(doble|duplicado) cobro|cobro (doble|duplicado)",

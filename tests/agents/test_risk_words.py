@@ -8,6 +8,7 @@ import pytest
 
 from mailagent import policy, riskwords
 from mailagent.agents import rules
+from mailagent.types import Category
 
 CONCEPT_REASONS = {reason for reason, _, _ in riskwords.CONCEPT_RULES}
 
@@ -291,3 +292,25 @@ def test_a_report_to_an_inspectorate_threatened_is_a_legal_matter(text):
 def test_an_inspection_mentioned_in_passing_is_not():
     text = "The environmental health inspector is in next week, so please deliver the cleaner."
     assert "threatens legal action" not in policy.text_risks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les rogamos que realicen los próximos pagos según los nuevos datos de cobro.",
+        "Ya está pagada, la hemos pagado a la cuenta nueva que nos mandasteis el lunes.",
+    ],
+)
+def test_new_collection_details_and_a_new_account_in_spanish_are_a_bank_detail_change(text):
+    assert rules.classify(text) is Category.BANK_DETAIL_CHANGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sonst lasse ich die Zahlung über die Kartengesellschaft zurückholen.",
+        "Ich erwarte, dass Sie für den Schaden und den Ausfall der Zimmer aufkommen.",
+    ],
+)
+def test_money_claimed_back_in_german_without_the_word(text):
+    assert "asks for money back" in policy.text_risks(text)
