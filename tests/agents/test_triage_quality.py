@@ -171,14 +171,17 @@ def test_risky_requests_in_words_no_pattern_names_are_high_risk(text):
 #: high-risk recall, benign messages escalated) they reach now, less a message or two, so that a
 #: change to the rules that loses what was gained shows. First scores, unseen: pool 75.2% (the
 #: concepts were improved on it), train 63.0% and 77.4%, train2 71.7% and 81.2%, train3 75.7%
-#: and 82.4%, train4 73.3% and 59.0%, train5 77.3% and 84.0%.
+#: and 82.4%, train4 73.3% and 59.0%, train5 77.3% and 84.0%, train6 79.3% and 88.1%, train7
+#: 72.0% and 88.8%.
 TRAINABLE_FLOORS = {
     "eval_pool": (0.76, 1.0, 8),
-    "eval_train": (0.73, 0.98, 24),
+    "eval_train": (0.73, 1.0, 24),
     "eval_train2": (0.75, 1.0, 20),
     "eval_train3": (0.81, 1.0, 3),
-    "eval_train4": (0.76, 0.84, 9),
-    "eval_train5": (0.77, 0.94, 20),
+    "eval_train4": (0.76, 0.97, 9),
+    "eval_train5": (0.77, 0.98, 20),
+    "eval_train6": (0.79, 0.92, 10),
+    "eval_train7": (0.71, 0.96, 9),
 }
 
 
