@@ -18,7 +18,7 @@ def guess(**probabilities: float) -> Guess:
     return Guess(best, probabilities[best], None, 0.0, tuple(probabilities.items()))
 
 
-def choose(rules: Category, g: Guess, *, threshold: float = 0.6, text: str = "Hello"):
+def choose(rules: Category, g: Guess, *, threshold: float = 0.6, text: str = "Hello", risk_bar=2.0):
     return combined(
         rules_category=rules,
         rules_urgency=Urgency.NORMAL,
@@ -26,6 +26,7 @@ def choose(rules: Category, g: Guess, *, threshold: float = 0.6, text: str = "He
         label="model v2",
         threshold=threshold,
         risk_text=text,
+        risk_bar=risk_bar,
     )
 
 
@@ -77,25 +78,11 @@ def test_the_model_never_lowers_a_risk_the_rules_found(rules):
 
 def test_a_message_the_risk_head_is_sure_of_goes_to_a_person_in_its_own_category():
     g = Guess("complaint", 0.9, None, 0.0, (("complaint", 0.9), ("other", 0.1)), risk=0.75)
-    flagged = combined(
-        rules_category=Category.COMPLAINT,
-        rules_urgency=Urgency.NORMAL,
-        guess=g,
-        label="model v2",
-        threshold=0.6,
-        risk_text="Sort this out or we will see you in court.",
-        risk_bar=0.7,
+    flagged = choose(
+        Category.COMPLAINT, g, text="Sort this out or we'll see you in court.", risk_bar=0.7
     )
     assert flagged.category is Category.COMPLAINT and "75% sure" in flagged.flagged
     assert flagged.decided_by == "model v2"
     for bar in (0.8, 2.0):  # below its bar, or a model without one: nothing
-        choice = combined(
-            rules_category=Category.COMPLAINT,
-            rules_urgency=Urgency.NORMAL,
-            guess=g,
-            label="model v2",
-            threshold=0.6,
-            risk_text="Sort this out.",
-            risk_bar=bar,
-        )
+        choice = choose(Category.COMPLAINT, g, text="Sort this out.", risk_bar=bar)
         assert not choice.flagged and choice.decided_by == "rules"
