@@ -321,15 +321,11 @@ def question_read(
     measures = {
         t for m in _MEASURE.finditer(f"{query}\n{story}") for t in terms(m.group("unit"), language)
     }
+    # So do the numbers of an amount of money and of an address (`_MONEY`, `_ADDRESS_NUMBER`).
     measures.update(
         t
-        for m in _MONEY.finditer(f"{query}\n{story}")
-        for t in terms(m.group("after") or m.group("before"), language)
-        if t.isdigit()
-    )
-    measures.update(
-        t
-        for m in _ADDRESS_NUMBER.finditer(f"{query}\n{story}")
+        for pattern in (_MONEY, _ADDRESS_NUMBER)
+        for m in pattern.finditer(f"{query}\n{story}")
         for t in terms(m.group("after") or m.group("before"), language)
         if t.isdigit()
     )
